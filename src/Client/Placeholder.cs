@@ -1,0 +1,2 @@
+namespace OrleansJobs.Client; /// <summary>x</summary>
+public static class Placeholder { }

@@ -1,0 +1,38 @@
+using Orleans.Concurrency;
+
+namespace OrleansJobs.Jobs;
+
+/// <summary>One activation per job id; owns the job's lifecycle. See <see cref="JobIds"/> for the key format.</summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the job, or returns the existing one untouched (idempotent replay).</summary>
+    Task<SubmitResult> Submit(JobSpec spec);
+
+    /// <summary>The job's current state, with live progress while it runs; null if it does not exist.</summary>
+    [AlwaysInterleave, ReadOnly]
+    Task<JobState?> Get();
+
+    /// <summary>Cancels a scheduled, queued or running job. Throws <see cref="JobConflictException"/> when terminal.</summary>
+    Task<JobState> Cancel();
+
+    /// <summary>Re-runs a Failed or Cancelled job with a fresh attempt budget.</summary>
+    Task<JobState> Retry();
+
+    /// <summary>Returns once the job is terminal or the timeout elapses, whichever is first.</summary>
+    [AlwaysInterleave]
+    Task<JobState?> WaitForCompletion(TimeSpan timeout);
+
+    /// <summary>Activates the grain so that a job left behind (orphaned, due, or queued) resumes.</summary>
+    [AlwaysInterleave]
+    Task Wake();
+}
+
+/// <summary>Sweeps the job table for work that needs a grain woken: due scheduled jobs and orphans of dead silos.</summary>
+public interface IJobSweeperGrain : IGrainWithIntegerKey
+{
+    /// <summary>Keeps the sweeper active (its timer does the sweeping).</summary>
+    Task Ping();
+
+    /// <summary>Runs one sweep at once; returns how many grains it woke.</summary>
+    Task<int> SweepNow();
+}

@@ -1,0 +1,39 @@
+namespace OrleansJobs.Jobs;
+
+/// <summary>Backoff between attempts: delay = initialDelay * multiplier^(n-1), capped at maxDelay, optionally jittered.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RetryPolicy
+{
+    public static RetryPolicy Default { get; } = new();
+
+    [Id(0)] public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(2);
+    [Id(1)] public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(10);
+    [Id(2)] public double Multiplier { get; init; } = 2.0;
+    [Id(3)] public bool Jitter { get; init; } = true;
+}
+
+/// <summary>What a client asked for when it submitted a job. Validated before it reaches a grain.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobSpec
+{
+    public const int DefaultMaxAttempts = 3;
+    public const string DefaultQueue = "default";
+
+    [Id(0)] public required string Type { get; init; }
+    /// <summary>The payload as raw JSON text (kept as a string: JSON elements do not survive grain storage).</summary>
+    [Id(1)] public string? Payload { get; init; }
+    [Id(2)] public string Queue { get; init; } = DefaultQueue;
+    [Id(3)] public int Priority { get; init; }
+    [Id(4)] public string? ConcurrencyKey { get; init; }
+    [Id(5)] public DateTimeOffset? RunAt { get; init; }
+    [Id(6)] public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+    [Id(7)] public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+    [Id(8)] public TimeSpan? Timeout { get; init; }
+    [Id(9)] public string? IdempotencyKey { get; init; }
+    [Id(10)] public string? CorrelationId { get; init; }
+    [Id(11)] public string? CallbackUrl { get; init; }
+    [Id(12)] public IReadOnlyDictionary<string, string>? Tags { get; init; }
+    /// <summary>W3C trace context of the submitting request, so every attempt joins the submitter's trace.</summary>
+    [Id(13)] public string? TraceParent { get; init; }
+    [Id(14)] public string? TraceState { get; init; }
+}

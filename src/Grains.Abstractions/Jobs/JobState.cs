@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansJobs.Jobs;
+
+[GenerateSerializer, Immutable]
+public sealed record JobError(
+    [property: Id(0)] string Message,
+    [property: Id(1)] string? Type = null);
+
+[GenerateSerializer, Immutable]
+public sealed record JobProgress(
+    [property: Id(0)] double? Percent,
+    [property: Id(1)] string? Message,
+    [property: Id(2)] DateTimeOffset UpdatedAt);
+
+/// <summary>One attempt at running a job: when, where, and how it ended (no outcome while it runs).</summary>
+[GenerateSerializer]
+public sealed class JobAttempt
+{
+    [Id(0)] public int Number { get; set; }
+    [Id(1)] public DateTimeOffset StartedAt { get; set; }
+    [Id(2)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(3)] public AttemptOutcome? Outcome { get; set; }
+    [Id(4)] public JobError? Error { get; set; }
+    /// <summary>The silo that ran the attempt.</summary>
+    [Id(5)] public string? Silo { get; set; }
+    [Id(6)] public string? SpanId { get; set; }
+    /// <summary>When the attempt was due (run time, retry time or submit time): start lateness is StartedAt - DueAt.</summary>
+    [Id(7)] public DateTimeOffset? DueAt { get; set; }
+}
+
+/// <summary>
+/// The durable state of one job: what was asked, where it is in its lifecycle, and every attempt.
+/// The job grain owns it; the job table stores it, and the same row serves listing queries.
+/// </summary>
+[GenerateSerializer]
+public sealed class JobState
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public JobSpec? Spec { get; set; }
+    [Id(2)] public JobStatus Status { get; set; }
+    [Id(3)] public List<JobAttempt> Attempts { get; set; } = [];
+    [Id(4)] public JobProgress? Progress { get; set; }
+    /// <summary>The handler's result as raw JSON text.</summary>
+    [Id(5)] public string? Result { get; set; }
+    [Id(6)] public JobError? Error { get; set; }
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset? ScheduledAt { get; set; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(10)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(11)] public DateTimeOffset? NextAttemptAt { get; set; }
+    [Id(12)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>W3C trace id taken from <see cref="JobSpec.TraceParent"/>, shown to users.</summary>
+    [Id(13)] public string? TraceId { get; set; }
+
+    [JsonIgnore]
+    public bool Exists => Spec is not null;
+
+    /// <summary>The attempt number of the latest attempt (0 before the first).</summary>
+    [JsonIgnore]
+    public int Attempt => Attempts.Count == 0 ? 0 : Attempts[^1].Number;
+
+    /// <summary>Attempts that count against <see cref="JobSpec.MaxAttempts"/>: interrupted ones do not.</summary>
+    [JsonIgnore]
+    public int CountedAttempts => Attempts.Count(a => a.Outcome is not AttemptOutcome.Interrupted);
+
+    /// <summary>When the job is next due to run (its run time or its retry time), if it is waiting.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? DueAt => Status == JobStatus.Scheduled ? NextAttemptAt ?? ScheduledAt : null;
+}
+
+[GenerateSerializer, Immutable]
+public sealed record SubmitResult(
+    [property: Id(0)] JobState Job,
+    /// <summary>False when the job already existed (an idempotent replay).</summary>
+    [property: Id(1)] bool Created);

@@ -1,0 +1,46 @@
+namespace OrleansJobs.Storage;
+
+/// <summary>A job row as stored, with the version used for optimistic concurrency.</summary>
+public sealed record StoredJob(JobState State, long Version);
+
+/// <summary>Listing filter; results are newest first. The cursor is opaque to callers.</summary>
+public sealed record JobQuery(JobStatus? Status = null, string? Queue = null, string? Type = null, int Limit = 50, string? Cursor = null);
+
+public sealed record JobPage(IReadOnlyList<JobState> Items, string? NextCursor);
+
+/// <summary>The expected version did not match the stored one: another activation wrote the job.</summary>
+public sealed class JobVersionConflictException(string jobId, long expected, long? actual)
+    : Exception($"Job '{jobId}' was written concurrently (expected version {expected}, found {actual?.ToString() ?? "none"}).");
+
+/// <summary>The cursor passed to <see cref="IJobStore.ListAsync"/> was not one the store produced.</summary>
+public sealed class InvalidCursorException(string message) : Exception(message);
+
+/// <summary>
+/// The job table: the durable home of every <see cref="JobState"/>, and the index that listing and
+/// recovery query. Writes from many grains are committed together (group commit), so a write
+/// completes only after the commit that holds it.
+/// </summary>
+public interface IJobStore
+{
+    Task<StoredJob?> ReadAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts (expectedVersion 0) or updates the job if its stored version is still <paramref name="expectedVersion"/>;
+    /// returns the new version. <paramref name="owner"/> is the silo that wrote it (used to find orphans).
+    /// Throws <see cref="JobVersionConflictException"/> on a version mismatch.
+    /// </summary>
+    Task<long> WriteAsync(JobState state, string owner, long expectedVersion, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string jobId, CancellationToken cancellationToken = default);
+
+    Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of Queued or Running jobs whose owner is not among <paramref name="liveOwners"/>.</summary>
+    Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of Scheduled jobs due at or before <paramref name="horizon"/>, soonest first.</summary>
+    Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Throws if the storage cannot be reached.</summary>
+    Task CheckHealthAsync(CancellationToken cancellationToken = default);
+}
