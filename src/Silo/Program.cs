@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using OrleansJobs.Silo;
+
+var app = await SiloApp.BuildAsync(args);
+await app.RunAsync();

@@ -52,6 +52,8 @@ public sealed class JobState
     [Id(12)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>W3C trace id taken from <see cref="JobSpec.TraceParent"/>, shown to users.</summary>
     [Id(13)] public string? TraceId { get; set; }
+    /// <summary>How many attempts came before the latest manual retry: those no longer count against the budget.</summary>
+    [Id(14)] public int AttemptsBeforeRetry { get; set; }
 
     [JsonIgnore]
     public bool Exists => Spec is not null;
@@ -60,9 +62,9 @@ public sealed class JobState
     [JsonIgnore]
     public int Attempt => Attempts.Count == 0 ? 0 : Attempts[^1].Number;
 
-    /// <summary>Attempts that count against <see cref="JobSpec.MaxAttempts"/>: interrupted ones do not.</summary>
+    /// <summary>Attempts that count against <see cref="JobSpec.MaxAttempts"/>: interrupted ones and those before a manual retry do not.</summary>
     [JsonIgnore]
-    public int CountedAttempts => Attempts.Count(a => a.Outcome is not AttemptOutcome.Interrupted);
+    public int CountedAttempts => Attempts.Skip(AttemptsBeforeRetry).Count(a => a.Outcome is not AttemptOutcome.Interrupted);
 
     /// <summary>When the job is next due to run (its run time or its retry time), if it is waiting.</summary>
     [JsonIgnore]

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansJobs;
+
+/// <summary>The service's settings, bound from the "OrleansJobs" configuration section.</summary>
+public sealed class JobServiceOptions
+{
+    public const string Section = "OrleansJobs";
+
+    /// <summary>Folder of the embedded SQLite database.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+    [Required] public string ClusterId { get; set; } = "orleansjobs";
+    [Required] public string ServiceId { get; set; } = "orleansjobs";
+
+    [Range(1, 64 * 1024 * 1024)] public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>On shutdown, how long running jobs may take to finish before they are interrupted (and resumed after restart).</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a cancelled or timed-out handler may take to stop before it is abandoned.</summary>
+    public TimeSpan CancellationGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the sweeper looks for due jobs and orphans of dead silos.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A scheduled job due sooner than this keeps its grain active with a precise timer; later ones sleep until the sweeper wakes them.</summary>
+    public TimeSpan ArmAhead { get; set; } = TimeSpan.FromMinutes(1);
+}

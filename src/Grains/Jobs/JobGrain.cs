@@ -1,0 +1,294 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using OrleansJobs.Handlers;
+using OrleansJobs.Retries;
+
+namespace OrleansJobs.Jobs;
+
+/// <summary>
+/// One job. Requests change the state through <see cref="JobLifecycle"/> and persist it before they answer;
+/// an attempt runs as a detached task on this activation (so status and cancel calls are answered while it
+/// runs) with the handler itself on the thread pool. The grain stays active while it has work in the near
+/// future; the sweeper wakes it for later work and after its silo dies (see <see cref="JobSweeperGrain"/>).
+/// </summary>
+[GrainType("job")]
+public sealed class JobGrain(
+    [PersistentState("job", JobGrain.StorageName)] IPersistentState<JobState> store,
+    JobRunner runner,
+    TimeProvider time,
+    IOptions<JobServiceOptions> options,
+    ILocalSiloDetails silo,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    public const string StorageName = "jobs";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _silo = silo.SiloAddress.ToParsableString();
+    private JobState Job => store.State;
+
+    private Task? _attempt;
+    private CancellationTokenSource? _attemptCancellation;
+    private StopReason _stopReason;
+    private ProgressSlot? _progress;
+    private IGrainTimer? _timer;
+    private TaskCompletionSource? _finished;
+
+    private enum StopReason { None, Cancel, Timeout, Shutdown }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!Job.Exists)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+        if (Job.Status == JobStatus.Running)
+        {
+            // A fresh activation never has a handler running: the silo that ran this attempt is gone.
+            logger.LogWarning("Job {JobId} attempt {Attempt} was lost with its silo; recovering it", Job.Id, Job.Attempt);
+            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The silo running this attempt stopped unexpectedly.", "Lost"), retryable: true));
+        }
+        Resume();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_attempt is { IsCompleted: false } attempt)
+        {
+            // Deactivated while running (shutdown, rebalancing): stop the handler and hand the job back to the queue.
+            StopAttempt(StopReason.Shutdown);
+            await attempt.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
+            if (Job.Status == JobStatus.Queued && !runner.Draining)
+                _ = GrainFactory.GetGrain<IJobGrain>(Job.Id).Wake();
+        }
+    }
+
+    async Task<SubmitResult> IJobGrain.Submit(JobSpec spec)
+    {
+        if (Job.Exists) return new SubmitResult(Job, Created: false);
+        if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
+        await ChangeAsync(job => JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, time.GetUtcNow()));
+        Resume();
+        if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateOnIdle();
+        return new SubmitResult(Snapshot(), Created: true);
+    }
+
+    Task<JobState?> IJobGrain.Get() => Task.FromResult(Job.Exists ? Snapshot() : null);
+
+    async Task<JobState> IJobGrain.Cancel()
+    {
+        EnsureExists();
+        if (Job.Status == JobStatus.Running && _attempt is { } attempt)
+        {
+            StopAttempt(StopReason.Cancel);
+            await attempt;
+            if (Job.Status.IsTerminal()) return Snapshot();
+        }
+        if (Job.Status.IsTerminal())
+            throw new JobConflictException(Job.Id, Job.Status, $"Job '{Job.Id}' is already {Job.Status}.");
+        await ChangeAsync(job => JobLifecycle.Cancel(job, time.GetUtcNow()));
+        Disarm();
+        return Snapshot();
+    }
+
+    async Task<JobState> IJobGrain.Retry()
+    {
+        EnsureExists();
+        if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+            throw new JobConflictException(Job.Id, Job.Status, $"Job '{Job.Id}' is {Job.Status}: only Failed or Cancelled jobs can be retried.");
+        await ChangeAsync(job => JobLifecycle.Retry(job, time.GetUtcNow()));
+        Resume();
+        return Snapshot();
+    }
+
+    async Task<JobState?> IJobGrain.WaitForCompletion(TimeSpan timeout)
+    {
+        if (!Job.Exists) return null;
+        if (!Job.Status.IsTerminal())
+        {
+            _finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Task.WhenAny(_finished.Task, Task.Delay(timeout, time));
+        }
+        return Snapshot();
+    }
+
+    Task IJobGrain.Wake() => Task.CompletedTask;
+
+    /// <summary>Starts or arms whatever the current status calls for.</summary>
+    private void Resume()
+    {
+        switch (Job.Status)
+        {
+            case JobStatus.Queued when _attempt is null or { IsCompleted: true }:
+                _attempt = RunAttemptAsync();
+                break;
+            case JobStatus.Scheduled when Job.DueAt is { } due:
+                Arm(due);
+                break;
+        }
+    }
+
+    private bool IsSoon(DateTimeOffset? due) => due is { } d && d - time.GetUtcNow() <= options.Value.ArmAhead;
+
+    private void Arm(DateTimeOffset due)
+    {
+        Disarm();
+        if (!IsSoon(due)) return;
+        var wait = due - time.GetUtcNow();
+        _timer = this.RegisterGrainTimer(OnDueAsync, new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan)
+        {
+            Interleave = true,
+            KeepAlive = true,
+        });
+    }
+
+    private void Disarm()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private Task OnDueAsync(CancellationToken _)
+    {
+        Disarm();
+        if (Job.Status == JobStatus.Scheduled && (_attempt is null || _attempt.IsCompleted))
+        {
+            // Due is not persisted: if this silo dies now, the row is still Scheduled and past due, and the sweeper wakes it.
+            JobLifecycle.BecomeDue(Job, time.GetUtcNow());
+            _attempt = RunAttemptAsync();
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAttemptAsync()
+    {
+        if (runner.Draining) return; // stays Queued in storage; resumed after restart
+        await ChangeAsync(job =>
+        {
+            if (job.Status != JobStatus.Queued) return false;
+            JobLifecycle.Start(job, time.GetUtcNow(), _silo);
+            return true;
+        });
+        if (Job.Status != JobStatus.Running) return;
+
+        var spec = Job.Spec!;
+        _stopReason = StopReason.None;
+        _progress = new ProgressSlot(time);
+        using var cancellation = new CancellationTokenSource();
+        _attemptCancellation = cancellation;
+        using var timeout = spec.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
+        using var onTimeout = timeout?.Token.Register(() => StopAttempt(StopReason.Timeout));
+        using var tracked = runner.Track(Job.Id, () => StopAttempt(StopReason.Shutdown));
+        using var keepAlive = this.RegisterGrainTimer(_ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { Interleave = true, KeepAlive = true });
+
+        var handler = runner.ExecuteAsync(Job, _progress, cancellation.Token);
+        var (result, error) = await AwaitHandlerAsync(handler, cancellation.Token);
+        _attemptCancellation = null;
+        var progress = _progress.Latest;
+
+        await ChangeAsync(job =>
+        {
+            var now = time.GetUtcNow();
+            job.Progress = progress ?? job.Progress;
+            switch (_stopReason)
+            {
+                case StopReason.None when error is null:
+                case StopReason.Cancel when error is null:
+                    JobLifecycle.Succeed(job, now, result);
+                    break;
+                case StopReason.Cancel:
+                    JobLifecycle.Cancel(job, now);
+                    break;
+                case StopReason.Shutdown:
+                    JobLifecycle.Interrupt(job, now);
+                    break;
+                case StopReason.Timeout:
+                    FailAttempt(job, AttemptOutcome.TimedOut, new JobError($"The attempt exceeded the job's timeout of {spec.Timeout}.", "Timeout"), retryable: true);
+                    break;
+                default:
+                    FailAttempt(job, AttemptOutcome.Failed, new JobError(error!.Message, error.GetType().Name), error is not JobFailedException { Retryable: false });
+                    break;
+            }
+        });
+        _progress = null;
+        if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptAsync();
+        else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
+    }
+
+    /// <summary>Waits for the handler; once it has been told to stop it gets a grace period, then it is abandoned.</summary>
+    private async Task<(string? Result, Exception? Error)> AwaitHandlerAsync(Task<System.Text.Json.Nodes.JsonNode?> handler, CancellationToken stopped)
+    {
+        var abandon = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var grace = stopped.Register(() => _ = Task.Delay(options.Value.CancellationGracePeriod, time).ContinueWith(_ => abandon.TrySetResult(), TaskScheduler.Default));
+        await Task.WhenAny(handler, abandon.Task);
+        if (!handler.IsCompleted)
+        {
+            logger.LogWarning("Job {JobId} attempt {Attempt} ignored its cancellation for {Grace}; abandoning it", Job.Id, Job.Attempt, options.Value.CancellationGracePeriod);
+            _ = handler.ContinueWith(t => t.Exception, TaskScheduler.Default); // observe a late failure
+            return (null, new OperationCanceledException("The handler did not stop in time and was abandoned."));
+        }
+        try
+        {
+            var node = await handler;
+            return (node?.ToJsonString(), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, ex);
+        }
+    }
+
+    private void StopAttempt(StopReason reason)
+    {
+        if (_attemptCancellation is not { } cancellation) return;
+        if (_stopReason == StopReason.None) _stopReason = reason;
+        try { cancellation.Cancel(); } catch (ObjectDisposedException) { }
+    }
+
+    private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable)
+    {
+        var spec = job.Spec!;
+        var retryAt = BackoffPolicy.NextAttemptAt(spec.Retry, job.CountedAttempts, time, Random.Shared);
+        JobLifecycle.Fail(job, time.GetUtcNow(), outcome, error, retryable, retryAt);
+        if (job.Status == JobStatus.Failed)
+            logger.LogWarning("Job {JobId} failed after {Attempts} attempts: {Error}", job.Id, job.CountedAttempts, error.Message);
+    }
+
+    private Task ChangeAsync(Action<JobState> change) => ChangeAsync(job => { change(job); return true; });
+
+    /// <summary>Applies a change and persists it, one change at a time; on a failed write the in-memory state is reloaded.</summary>
+    private async Task ChangeAsync(Func<JobState, bool> change)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!change(Job)) return;
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                await store.ReadStateAsync();
+                throw;
+            }
+            if (Job.Status.IsTerminal()) _finished?.TrySetResult();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The state to answer with (Orleans copies it). Live progress is shown at once and persisted with the attempt's outcome.</summary>
+    private JobState Snapshot()
+    {
+        if (_progress?.Latest is { } live) Job.Progress = live;
+        return Job;
+    }
+
+    private void EnsureExists()
+    {
+        if (!Job.Exists) throw new JobNotFoundException(this.GetPrimaryKeyString());
+    }
+}

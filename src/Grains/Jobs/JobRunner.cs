@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansJobs.Handlers;
+
+namespace OrleansJobs.Jobs;
+
+/// <summary>
+/// The silo's side of running handlers: it runs each attempt on the thread pool (so neither CPU-bound
+/// handlers nor blocking ones stall the grain scheduler) in a DI scope of its own, and keeps the set of
+/// attempts running here so that a shutdown can drain or interrupt them.
+/// </summary>
+public sealed class JobRunner(IServiceScopeFactory scopes, ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<string, Action> _running = new();
+
+    /// <summary>True once the silo is shutting down: no new attempt starts here.</summary>
+    public bool Draining { get; private set; }
+
+    public int RunningCount => _running.Count;
+
+    public void BeginDrain() => Draining = true;
+
+    /// <summary>Registers a running attempt with the callback that interrupts it; dispose when it ends.</summary>
+    public IDisposable Track(string jobId, Action interrupt)
+    {
+        _running[jobId] = interrupt;
+        return new Untrack(_running, jobId);
+    }
+
+    public void InterruptAll()
+    {
+        foreach (var interrupt in _running.Values) interrupt();
+    }
+
+    public async Task<bool> WaitForIdleAsync(TimeSpan timeout, TimeProvider time)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        while (!_running.IsEmpty)
+        {
+            if (time.GetUtcNow() >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time);
+        }
+        return true;
+    }
+
+    public Task<JsonNode?> ExecuteAsync(JobState job, IJobProgressReporter progress, CancellationToken cancellationToken)
+    {
+        var spec = job.Spec!;
+        var attempt = job.Attempt;
+        return Task.Run(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(spec.Type)
+                ?? throw new JobFailedException($"No handler is registered for job type '{spec.Type}' on this silo.", retryable: false);
+            var logger = loggers.CreateLogger("OrleansJobs.Handlers." + spec.Type);
+            using var _ = logger.BeginScope(new Dictionary<string, object?>
+            {
+                ["JobId"] = job.Id,
+                ["Attempt"] = attempt,
+                ["TraceId"] = job.TraceId,
+                ["CorrelationId"] = spec.CorrelationId,
+            });
+            return await handler.ExecuteAsync(new JobContext
+            {
+                JobId = job.Id,
+                Type = spec.Type,
+                PayloadJson = spec.Payload,
+                Attempt = attempt,
+                MaxAttempts = spec.MaxAttempts,
+                CorrelationId = spec.CorrelationId,
+                Tags = spec.Tags ?? new Dictionary<string, string>(),
+                Progress = progress,
+                Logger = logger,
+                Services = scope.ServiceProvider,
+                CancellationToken = cancellationToken,
+            });
+        });
+    }
+
+    private sealed class Untrack(ConcurrentDictionary<string, Action> running, string jobId) : IDisposable
+    {
+        public void Dispose() => running.TryRemove(jobId, out _);
+    }
+}
+
+/// <summary>Keeps the latest progress a handler reported; read by the grain, written from the handler's thread.</summary>
+public sealed class ProgressSlot(TimeProvider time) : IJobProgressReporter
+{
+    private JobProgress? _latest;
+
+    public JobProgress? Latest => Volatile.Read(ref _latest);
+
+    public void Report(double? percent, string? message = null)
+    {
+        if (percent is { } p && (double.IsNaN(p) || p < 0 || p > 100))
+            throw new ArgumentOutOfRangeException(nameof(percent), percent, "Progress is a percentage from 0 to 100.");
+        Volatile.Write(ref _latest, new JobProgress(percent, message, time.GetUtcNow()));
+    }
+}

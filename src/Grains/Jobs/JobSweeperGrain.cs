@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using OrleansJobs.Storage;
+
+namespace OrleansJobs.Jobs;
+
+/// <summary>
+/// The durable promise behind every job's future: a reminder keeps this grain alive somewhere in the cluster,
+/// and each sweep wakes the job grains that need it — scheduled jobs coming due (their grains may have been
+/// deactivated, or died with their silo) and Queued or Running jobs whose silo is no longer alive. One reminder
+/// for all jobs instead of one per job: registering a reminder is a storage write of its own.
+/// Waking is idempotent, so a lost or doubled tick does no harm.
+/// </summary>
+[GrainType("job-sweeper")]
+public sealed class JobSweeperGrain(
+    IJobStore jobs,
+    IClusterMembershipService membership,
+    TimeProvider time,
+    IOptions<JobServiceOptions> options,
+    ILogger<JobSweeperGrain> logger) : Grain, IJobSweeperGrain, IRemindable
+{
+    private const int BatchSize = 1000;
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await this.GetReminder("sweep") is null)
+            await this.RegisterOrUpdateReminder("sweep", ReminderPeriod, ReminderPeriod);
+        var interval = options.Value.SweepInterval;
+        this.RegisterGrainTimer(_ => SweepAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, interval) { KeepAlive = true });
+    }
+
+    Task IJobSweeperGrain.Ping() => Task.CompletedTask;
+
+    Task<int> IJobSweeperGrain.SweepNow() => SweepAsync();
+
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => SweepAsync();
+
+    private async Task<int> SweepAsync()
+    {
+        try
+        {
+            var live = membership.CurrentSnapshot.Members.Values
+                .Where(m => m.Status != SiloStatus.Dead)
+                .Select(m => m.SiloAddress.ToParsableString())
+                .ToList();
+            var orphans = await jobs.FindOrphansAsync(live, BatchSize);
+            var due = await jobs.FindDueAsync(time.GetUtcNow() + 2 * options.Value.SweepInterval, BatchSize);
+            var wake = orphans.Concat(due).Distinct().ToList();
+            if (orphans.Count > 0) logger.LogInformation("Sweep found {Count} orphaned jobs of dead silos", orphans.Count);
+            await Parallel.ForEachAsync(wake, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, _) =>
+            {
+                try { await GrainFactory.GetGrain<IJobGrain>(id).Wake(); }
+                catch (Exception ex) { logger.LogWarning(ex, "Could not wake job {JobId}; the next sweep tries again", id); }
+            });
+            return wake.Count;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Sweep failed; the next one tries again");
+            return 0;
+        }
+    }
+}
+
+/// <summary>
+/// Pings the sweeper from every silo, so that after a start (or the loss of the silo that hosted it) it is
+/// active again within one interval rather than at its next reminder tick.
+/// </summary>
+public sealed class JobSweeperKeeper(IGrainFactory grains, IOptions<JobServiceOptions> options, TimeProvider time, ILogger<JobSweeperKeeper> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(JobSweeperKeeper), ServiceLifecycleStage.Active, _ =>
+        {
+            _loop = Task.Run(KeepAsync);
+            return Task.CompletedTask;
+        }, async _ =>
+        {
+            await _stopping.CancelAsync();
+            await _loop;
+        });
+
+    private async Task KeepAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try { await grains.GetGrain<IJobSweeperGrain>(0).Ping(); }
+            catch (Exception ex) when (!_stopping.IsCancellationRequested) { logger.LogDebug(ex, "Sweeper ping failed"); }
+            try { await Task.Delay(options.Value.SweepInterval, time, _stopping.Token); }
+            catch (OperationCanceledException) { }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansJobs.Handlers;
+using OrleansJobs.Jobs;
+
+namespace OrleansJobs;
+
+public static class JobsSiloBuilderExtensions
+{
+    /// <summary>
+    /// The job service's grains and silo services: the handler runner, the built-in job types and the sweeper.
+    /// Storage is configured separately (embedded SQLite or PostgreSQL).
+    /// </summary>
+    public static ISiloBuilder AddJobService(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddOptions<JobServiceOptions>().BindConfiguration(JobServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobRunner>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
+        services.AddBuiltInJobHandlers();
+        return silo;
+    }
+}

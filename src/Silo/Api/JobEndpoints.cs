@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrleansJobs.Handlers;
+using OrleansJobs.Jobs;
+using OrleansJobs.Storage;
+
+namespace OrleansJobs.Silo.Api;
+
+/// <summary>The v1 jobs API (PRODUCT.md, "HTTP contract"). Every error is problem details.</summary>
+public static class JobEndpoints
+{
+    /// <summary>Longest wait a single grain call may take: Orleans' response timeout is 30 s.</summary>
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
+
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
+        jobs.MapPost("/", SubmitAsync);
+        jobs.MapGet("/", ListAsync);
+        jobs.MapGet("/{id}", GetAsync);
+        jobs.MapPost("/{id}/cancel", CancelAsync);
+        jobs.MapPost("/{id}/retry", RetryAsync);
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
+        JobRunner runner, IOptions<JobServiceOptions> options, TimeProvider time, string? wait = null)
+    {
+        if (runner.Draining) return Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
+        TimeSpan? waitFor = null;
+        if (wait is not null)
+        {
+            if (!DurationParser.TryParse(wait, out var parsed) || parsed > MaxWait)
+                return Problems.Validation("wait", $"'{wait}' is not a duration up to {MaxWait} (ISO-8601 like PT5S, or hh:mm:ss, or seconds like 5s).");
+            waitFor = parsed;
+        }
+
+        var maxPayload = options.Value.MaxPayloadBytes;
+        var body = await ReadBodyAsync(request, maxPayload + 64 * 1024);
+        if (body is null) return Problems.TooLarge(maxPayload);
+
+        var parsedRequest = SubmitRequestParser.Parse(body, registry, maxPayload, new SubmitHeaders(
+            request.Headers["Idempotency-Key"].FirstOrDefault(),
+            request.Headers["X-Correlation-Id"].FirstOrDefault(),
+            Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
+            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault()));
+        if (parsedRequest.PayloadTooLarge) return Problems.TooLarge(maxPayload);
+        if (parsedRequest.MalformedJson is { } malformed) return Problems.BadRequest("The body is not valid JSON.", malformed);
+        if (parsedRequest.Errors is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, "The job submission is invalid.");
+
+        var spec = parsedRequest.Spec!;
+        var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        var grain = grains.GetGrain<IJobGrain>(id);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await grain.Submit(spec);
+        }
+        catch (JobServiceUnavailableException ex)
+        {
+            return Unavailable(ex.Message);
+        }
+
+        var job = submitted.Job;
+        if (!submitted.Created) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        if (waitFor is { } total && !job.Status.IsTerminal())
+        {
+            var deadline = time.GetUtcNow() + total;
+            for (var left = total; left > TimeSpan.Zero && !job.Status.IsTerminal(); left = deadline - time.GetUtcNow())
+                job = await grain.WaitForCompletion(left < WaitSlice ? left : WaitSlice) ?? job;
+        }
+        var location = $"/api/jobs/{id}";
+        return waitFor is not null && job.Status.IsTerminal()
+            ? TypedResults.Ok(JobResponse.From(job))
+            : TypedResults.Accepted(location, JobResponse.From(job));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    {
+        if (!JobIds.IsValid(id)) return Problems.NotFound(id);
+        var job = await grains.GetGrain<IJobGrain>(id).Get();
+        return job is null ? Problems.NotFound(id) : TypedResults.Ok(JobResponse.From(job));
+    }
+
+    private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null)
+    {
+        JobStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || int.TryParse(status, out _))
+                return Problems.Validation("status", $"'{status}' is not a status; use one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
+            statusFilter = s;
+        }
+        var pageSize = 50;
+        if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 500))
+            return Problems.Validation("limit", "limit is a whole number from 1 to 500.");
+        try
+        {
+            var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor));
+            return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor));
+        }
+        catch (InvalidCursorException ex)
+        {
+            return Problems.Validation("cursor", ex.Message);
+        }
+    }
+
+    private static Task<IResult> CancelAsync(string id, IGrainFactory grains) =>
+        ChangeAsync(id, grains, grain => grain.Cancel(), job => TypedResults.Ok(JobResponse.From(job)));
+
+    private static Task<IResult> RetryAsync(string id, IGrainFactory grains) =>
+        ChangeAsync(id, grains, grain => grain.Retry(), job => TypedResults.Accepted($"/api/jobs/{id}", JobResponse.From(job)));
+
+    private static async Task<IResult> ChangeAsync(string id, IGrainFactory grains, Func<IJobGrain, Task<JobState>> change, Func<JobState, IResult> answer)
+    {
+        if (!JobIds.IsValid(id)) return Problems.NotFound(id);
+        try
+        {
+            return answer(await change(grains.GetGrain<IJobGrain>(id)));
+        }
+        catch (JobNotFoundException)
+        {
+            return Problems.NotFound(id);
+        }
+        catch (JobConflictException ex)
+        {
+            return Problems.Conflict(ex.Message, ex.Status);
+        }
+    }
+
+    /// <summary>Reads the whole body, or returns null when it is longer than <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static IResult Unavailable(string detail) =>
+        new RetryAfterResult(TimeSpan.FromSeconds(5), TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
+}
+
+/// <summary>Adds a Retry-After header to another result.</summary>
+internal sealed class RetryAfterResult(TimeSpan after, IResult inner) : IResult
+{
+    public Task ExecuteAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(context);
+    }
+}
+
+/// <summary>The API's problem details, in one place so that every error reads alike.</summary>
+internal static class Problems
+{
+    public static IResult NotFound(string id) =>
+        TypedResults.Problem($"No job has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+
+    public static IResult Conflict(string detail, JobStatus status) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",
+            extensions: new Dictionary<string, object?> { ["status"] = status.ToString() });
+
+    public static IResult TooLarge(int maxPayloadBytes) =>
+        TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
+
+    public static IResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static IResult Validation(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

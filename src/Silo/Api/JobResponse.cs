@@ -1,0 +1,60 @@
+using System.Text.Json;
+using OrleansJobs.Jobs;
+
+namespace OrleansJobs.Silo.Api;
+
+/// <summary>A job as the HTTP API shows it (PRODUCT.md, "Job representation").</summary>
+public sealed record JobResponse(
+    string Id,
+    string Type,
+    string Queue,
+    int Priority,
+    JobStatus Status,
+    int Attempt,
+    int MaxAttempts,
+    JsonElement? Payload,
+    ProgressResponse? Progress,
+    JsonElement? Result,
+    ErrorResponse? Error,
+    IReadOnlyList<AttemptResponse> Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ScheduledAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? NextAttemptAt,
+    string? ConcurrencyKey,
+    string? IdempotencyKey,
+    string? CorrelationId,
+    string? TraceId,
+    TimeSpan? Timeout,
+    RetryResponse Retry,
+    IReadOnlyDictionary<string, string>? Tags)
+{
+    public static JobResponse From(JobState job)
+    {
+        var spec = job.Spec!;
+        return new JobResponse(
+            job.Id, spec.Type, spec.Queue, spec.Priority, job.Status, job.Attempt, spec.MaxAttempts,
+            Json(spec.Payload),
+            job.Progress is { } p ? new ProgressResponse(p.Percent, p.Message, p.UpdatedAt) : null,
+            Json(job.Result),
+            job.Error is { } e ? new ErrorResponse(e.Message, e.Type) : null,
+            job.Attempts.Select(a => new AttemptResponse(a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Error is { } ae ? new ErrorResponse(ae.Message, ae.Type) : null, a.Silo, a.DueAt)).ToList(),
+            job.CreatedAt, job.ScheduledAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt,
+            spec.ConcurrencyKey, spec.IdempotencyKey, spec.CorrelationId, job.TraceId, spec.Timeout,
+            new RetryResponse(spec.Retry.InitialDelay, spec.Retry.MaxDelay, spec.Retry.Multiplier, spec.Retry.Jitter),
+            spec.Tags);
+    }
+
+    private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);
+}
+
+public sealed record ProgressResponse(double? Percent, string? Message, DateTimeOffset UpdatedAt);
+
+public sealed record ErrorResponse(string Message, string? Type);
+
+public sealed record AttemptResponse(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, AttemptOutcome? Outcome, ErrorResponse? Error, string? Silo, DateTimeOffset? DueAt);
+
+public sealed record RetryResponse(TimeSpan InitialDelay, TimeSpan MaxDelay, double Multiplier, bool Jitter);
+
+public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
