@@ -1,0 +1,236 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace OrleansJobs.Tests.Infrastructure;
+
+/// <summary>How to start a <see cref="SiloProcess"/> beyond its defaults.</summary>
+public sealed record SiloProcessOptions
+{
+    /// <summary>Appended after the standard arguments, so a repeated key wins: <c>--ConnectionStrings:OrleansJobs=…</c>.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>Environment variables for the silo; a null value removes one inherited from the test process.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// The embedded database folder. Null gives a fresh one inside the silo's temporary working folder, deleted
+    /// with it; pass a folder of your own to start a second silo on the first one's data.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+}
+
+/// <summary>
+/// The built silo (OrleansJobs.Silo.dll, copied next to the test assembly) in a process of its own on free
+/// loopback ports, so tests can crash it with SIGKILL or stop it with SIGTERM like an operator would.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private const int LogCapacity = 1000;
+    private const int SigTerm = 15;
+
+    private readonly Process process;
+    private readonly string workingDirectory;
+    private readonly Queue<string> log = new();
+
+    private SiloProcess(Process process, string workingDirectory, int httpPort, int siloPort, int gatewayPort, string dataDirectory)
+    {
+        this.process = process;
+        this.workingDirectory = workingDirectory;
+        HttpPort = httpPort;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+        DataDirectory = dataDirectory;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+    }
+
+    public int HttpPort { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public string DataDirectory { get; }
+
+    /// <summary>A client for the silo's HTTP API, hub and health endpoints (relative URIs: <c>api/jobs</c>).</summary>
+    public HttpClient Http { get; }
+
+    public int ProcessId => process.Id;
+    public bool HasExited => process.HasExited;
+    public int ExitCode => process.ExitCode;
+
+    public static SiloProcess Start(SiloProcessOptions? options = null)
+    {
+        options ??= new SiloProcessOptions();
+        var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
+        if (!File.Exists(siloAssembly))
+        {
+            throw new FileNotFoundException("The silo is not next to the test assembly; does the test project still reference src/Silo?", siloAssembly);
+        }
+
+        var workingDirectory = Directory.CreateTempSubdirectory("orleansjobs-silo-").FullName;
+        var dataDirectory = options.DataDirectory ?? Path.Combine(workingDirectory, "data");
+        var (httpPort, siloPort, gatewayPort) = (FreeTcpPort.Next(), FreeTcpPort.Next(), FreeTcpPort.Next());
+
+        // The working folder is a temp folder so nothing relative lands in bin/; the content root stays
+        // beside the silo assembly so it reads the same appsettings.json as a normal run.
+        var startInfo = new ProcessStartInfo(System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args =
+        [
+            siloAssembly,
+            $"--contentRoot={AppContext.BaseDirectory}",
+            $"--urls=http://127.0.0.1:{httpPort}",
+            $"--OrleansJobs:SiloPort={siloPort}",
+            $"--OrleansJobs:GatewayPort={gatewayPort}",
+            $"--OrleansJobs:DataDirectory={dataDirectory}",
+            .. options.Args,
+        ];
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        // One line per log entry keeps the bounded log readable.
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        startInfo.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        startInfo.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (name, value) in options.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        var silo = new SiloProcess(process, workingDirectory, httpPort, siloPort, gatewayPort, dataDirectory);
+        process.OutputDataReceived += (_, e) => silo.Append("out", e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append("err", e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Polls <c>GET /health/ready</c> until it answers 200; fails at once if the silo exits first.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Eventually.Until(IsReadyAsync, timeout, TimeSpan.FromMilliseconds(200), "/health/ready did not answer 200");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Silo {this} was not ready within {timeout}. Last output:\n{RecentOutput(50)}", e);
+        }
+    }
+
+    /// <summary>
+    /// Crashes the silo: SIGKILL (what Process.Kill sends on Unix), then waits until it is gone and its
+    /// output is read. Does nothing to a silo that has already exited.
+    /// </summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    /// <summary>Asks the silo to shut down gracefully (SIGTERM) and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!process.HasExited && kill(process.Id, SigTerm) != 0 && !process.HasExited)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({process.Id}, SIGTERM) failed");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Silo {this} did not exit within {timeout} of SIGTERM. Last output:\n{RecentOutput(50)}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>The last lines the silo wrote, stdout and stderr interleaved, oldest first.</summary>
+    public string RecentOutput(int maxLines = LogCapacity)
+    {
+        lock (log)
+        {
+            return string.Join('\n', log.Skip(Math.Max(0, log.Count - maxLines)));
+        }
+    }
+
+    public override string ToString() => $"pid {process.Id} on :{HttpPort}";
+
+    /// <summary>Kills the silo if it still runs and attaches its output to the current test's output.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        TestContext.Current.TestOutputHelper?.WriteLine($"--- silo {this} exited with {process.ExitCode}; last output:\n{RecentOutput()}");
+        Http.Dispose();
+        process.Dispose();
+        try
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test over.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<bool> IsReadyAsync()
+    {
+        if (process.HasExited)
+        {
+            process.WaitForExit(); // lets the output readers catch up
+            throw new InvalidOperationException($"Silo {this} exited with code {process.ExitCode} before it was ready. Last output:\n{RecentOutput(50)}");
+        }
+
+        using var requestTimeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        requestTimeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var response = await Http.GetAsync("health/ready", requestTimeout.Token);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false; // listening but too busy starting to answer
+        }
+    }
+
+    private void Append(string stream, string? line)
+    {
+        if (line is null)
+        {
+            return; // end of stream
+        }
+
+        lock (log)
+        {
+            if (log.Count == LogCapacity)
+            {
+                log.Dequeue();
+            }
+
+            log.Enqueue($"[{stream}] {line}");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
