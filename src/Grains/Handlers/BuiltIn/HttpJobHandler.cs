@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace OrleansJobs.Handlers.BuiltIn;
+
+/// <summary>
+/// Calls an outbound URL on an allow-listed host. 2xx succeeds with <c>{ status, body }</c>; 5xx, 408, 429, timeouts and
+/// network errors fail the attempt (retried); other 4xx, redirects and invalid payloads fail the job.
+/// </summary>
+public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<HttpJobOptions> options) : IJobHandler
+{
+    public const string Type = "http";
+    public const string ClientName = "orleansjobs-http";
+    public const string CorrelationHeader = "X-Correlation-Id";
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+    private const int MaxErrorBodyChars = 500;
+
+    public async Task<JsonNode?> ExecuteAsync(JobContext context)
+    {
+        var call = ReadPayload(context);
+        if (!options.CurrentValue.Allows(call.Url))
+            throw new JobFailedException(
+                $"Host '{call.Url.Authority}' is not allowed for http jobs: add it to {HttpJobOptions.SectionName}:AllowedHosts.", retryable: false);
+
+        using var request = CreateRequest(call, context.CorrelationId);
+        // The call's own timeout is told apart from the job's cancellation (cancel, job timeout, shutdown), which must propagate.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(call.Timeout);
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var (body, truncated) = await ReadBodyAsync(response.Content, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var result = new JsonObject { ["status"] = (int)response.StatusCode, ["body"] = ToJson(body, truncated) };
+                if (truncated)
+                    result["truncated"] = true;
+                return result;
+            }
+            throw new JobFailedException(DescribeFailure(call, response, body), retryable: IsTransient(response.StatusCode));
+        }
+        catch (OperationCanceledException e) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw new JobFailedException($"{call.Method} {call.Url} timed out after {call.Timeout}.", retryable: true, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new JobFailedException($"{call.Method} {call.Url} failed: {e.Message}", retryable: true, e);
+        }
+    }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+
+    private static string DescribeFailure(Call call, HttpResponseMessage response, byte[] body)
+    {
+        var message = $"{call.Method} {call.Url} answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        if ((int)response.StatusCode is >= 300 and < 400)
+            message += $" (redirects are not followed; Location: {response.Headers.Location})";
+        var text = Encoding.UTF8.GetString(body);
+        return text.Length == 0 ? message + "." : $"{message}: {(text.Length > MaxErrorBodyChars ? text[..MaxErrorBodyChars] + "…" : text)}";
+    }
+
+    private static HttpRequestMessage CreateRequest(Call call, string? correlationId)
+    {
+        var request = new HttpRequestMessage(call.Method, call.Url);
+        if (call.Body is { } body)
+            request.Content = body.ValueKind == JsonValueKind.String
+                ? new StringContent(body.GetString()!)
+                : new StringContent(body.GetRawText(), Encoding.UTF8, MediaTypeNames.Application.Json);
+        foreach (var (name, value) in call.Headers)
+        {
+            // Content headers (Content-Type, ...) live on the content, and replace its defaults.
+            if (request.Headers.TryAddWithoutValidation(name, value))
+                continue;
+            if (request.Content is null)
+                throw Invalid($"header '{name}' describes a body, but the payload has none");
+            request.Content.Headers.Remove(name);
+            if (!request.Content.Headers.TryAddWithoutValidation(name, value))
+                throw Invalid($"header '{name}' cannot be set");
+        }
+        if (correlationId is not null && !request.Headers.Contains(CorrelationHeader))
+            request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
+        return request;
+    }
+
+    private static async Task<(byte[] Body, bool Truncated)> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        // One byte past the limit tells a body of exactly the limit from a longer one.
+        var buffer = new byte[MaxBodyBytes + 1];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return read > MaxBodyBytes ? (buffer[..MaxBodyBytes], true) : (buffer[..read], false);
+    }
+
+    private static JsonNode? ToJson(byte[] body, bool truncated)
+    {
+        if (body.Length == 0)
+            return null;
+        if (!truncated)
+        {
+            try
+            {
+                return JsonNode.Parse(body);
+            }
+            catch (JsonException)
+            {
+                // Not JSON: kept as text below.
+            }
+        }
+        return JsonValue.Create(Encoding.UTF8.GetString(body));
+    }
+
+    private static Call ReadPayload(JobContext context)
+    {
+        Payload? payload;
+        try
+        {
+            payload = context.GetPayload<Payload>();
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"it does not fit {{ \"url\", \"method\", \"headers\", \"body\", \"timeout\" }} ({e.Message})");
+        }
+        if (payload?.Url is not { } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw Invalid($"url must be an absolute http or https URL, not '{payload?.Url}'");
+
+        HttpMethod method;
+        try
+        {
+            // Without a method, a body implies POST.
+            method = HttpMethod.Parse(payload.Method ?? (payload.Body is null ? "GET" : "POST"));
+        }
+        catch (FormatException)
+        {
+            throw Invalid($"method '{payload.Method}' is not an HTTP method");
+        }
+
+        var timeout = DefaultTimeout;
+        if (payload.Timeout is { } timeoutText
+            && (!DurationParser.TryParse(timeoutText, out timeout) || timeout <= TimeSpan.Zero || timeout > MaxTimeout))
+            throw Invalid($"timeout '{timeoutText}' is not a duration between zero and one day such as \"00:00:30\" or \"PT30S\"");
+
+        return new Call(url, method, payload.Headers ?? [], payload.Body, timeout);
+    }
+
+    private static JobFailedException Invalid(string reason) => new($"Invalid http payload: {reason}.", retryable: false);
+
+    private sealed record Payload(string? Url, string? Method, Dictionary<string, string>? Headers, JsonElement? Body, string? Timeout);
+
+    private sealed record Call(Uri Url, HttpMethod Method, Dictionary<string, string> Headers, JsonElement? Body, TimeSpan Timeout);
+}

@@ -1,0 +1,41 @@
+using System.Buffers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansJobs.Handlers;
+
+/// <summary>The job types this silo can run. Filled by <c>AddJobHandler</c> while services are registered, read-only afterwards.</summary>
+public sealed class JobHandlerRegistry
+{
+    public const int MaxTypeLength = 100;
+
+    private static readonly SearchValues<char> TypeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-._");
+
+    private readonly SortedSet<string> types = new(StringComparer.Ordinal);
+
+    /// <summary>The registered types, in ordinal order.</summary>
+    public IReadOnlyCollection<string> Types => types;
+
+    public bool IsKnown(string type) => types.Contains(type);
+
+    /// <summary>Lowercase letters, digits, '-', '.' and '_', 1 to <see cref="MaxTypeLength"/> characters.</summary>
+    public static bool IsValidTypeName(string? type) =>
+        type is { Length: > 0 and <= MaxTypeLength } && type.AsSpan().IndexOfAnyExcept(TypeChars) < 0;
+
+    /// <summary>
+    /// The handler for <paramref name="type"/> from <paramref name="scopedServices"/> (the attempt's DI scope).
+    /// A type this silo does not know fails the job rather than the attempt: retrying here cannot help.
+    /// </summary>
+    public IJobHandler Resolve(IServiceProvider scopedServices, string type) =>
+        IsKnown(type)
+            ? scopedServices.GetRequiredKeyedService<IJobHandler>(type)
+            : throw new JobFailedException($"No handler is registered for job type '{type}' on this silo. Known types: {string.Join(", ", types)}.", retryable: false);
+
+    internal void Add(string type)
+    {
+        if (!IsValidTypeName(type))
+            throw new ArgumentException(
+                $"Job type '{type}' is invalid: use 1 to {MaxTypeLength} lowercase letters, digits, '-', '.' or '_'.", nameof(type));
+        if (!types.Add(type))
+            throw new InvalidOperationException($"A handler for job type '{type}' is already registered.");
+    }
+}

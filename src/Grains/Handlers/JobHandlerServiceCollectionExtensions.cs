@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using OrleansJobs.Handlers;
+using OrleansJobs.Handlers.BuiltIn;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class JobHandlerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> to run jobs of <paramref name="type"/>: a keyed scoped service, so each
+    /// attempt gets a fresh handler from its own DI scope. Throws on an invalid or already registered type.
+    /// </summary>
+    public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services, string type)
+        where THandler : class, IJobHandler
+    {
+        GetOrAddRegistry(services).Add(type);
+        return services.AddKeyedScoped<IJobHandler, THandler>(type);
+    }
+
+    /// <summary>Registers the stock job types: <c>delay</c>, <c>noop</c> and <c>http</c> (with its options and HTTP client).</summary>
+    public static IServiceCollection AddBuiltInJobHandlers(this IServiceCollection services)
+    {
+        AddHttpJobServices(services);
+        return services
+            .AddJobHandler<DelayJobHandler>(DelayJobHandler.Type)
+            .AddJobHandler<NoopJobHandler>(NoopJobHandler.Type)
+            .AddJobHandler<HttpJobHandler>(HttpJobHandler.Type);
+    }
+
+    private static void AddHttpJobServices(IServiceCollection services)
+    {
+        services.AddOptions<HttpJobOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // Environment variables and the command line give one comma-separated string, JSON files an array.
+                var section = configuration.GetSection(HttpJobOptions.SectionName).GetSection(nameof(HttpJobOptions.AllowedHosts));
+                var values = section.Value is { } single ? [single] : section.GetChildren().Select(child => child.Value ?? "");
+                options.AllowedHosts.AddRange(values.SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+            })
+            .Validate(
+                options => options.AllowedHosts.All(entry => AllowedHost.TryParse(entry, out _)),
+                $"Every entry of {HttpJobOptions.SectionName}:AllowedHosts must be a host, optionally with a port: api.example.com, 127.0.0.1:5005, [::1]:8080.")
+            .ValidateOnStart();
+
+        services.AddHttpClient(HttpJobHandler.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // each call sets its own
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect could lead off the allow-list; pooled handlers must not carry one job's cookies into another's calls.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            });
+    }
+
+    // The registry is needed while registering (to reject duplicates), before any provider exists, so it is
+    // created here and shared as an instance.
+    private static JobHandlerRegistry GetOrAddRegistry(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(JobHandlerRegistry) && !d.IsKeyedService)?.ImplementationInstance
+            is JobHandlerRegistry existing)
+            return existing;
+        var registry = new JobHandlerRegistry();
+        services.AddSingleton(registry);
+        return registry;
+    }
+}
