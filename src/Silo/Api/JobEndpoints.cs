@@ -41,14 +41,14 @@ public static class JobEndpoints
         var body = await ReadBodyAsync(request, maxPayload + 64 * 1024);
         if (body is null) return Problems.TooLarge(maxPayload);
 
-        var parsedRequest = SubmitRequestParser.Parse(body, registry, maxPayload, new SubmitHeaders(
+        var parsedRequest = new SubmitRequestParser(registry, maxPayload).Parse(body,
             request.Headers["Idempotency-Key"].FirstOrDefault(),
             request.Headers["X-Correlation-Id"].FirstOrDefault(),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
-            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault()));
-        if (parsedRequest.PayloadTooLarge) return Problems.TooLarge(maxPayload);
-        if (parsedRequest.MalformedJson is { } malformed) return Problems.BadRequest("The body is not valid JSON.", malformed);
-        if (parsedRequest.Errors is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, "The job submission is invalid.");
+            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
+        if (parsedRequest.IsPayloadTooLarge) return Problems.TooLarge(maxPayload);
+        if (parsedRequest.IsMalformedJson) return Problems.BadRequest("The body is not valid JSON.", parsedRequest.Detail ?? "Malformed JSON.");
+        if (!parsedRequest.IsValid) return TypedResults.ValidationProblem(parsedRequest.Errors, title: "The job submission is invalid.");
 
         var spec = parsedRequest.Spec!;
         var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
