@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansJobs.Storage;
+
+/// <summary>
+/// How a <see cref="JobState"/> is stored: camelCase JSON with enums as names, so rows stay readable
+/// and survive enum reordering. Source-generated: the writer path serializes every job write.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(JobState))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class JobJson : JsonSerializerContext;

@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace OrleansJobs.Storage;
+
+/// <summary>
+/// A job as the job table stores it: the queryable columns taken from the state, and the state itself as JSON.
+/// Serialized on the caller's thread, so the writer only binds values and the caller may change its state object afterwards.
+/// </summary>
+internal sealed record JobRow(
+    string Id, string Status, string Type, string Queue, int Priority,
+    long CreatedAtMs, long UpdatedAtMs, long? DueAtMs, string Owner, string StateJson)
+{
+    public static JobRow From(JobState state, string owner)
+    {
+        var spec = state.Spec ?? throw new ArgumentException($"Job '{state.Id}' has no spec: only submitted jobs are stored.", nameof(state));
+        return new JobRow(
+            state.Id, state.Status.ToString(), spec.Type, spec.Queue, spec.Priority,
+            state.CreatedAt.ToUnixTimeMilliseconds(), state.UpdatedAt.ToUnixTimeMilliseconds(), state.DueAt?.ToUnixTimeMilliseconds(),
+            owner, JsonSerializer.Serialize(state, JobJson.Default.JobState));
+    }
+}

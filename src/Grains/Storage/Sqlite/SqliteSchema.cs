@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+
+namespace OrleansJobs.Storage;
+
+/// <summary>
+/// Creates and migrates the embedded database: the job table, and the tables and queries of Orleans' ADO.NET
+/// reminders and grain storage. Scripts are the embedded <c>Sqlite/NNN-name.sql</c> files, applied in number order;
+/// <c>schema_version</c> records each one, so a later change is a new script. The scripts are idempotent as well.
+/// </summary>
+public static class SqliteSchema
+{
+    private const string ResourcePrefix = "OrleansJobs.Storage.Sqlite.";
+
+    /// <summary>Applies the scripts not yet recorded. Safe to run at every start, and from two processes at once.</summary>
+    public static Task ApplyAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        // Microsoft.Data.Sqlite is synchronous underneath: keep the file I/O off the caller's thread.
+        Task.Run(() => Apply(connectionString, cancellationToken), cancellationToken);
+
+    private static void Apply(string connectionString, CancellationToken cancellationToken)
+    {
+        using var connection = SqliteConnections.OpenForWriting(connectionString);
+        Execute(connection, null, """
+            CREATE TABLE IF NOT EXISTS schema_version
+            (
+                version    INTEGER NOT NULL PRIMARY KEY,
+                script     TEXT    NOT NULL,
+                applied_at TEXT    NOT NULL
+            )
+            """);
+
+        foreach (var (version, name) in Scripts())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // Checked inside the write transaction, so of two processes starting together only one applies a script.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var applied = Command(connection, transaction, "SELECT 1 FROM schema_version WHERE version = @version");
+            applied.Parameters.AddWithValue("@version", version);
+            if (applied.ExecuteScalar() is not null)
+            {
+                continue;
+            }
+
+            Execute(connection, transaction, ReadScript(name));
+            using var record = Command(connection, transaction,
+                "INSERT INTO schema_version (version, script, applied_at) VALUES (@version, @script, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+            record.Parameters.AddWithValue("@version", version);
+            record.Parameters.AddWithValue("@script", name[ResourcePrefix.Length..]);
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private static IEnumerable<(int Version, string ResourceName)> Scripts() =>
+        typeof(SqliteSchema).Assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name => (int.Parse(name.AsSpan(ResourcePrefix.Length, 3), CultureInfo.InvariantCulture), name))
+            .OrderBy(script => script.Item1);
+
+    private static string ReadScript(string resourceName)
+    {
+        using var stream = typeof(SqliteSchema).Assembly.GetManifestResourceStream(resourceName)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = Command(connection, transaction, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
