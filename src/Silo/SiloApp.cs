@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansJobs.Jobs;
 using OrleansJobs.Silo.Api;
 using OrleansJobs.Silo.Hosting;
 using OrleansJobs.Storage;
-using OrleansJobs.Storage.Sqlite;
 
 namespace OrleansJobs.Silo;
 
@@ -30,7 +30,7 @@ public static class SiloApp
         var dataDirectory = Path.GetFullPath(settings.DataDirectory, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataDirectory);
         var databasePath = Path.Combine(dataDirectory, "orleansjobs.db");
-        var connectionString = SqliteJobStore.ConnectionStringFor(databasePath);
+        var connectionString = new SqliteJobStoreOptions(databasePath).ConnectionString;
         await SqliteSchema.ApplyAsync(connectionString, CancellationToken.None);
         builder.Services.AddSqliteJobStore(databasePath);
 

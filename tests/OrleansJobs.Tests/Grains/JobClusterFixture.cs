@@ -4,7 +4,6 @@ using Orleans.TestingHost;
 using OrleansJobs.Handlers;
 using OrleansJobs.Jobs;
 using OrleansJobs.Storage;
-using OrleansJobs.Storage.Sqlite;
 
 namespace OrleansJobs.Tests.Grains;
 
@@ -21,7 +20,7 @@ public sealed class JobClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var databasePath = Path.Combine(_directory, "jobs.db");
-        var connectionString = SqliteJobStore.ConnectionStringFor(databasePath);
+        var connectionString = new SqliteJobStoreOptions(databasePath).ConnectionString;
         await SqliteSchema.ApplyAsync(connectionString, CancellationToken.None);
 
         var builder = new InProcessTestClusterBuilder(1);
