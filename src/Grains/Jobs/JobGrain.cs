@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using OrleansJobs.Handlers;
 using OrleansJobs.Retries;
 
@@ -18,6 +19,7 @@ public sealed class JobGrain(
     TimeProvider time,
     IOptions<JobServiceOptions> options,
     ILocalSiloDetails silo,
+    DeepCopier<JobState> copier,
     ILogger<JobGrain> logger) : Grain, IJobGrain
 {
     public const string StorageName = "jobs";
@@ -37,11 +39,7 @@ public sealed class JobGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!Job.Exists)
-        {
-            DeactivateOnIdle();
-            return;
-        }
+        if (!Job.Exists) return;
         if (Job.Status == JobStatus.Running)
         {
             // A fresh activation never has a handler running: the silo that ran this attempt is gone.
@@ -65,15 +63,16 @@ public sealed class JobGrain(
 
     async Task<SubmitResult> IJobGrain.Submit(JobSpec spec)
     {
-        if (Job.Exists) return new SubmitResult(Job, Created: false);
+        if (Job.Exists) return new SubmitResult(Snapshot(), Created: false);
         if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
         await ChangeAsync(job => JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, time.GetUtcNow()));
+        var submitted = Snapshot();
         Resume();
         if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateOnIdle();
-        return new SubmitResult(Snapshot(), Created: true);
+        return new SubmitResult(submitted, Created: true);
     }
 
-    Task<JobState?> IJobGrain.Get() => Task.FromResult(Job.Exists ? Snapshot() : null);
+    Task<JobState?> IJobGrain.Get() => Task.FromResult(Job.Exists ? Snapshot() : Missing());
 
     async Task<JobState> IJobGrain.Cancel()
     {
@@ -97,13 +96,14 @@ public sealed class JobGrain(
         if (Job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
             throw new JobConflictException(Job.Id, Job.Status, $"Job '{Job.Id}' is {Job.Status}: only Failed or Cancelled jobs can be retried.");
         await ChangeAsync(job => JobLifecycle.Retry(job, time.GetUtcNow()));
+        var retried = Snapshot();
         Resume();
-        return Snapshot();
+        return retried;
     }
 
     async Task<JobState?> IJobGrain.WaitForCompletion(TimeSpan timeout)
     {
-        if (!Job.Exists) return null;
+        if (!Job.Exists) return Missing();
         if (!Job.Status.IsTerminal())
         {
             _finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -163,19 +163,24 @@ public sealed class JobGrain(
     private async Task RunAttemptAsync()
     {
         if (runner.Draining) return; // stays Queued in storage; resumed after restart
+        // Created before the Running write so that a cancel arriving during that write is not lost.
+        using var cancellation = new CancellationTokenSource();
+        _attemptCancellation = cancellation;
+        _stopReason = StopReason.None;
         await ChangeAsync(job =>
         {
             if (job.Status != JobStatus.Queued) return false;
             JobLifecycle.Start(job, time.GetUtcNow(), _silo);
             return true;
         });
-        if (Job.Status != JobStatus.Running) return;
+        if (Job.Status != JobStatus.Running)
+        {
+            _attemptCancellation = null;
+            return;
+        }
 
         var spec = Job.Spec!;
-        _stopReason = StopReason.None;
         _progress = new ProgressSlot(time);
-        using var cancellation = new CancellationTokenSource();
-        _attemptCancellation = cancellation;
         using var timeout = spec.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
         using var onTimeout = timeout?.Token.Register(() => StopAttempt(StopReason.Timeout));
         using var tracked = runner.Track(Job.Id, () => StopAttempt(StopReason.Shutdown));
@@ -247,9 +252,9 @@ public sealed class JobGrain(
 
     private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable)
     {
-        var spec = job.Spec!;
-        var retryAt = BackoffPolicy.NextAttemptAt(spec.Retry, job.CountedAttempts, time, Random.Shared);
-        JobLifecycle.Fail(job, time.GetUtcNow(), outcome, error, retryable, retryAt);
+        var now = time.GetUtcNow();
+        var retryAt = BackoffPolicy.NextAttemptAt(job.Spec!.Retry, job.CountedAttempts, now, Random.Shared);
+        JobLifecycle.Fail(job, now, outcome, error, retryable, retryAt);
         if (job.Status == JobStatus.Failed)
             logger.LogWarning("Job {JobId} failed after {Attempts} attempts: {Error}", job.Id, job.CountedAttempts, error.Message);
     }
@@ -280,15 +285,27 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>The state to answer with (Orleans copies it). Live progress is shown at once and persisted with the attempt's outcome.</summary>
+    /// <summary>
+    /// A copy of the state to answer with, taken now: an attempt started by this call changes the state before the
+    /// answer leaves. Live progress is shown at once and persisted with the attempt's outcome.
+    /// </summary>
     private JobState Snapshot()
     {
         if (_progress?.Latest is { } live) Job.Progress = live;
-        return Job;
+        return copier.Copy(Job);
     }
 
     private void EnsureExists()
     {
-        if (!Job.Exists) throw new JobNotFoundException(this.GetPrimaryKeyString());
+        if (Job.Exists) return;
+        Missing();
+        throw new JobNotFoundException(this.GetPrimaryKeyString());
+    }
+
+    /// <summary>Asked about a job that does not exist: answer, and do not keep an empty activation around.</summary>
+    private JobState? Missing()
+    {
+        DeactivateOnIdle();
+        return null;
     }
 }

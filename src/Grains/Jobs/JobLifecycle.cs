@@ -1,3 +1,5 @@
+using OrleansJobs.Retries;
+
 namespace OrleansJobs.Jobs;
 
 /// <summary>
@@ -79,7 +81,7 @@ public static class JobLifecycle
             throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a failure outcome.");
         CloseAttempt(job, now, outcome, error);
         job.Error = error;
-        if (retryable && job.CountedAttempts < job.Spec!.MaxAttempts)
+        if (BackoffPolicy.ShouldRetry(job.CountedAttempts, job.Spec!.MaxAttempts, retryable))
         {
             Move(job, JobStatus.Scheduled, now);
             job.NextAttemptAt = retryAt;
@@ -111,6 +113,8 @@ public static class JobLifecycle
     /// <summary>A manual re-run of a Failed or Cancelled job, with a fresh attempt budget.</summary>
     public static void Retry(JobState job, DateTimeOffset now)
     {
+        if (job.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+            throw new InvalidJobTransitionException(job.Id, job.Status, "retry: only Failed or Cancelled jobs can be retried");
         Move(job, JobStatus.Queued, now);
         job.AttemptsBeforeRetry = job.Attempts.Count;
         job.Error = null;

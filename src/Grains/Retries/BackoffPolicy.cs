@@ -32,10 +32,9 @@ public static class BackoffPolicy
         return ticks < max.Ticks ? TimeSpan.FromTicks((long)Math.Max(ticks, 0)) : max;
     }
 
-    /// <summary>When the next attempt is due after the <paramref name="failedAttempts"/>-th failure.</summary>
-    public static DateTimeOffset NextAttemptAt(RetryPolicy policy, int failedAttempts, TimeProvider time, Random random)
+    /// <summary>When the next attempt is due after the <paramref name="failedAttempts"/>-th failure, which happened at <paramref name="now"/>.</summary>
+    public static DateTimeOffset NextAttemptAt(RetryPolicy policy, int failedAttempts, DateTimeOffset now, Random random)
     {
-        var now = time.GetUtcNow();
         var delay = ComputeDelay(policy, failedAttempts, random.NextDouble());
         return delay < DateTimeOffset.MaxValue - now ? now + delay : DateTimeOffset.MaxValue;
     }

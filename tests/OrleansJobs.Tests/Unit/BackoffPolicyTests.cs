@@ -100,9 +100,9 @@ public sealed class BackoffPolicyTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-        Assert.Equal(time.GetUtcNow().AddSeconds(4), BackoffPolicy.NextAttemptAt(Exact, 3, time, new Random(1)));
+        Assert.Equal(time.GetUtcNow().AddSeconds(4), BackoffPolicy.NextAttemptAt(Exact, 3, time.GetUtcNow(), new Random(1)));
 
-        var jittered = BackoffPolicy.NextAttemptAt(Exact with { Jitter = true }, 3, time, new Random(1));
+        var jittered = BackoffPolicy.NextAttemptAt(Exact with { Jitter = true }, 3, time.GetUtcNow(), new Random(1));
         Assert.InRange(jittered, time.GetUtcNow().AddSeconds(3.2), time.GetUtcNow().AddSeconds(4.8));
     }
 
@@ -111,7 +111,7 @@ public sealed class BackoffPolicyTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
-        Assert.Equal(DateTimeOffset.MaxValue, BackoffPolicy.NextAttemptAt(Exact with { MaxDelay = TimeSpan.MaxValue }, 200, time, new Random(1)));
+        Assert.Equal(DateTimeOffset.MaxValue, BackoffPolicy.NextAttemptAt(Exact with { MaxDelay = TimeSpan.MaxValue }, 200, time.GetUtcNow(), new Random(1)));
     }
 
     [Theory]
