@@ -106,7 +106,8 @@ public sealed class JobGrain(
         if (!Job.Exists) return Missing();
         if (!Job.Status.IsTerminal())
         {
-            _finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_finished is null || _finished.Task.IsCompleted) // completed = a finish from before a manual retry
+                _finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await Task.WhenAny(_finished.Task, Task.Delay(timeout, time));
         }
         return Snapshot();
