@@ -152,6 +152,11 @@ public sealed class JobGrain(
     private Task OnDueAsync(CancellationToken _)
     {
         Disarm();
+        if (Job.DueAt is { } due && due > time.GetUtcNow())
+        {
+            Arm(due); // timers may fire a few milliseconds early: never start before the due time
+            return Task.CompletedTask;
+        }
         if (Job.Status == JobStatus.Scheduled && (_attempt is null || _attempt.IsCompleted))
         {
             // Due is not persisted: if this silo dies now, the row is still Scheduled and past due, and the sweeper wakes it.

@@ -36,6 +36,12 @@ public sealed class JobSweeperGrain(
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => SweepAsync();
 
+    private async Task WakeAsync(string jobId)
+    {
+        try { await GrainFactory.GetGrain<IJobGrain>(jobId).Wake(); }
+        catch (Exception ex) { logger.LogWarning(ex, "Could not wake job {JobId}; the next sweep tries again", jobId); }
+    }
+
     private async Task<int> SweepAsync()
     {
         try
@@ -48,11 +54,9 @@ public sealed class JobSweeperGrain(
             var due = await jobs.FindDueAsync(time.GetUtcNow() + 2 * options.Value.SweepInterval, BatchSize);
             var wake = orphans.Concat(due).Distinct().ToList();
             if (orphans.Count > 0) logger.LogInformation("Sweep found {Count} orphaned jobs of dead silos", orphans.Count);
-            await Parallel.ForEachAsync(wake, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (id, _) =>
-            {
-                try { await GrainFactory.GetGrain<IJobGrain>(id).Wake(); }
-                catch (Exception ex) { logger.LogWarning(ex, "Could not wake job {JobId}; the next sweep tries again", id); }
-            });
+            // In chunks, from this grain's own context (grain calls must be made from it).
+            foreach (var chunk in wake.Chunk(64))
+                await Task.WhenAll(chunk.Select(WakeAsync));
             return wake.Count;
         }
         catch (Exception ex)
