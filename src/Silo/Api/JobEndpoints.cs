@@ -167,7 +167,7 @@ internal static class Problems
 
     public static IResult Conflict(string detail, JobStatus status) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",
-            extensions: new Dictionary<string, object?> { ["status"] = status.ToString() });
+            extensions: new Dictionary<string, object?> { ["jobStatus"] = status.ToString() });
 
     public static IResult TooLarge(int maxPayloadBytes) =>
         TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
