@@ -89,7 +89,8 @@ public static class JobEndpoints
         JobStatus? statusFilter = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || int.TryParse(status, out _))
+            // Enum.TryParse also takes numbers and comma-joined names ("Queued,Running" is Succeeded): only one name may pass.
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || !status.Equals(s.ToString(), StringComparison.OrdinalIgnoreCase))
                 return Problems.Validation("status", $"'{status}' is not a status; use one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
             statusFilter = s;
         }
