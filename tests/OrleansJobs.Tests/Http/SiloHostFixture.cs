@@ -4,27 +4,43 @@ using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Http;
 
-/// <summary>The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder.</summary>
+/// <summary>
+/// The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder,
+/// with a small payload limit and the loopback address on the <c>http</c> job type's allow-list.
+/// </summary>
 public sealed class SiloHostFixture : IAsyncLifetime
 {
+    public const int MaxPayloadBytes = 1024;
+
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
     private WebApplication? _app;
-    public HttpClient Http { get; private set; } = null!;
+
+    public SiloHostFixture()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}");
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
 
     public async ValueTask InitializeAsync()
     {
-        var port = FreeTcpPort.Next();
         _app = await SiloApp.BuildAsync([
-            $"--urls=http://127.0.0.1:{port}",
+            $"--urls={BaseAddress}",
+            // appsettings.json is copied beside the tests; read it as a normal run does.
+            $"--contentRoot={AppContext.BaseDirectory}",
             $"--OrleansJobs:SiloPort={FreeTcpPort.Next()}",
             $"--OrleansJobs:GatewayPort={FreeTcpPort.Next()}",
             $"--OrleansJobs:DataDirectory={_data}",
-            "--OrleansJobs:MaxPayloadBytes=1024",
+            $"--OrleansJobs:MaxPayloadBytes={MaxPayloadBytes}",
             "--OrleansJobs:CancellationGracePeriod=00:00:01",
+            "--OrleansJobs:ShutdownGracePeriod=00:00:01",
             "--OrleansJobs:SweepInterval=00:00:01",
+            "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
         ]);
-        await _app.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await _app.StartAsync(TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -38,3 +54,7 @@ public sealed class SiloHostFixture : IAsyncLifetime
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>The HTTP test classes share one host: starting a silo takes seconds.</summary>
+[CollectionDefinition]
+public sealed class SiloHostCollection : ICollectionFixture<SiloHostFixture>;
