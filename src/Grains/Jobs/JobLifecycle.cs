@@ -147,7 +147,4 @@ public static class JobLifecycle
 
 /// <summary>A lifecycle move that the table does not allow.</summary>
 public sealed class InvalidJobTransitionException(string jobId, JobStatus from, string what)
-    : InvalidOperationException($"Job '{jobId}' is {from}: cannot {what}.")
-{
-    public JobStatus From { get; } = from;
-}
+    : InvalidOperationException($"Job '{jobId}' is {from}: cannot {what}.");

@@ -40,6 +40,18 @@ public sealed class SiloProcessTests : IDisposable
         return jobs;
     }
 
+    /// <summary>Polls the listing until every job in <paramref name="ids"/> is in a state <paramref name="done"/> accepts; returns the last listing.</summary>
+    private static async Task<Dictionary<string, JsonElement>> UntilEveryAsync(HttpClient http, IEnumerable<string> ids, Func<string?, bool> done, TimeSpan timeout, string message)
+    {
+        Dictionary<string, JsonElement> jobs = [];
+        await Eventually.Until(async () =>
+        {
+            jobs = await ListAsync(http);
+            return ids.All(id => jobs.TryGetValue(id, out var job) && done(job.GetProperty("status").GetString()));
+        }, timeout, TimeSpan.FromMilliseconds(250), message);
+        return jobs;
+    }
+
     private static string[] Outcomes(JsonElement job) =>
         job.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString() ?? "open").ToArray();
 
@@ -61,12 +73,8 @@ public sealed class SiloProcessTests : IDisposable
 
         await using var restarted = StartSilo();
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        Dictionary<string, JsonElement> jobs = [];
-        await Eventually.Until(async () =>
-        {
-            jobs = await ListAsync(restarted.Http);
-            return ids.All(id => jobs.TryGetValue(id, out var job) && job.GetProperty("status").GetString() is "Succeeded" or "Failed" or "Cancelled");
-        }, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250), "not every job finished after the restart");
+        var jobs = await UntilEveryAsync(restarted.Http, ids, status => status is "Succeeded" or "Failed" or "Cancelled",
+            TimeSpan.FromSeconds(90), "not every job finished after the restart");
 
         Assert.All(ids, id =>
         {
@@ -111,12 +119,8 @@ public sealed class SiloProcessTests : IDisposable
         var afterStop = await ListAsync(restarted.Http);
         Assert.All(quick, id => Assert.Equal("Succeeded", afterStop[id].GetProperty("status").GetString()));
 
-        Dictionary<string, JsonElement> jobs = [];
-        await Eventually.Until(async () =>
-        {
-            jobs = await ListAsync(restarted.Http);
-            return slow.All(id => jobs[id].GetProperty("status").GetString() == "Succeeded");
-        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), "the interrupted jobs did not finish after the restart");
+        var jobs = await UntilEveryAsync(restarted.Http, slow, status => status == "Succeeded",
+            TimeSpan.FromSeconds(60), "the interrupted jobs did not finish after the restart");
         // maxAttempts 1, yet they succeed: the interrupted attempt does not count.
         Assert.All(slow, id => Assert.Equal(["Interrupted", "Succeeded"], Outcomes(jobs[id])));
         Assert.Equal(15, jobs.Count);
@@ -140,12 +144,8 @@ public sealed class SiloProcessTests : IDisposable
 
         await using var restarted = StartSilo();
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        Dictionary<string, JsonElement> jobs = [];
-        await Eventually.Until(async () =>
-        {
-            jobs = await ListAsync(restarted.Http);
-            return delayed.Append(retrying).All(id => jobs[id].GetProperty("status").GetString() == "Succeeded");
-        }, TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(250), "delayed jobs or the retry did not run after the restart");
+        var jobs = await UntilEveryAsync(restarted.Http, delayed.Append(retrying), status => status == "Succeeded",
+            TimeSpan.FromSeconds(40), "delayed jobs or the retry did not run after the restart");
 
         foreach (var id in delayed.Append(retrying))
         {
