@@ -10,6 +10,16 @@ public sealed class JobServiceOptions
     /// <summary>Folder of the embedded SQLite database.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// Clustered mode: the address (IP or host name) other silos and clients use to reach this one. Unset = this
+    /// machine's first IPv4 address; set it to 127.0.0.1 to run several silos on one host, or to the service name in
+    /// a compose file.
+    /// </summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>Clustered mode: create or upgrade the PostgreSQL schema at start. Turn off when operators run <c>migrate</c> before deploying.</summary>
+    public bool ApplySchemaOnStart { get; set; } = true;
+
     [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
     [Required] public string ClusterId { get; set; } = "orleansjobs";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansJobs.Handlers;
 using OrleansJobs.Retries;
 
@@ -44,7 +45,10 @@ public sealed class JobGrain(
         {
             // A fresh activation never has a handler running: the silo that ran this attempt is gone.
             logger.LogWarning("Job {JobId} attempt {Attempt} was lost with its silo; recovering it", Job.Id, Job.Attempt);
-            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The silo running this attempt stopped unexpectedly.", "Lost"), retryable: true));
+            // Retried at once rather than after the backoff: the job did not fail, its silo did. It still counts
+            // against maxAttempts, so a job that brings its silo down cannot do so forever.
+            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The silo running this attempt stopped unexpectedly.", "Lost"), retryable: true,
+                retryAt: time.GetUtcNow()), untilSaved: true);
         }
         Resume();
     }
@@ -54,6 +58,7 @@ public sealed class JobGrain(
         if (_attempt is { IsCompleted: false } attempt)
         {
             // Deactivated while running (shutdown, rebalancing): stop the handler and hand the job back to the queue.
+            logger.LogWarning("Job {JobId} attempt {Attempt} interrupted: its activation is being deactivated ({Reason})", Job.Id, Job.Attempt, reason);
             StopAttempt(StopReason.Shutdown);
             await attempt.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
             if (Job.Status == JobStatus.Queued && !runner.Draining)
@@ -113,7 +118,12 @@ public sealed class JobGrain(
         return Snapshot();
     }
 
-    Task IJobGrain.Wake() => Task.CompletedTask;
+    /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
+    Task IJobGrain.Wake()
+    {
+        Resume();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Starts or arms whatever the current status calls for.</summary>
     private void Resume()
@@ -178,7 +188,7 @@ public sealed class JobGrain(
             if (job.Status != JobStatus.Queued) return false;
             JobLifecycle.Start(job, time.GetUtcNow(), _silo);
             return true;
-        });
+        }, untilSaved: true);
         if (Job.Status != JobStatus.Running)
         {
             _attemptCancellation = null;
@@ -220,7 +230,7 @@ public sealed class JobGrain(
                     FailAttempt(job, AttemptOutcome.Failed, new JobError(error!.Message, error.GetType().Name), error is not JobFailedException { Retryable: false });
                     break;
             }
-        });
+        }, untilSaved: true);
         _progress = null;
         if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptAsync();
         else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
@@ -256,32 +266,45 @@ public sealed class JobGrain(
         try { cancellation.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable)
+    private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable, DateTimeOffset? retryAt = null)
     {
         var now = time.GetUtcNow();
-        var retryAt = BackoffPolicy.NextAttemptAt(job.Spec!.Retry, job.CountedAttempts, now, Random.Shared);
-        JobLifecycle.Fail(job, now, outcome, error, retryable, retryAt);
+        retryAt ??= BackoffPolicy.NextAttemptAt(job.Spec!.Retry, job.CountedAttempts, now, Random.Shared);
+        JobLifecycle.Fail(job, now, outcome, error, retryable, retryAt.Value);
         if (job.Status == JobStatus.Failed)
             logger.LogWarning("Job {JobId} failed after {Attempts} attempts: {Error}", job.Id, job.CountedAttempts, error.Message);
     }
 
-    private Task ChangeAsync(Action<JobState> change) => ChangeAsync(job => { change(job); return true; });
+    private Task ChangeAsync(Action<JobState> change, bool untilSaved = false) => ChangeAsync(job => { change(job); return true; }, untilSaved);
 
-    /// <summary>Applies a change and persists it, one change at a time; on a failed write the in-memory state is reloaded.</summary>
-    private async Task ChangeAsync(Func<JobState, bool> change)
+    /// <summary>
+    /// Applies a change and persists it, one change at a time. A change a caller asked for (<paramref name="untilSaved"/>
+    /// false) fails fast when the write fails, and the in-memory state goes back to what is stored, so the caller can
+    /// retry. A change the job itself makes (start, outcome, recovery) has no caller to retry it: it keeps retrying the
+    /// write while the storage is unreachable, so a database outage delays it but never loses it.
+    /// </summary>
+    private async Task ChangeAsync(Func<JobState, bool> change, bool untilSaved = false)
     {
         await _gate.WaitAsync();
         try
         {
+            var before = untilSaved ? null : copier.Copy(Job);
             if (!change(Job)) return;
-            try
+            if (untilSaved)
             {
-                await store.WriteStateAsync();
+                await SaveUntilStoredAsync();
             }
-            catch
+            else
             {
-                await store.ReadStateAsync();
-                throw;
+                try
+                {
+                    await store.WriteStateAsync();
+                }
+                catch
+                {
+                    store.State = before!;
+                    throw;
+                }
             }
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
         }
@@ -289,6 +312,43 @@ public sealed class JobGrain(
         {
             _gate.Release();
         }
+    }
+
+    private async Task SaveUntilStoredAsync()
+    {
+        var failures = 0;
+        for (var delay = TimeSpan.FromMilliseconds(200); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxSaveRetryDelay.Ticks)))
+        {
+            try
+            {
+                await store.WriteStateAsync();
+                if (failures > 0) logger.LogInformation("Job {JobId} saved as {Status} after {Failures} failed attempts to save it", Job.Id, Job.Status, failures);
+                return;
+            }
+            catch (InconsistentStateException) when (failures > 0)
+            {
+                // A write that failed on the way back may have committed all the same: then the stored row is ours.
+                var mine = copier.Copy(Job);
+                await store.ReadStateAsync();
+                if (Job.Status == mine.Status && Job.Attempts.Count == mine.Attempts.Count && Job.UpdatedAt == mine.UpdatedAt) return;
+                throw;
+            }
+            catch (Exception ex) when (IsStorageUnavailable(ex))
+            {
+                failures++;
+                logger.LogWarning("Could not save job {JobId} as {Status} ({Error}); retrying in {Delay}", Job.Id, Job.Status, ex.Message, delay);
+                await Task.Delay(delay, time);
+            }
+        }
+    }
+
+    private static readonly TimeSpan MaxSaveRetryDelay = TimeSpan.FromSeconds(5);
+
+    private static bool IsStorageUnavailable(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is JobServiceUnavailableException) return true;
+        return false;
     }
 
     /// <summary>

@@ -31,4 +31,16 @@ public static class JobStorageExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SqliteSchemaInitializer>();
         return services;
     }
+
+    /// <summary>
+    /// Registers <see cref="PostgresJobStore"/> as the <see cref="IJobStore"/>. The schema must exist before the silo
+    /// starts (<see cref="PostgresSchema.ApplyAsync"/>; the silo host applies it at start unless told not to).
+    /// </summary>
+    public static IServiceCollection AddPostgresJobStore(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(new PostgresJobStoreOptions(connectionString));
+        services.AddSingleton<PostgresJobStore>();
+        services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<PostgresJobStore>());
+        return services;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansJobs.Tests.Infrastructure;
+using static OrleansJobs.Tests.Processes.ProcessApi;
 
 namespace OrleansJobs.Tests.Processes;
 
@@ -17,43 +18,6 @@ public sealed class SiloProcessTests : IDisposable
 
     private SiloProcess StartSilo(params string[] args) =>
         SiloProcess.Start(new SiloProcessOptions { DataDirectory = _data, Args = ["--OrleansJobs:SweepInterval=00:00:01", .. args] });
-
-    private static async Task<string> SubmitAsync(HttpClient http, object body)
-    {
-        using var response = await http.PostAsJsonAsync("/api/jobs", body, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString()!;
-    }
-
-    /// <summary>Reads jobs through the listing only: a GET of one job would activate its grain and recover it by itself.</summary>
-    private static async Task<Dictionary<string, JsonElement>> ListAsync(HttpClient http, string? status = null)
-    {
-        var jobs = new Dictionary<string, JsonElement>();
-        string? cursor = null;
-        do
-        {
-            var url = $"/api/jobs?limit=500{(status is null ? "" : "&status=" + status)}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}";
-            var page = await http.GetFromJsonAsync<JsonElement>(url, TestContext.Current.CancellationToken);
-            foreach (var item in page.GetProperty("items").EnumerateArray()) jobs[item.GetProperty("id").GetString()!] = item;
-            cursor = page.GetProperty("nextCursor").GetString();
-        } while (cursor is not null);
-        return jobs;
-    }
-
-    /// <summary>Polls the listing until every job in <paramref name="ids"/> is in a state <paramref name="done"/> accepts; returns the last listing.</summary>
-    private static async Task<Dictionary<string, JsonElement>> UntilEveryAsync(HttpClient http, IEnumerable<string> ids, Func<string?, bool> done, TimeSpan timeout, string message)
-    {
-        Dictionary<string, JsonElement> jobs = [];
-        await Eventually.Until(async () =>
-        {
-            jobs = await ListAsync(http);
-            return ids.All(id => jobs.TryGetValue(id, out var job) && done(job.GetProperty("status").GetString()));
-        }, timeout, TimeSpan.FromMilliseconds(250), message);
-        return jobs;
-    }
-
-    private static string[] Outcomes(JsonElement job) =>
-        job.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString() ?? "open").ToArray();
 
     [Fact]
     public async Task Killed_silo_recovers_every_running_job_after_restart()

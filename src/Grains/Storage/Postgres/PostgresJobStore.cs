@@ -1,0 +1,386 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace OrleansJobs.Storage;
+
+/// <summary>
+/// The job table in PostgreSQL, for the clustered mode. Writes from every grain of the silo queue on one channel;
+/// a few writer loops each take whatever has queued (up to <see cref="PostgresJobStoreOptions.MaxBatchSize"/>) and send
+/// it as one batch — an <c>unnest</c> insert, an <c>unnest</c> update with a version check per row, a delete — which
+/// PostgreSQL runs as one implicit transaction: one round trip and one commit for many jobs (group commit). Each
+/// caller's task completes after that commit. Activation reads are batched the same way. The schema must exist first
+/// (<see cref="PostgresSchema.ApplyAsync"/>).
+/// </summary>
+public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
+{
+    private const int MaxListLimit = 500;
+
+    private const string InsertSql = """
+        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state)
+        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+        """;
+
+    // Only the mutable columns are set, so the indexes on type, queue and created_at are left alone (and the
+    // update can stay on the same page: the table has room for that, see its fillfactor).
+    private const string UpdateSql = """
+        UPDATE jobs AS j
+        SET version = j.version + 1, status = u.status, updated_at = u.updated_at, due_at = u.due_at, owner = u.owner, state = u.state
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+            AS u(id, expected, status, updated_at, due_at, owner, state)
+        WHERE j.id = u.id AND j.version = u.expected
+        RETURNING j.id
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _maxBatchSize;
+    // One channel per writer loop; a job always goes to the same one, so two writes of one job can never race
+    // each other in two transactions (and commit out of order, or lock each other's rows).
+    private readonly Channel<PendingWrite>[] _writes;
+    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>();
+    private readonly Task[] _loops;
+    private long _commitCount;
+
+    public PostgresJobStore(PostgresJobStoreOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WriterCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ReaderCount);
+        _dataSource = NpgsqlDataSource.Create(PostgresJobStoreOptions.Tune(options.ConnectionString));
+        _maxBatchSize = options.MaxBatchSize;
+        _writes = [.. Enumerable.Range(0, options.WriterCount).Select(_ => Channel.CreateUnbounded<PendingWrite>())];
+        _loops =
+        [
+            .. _writes.Select(channel => Task.Run(() => WriteLoopAsync(channel.Reader))),
+            .. Enumerable.Range(0, options.ReaderCount).Select(_ => Task.Run(ReadLoopAsync)),
+        ];
+    }
+
+    /// <summary>Write batches committed so far: with group commit, far fewer than writes.</summary>
+    public long CommitCount => Interlocked.Read(ref _commitCount);
+
+    /// <summary>Writes waiting for a writer loop (not counting batches being committed).</summary>
+    public int QueuedWrites => _writes.Sum(channel => channel.Reader.Count);
+
+    public Task<long> WriteAsync(JobState state, string owner, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        return Enqueue(WritesOf(state.Id), new PendingWrite(state.Id, JobRow.From(state, owner), expectedVersion), w => w.Completion, cancellationToken);
+    }
+
+    public Task DeleteAsync(string jobId, CancellationToken cancellationToken = default) =>
+        Enqueue(WritesOf(jobId), new PendingWrite(jobId, Row: null, ExpectedVersion: 0), w => w.Completion, cancellationToken);
+
+    private Channel<PendingWrite> WritesOf(string jobId) =>
+        _writes[(int)((uint)StringComparer.Ordinal.GetHashCode(jobId) % (uint)_writes.Length)];
+
+    public Task<StoredJob?> ReadAsync(string jobId, CancellationToken cancellationToken = default) =>
+        Enqueue(_reads, new PendingRead(jobId), r => r.Completion, cancellationToken);
+
+    public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            var limit = Math.Clamp(query.Limit, 1, MaxListLimit);
+            await using var command = _dataSource.CreateCommand();
+            var conditions = new List<string>();
+            void Where(string condition, object value)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+                conditions.Add(condition.Replace("?", "$" + command.Parameters.Count, StringComparison.Ordinal));
+            }
+
+            if (query.Status is { } status) Where("status = ?", status.ToString());
+            if (query.Queue is { } queue) Where("queue = ?", queue);
+            if (query.Type is { } type) Where("type = ?", type);
+            if (query.Cursor is { } encoded)
+            {
+                var after = JobCursor.Decode(encoded);
+                command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAtMs });
+                command.Parameters.Add(new NpgsqlParameter { Value = after.JobId });
+                conditions.Add($"(created_at, id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
+            }
+
+            // One row more than the page tells whether another page follows.
+            command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+            var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+            command.CommandText = $"SELECT state, created_at, id FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT ${command.Parameters.Count}";
+
+            var items = new List<JobState>(limit);
+            var last = default(JobCursor);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (items.Count < limit && await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Deserialize(reader.GetString(0)));
+                last = new JobCursor(reader.GetInt64(1), reader.GetString(2));
+            }
+
+            return new JobPage(items, await reader.ReadAsync(cancellationToken) ? last.Encode() : null);
+        });
+
+    public Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // The status terms repeat the partial index's WHERE clause, so the planner can use it.
+        return ReadIds("""
+            SELECT id FROM jobs
+            WHERE status IN ('Queued', 'Running') AND owner <> ALL ($1)
+            LIMIT $2
+            """, cancellationToken, liveOwners.ToArray(), limit);
+    }
+
+    public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadIds("""
+            SELECT id FROM jobs
+            WHERE status = 'Scheduled' AND due_at <= $1
+            ORDER BY due_at
+            LIMIT $2
+            """, cancellationToken, horizon.ToUnixTimeMilliseconds(), limit);
+    }
+
+    public Task CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_reads.Reader.Completion.IsCompleted, this);
+        // Touches the table, so a missing schema shows up here as well as an unreachable server.
+        return Guard(async () =>
+        {
+            await using var command = _dataSource.CreateCommand("SELECT 1 FROM jobs LIMIT 1");
+            return await command.ExecuteScalarAsync(cancellationToken);
+        });
+    }
+
+    /// <summary>Stops taking reads and writes, finishes those already queued, and closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _writes) channel.Writer.TryComplete();
+        _reads.Writer.TryComplete();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Task<T> Enqueue<TItem, T>(Channel<TItem> channel, TItem item, Func<TItem, TaskCompletionSource<T>> completion, CancellationToken cancellationToken)
+    {
+        // Cancellation counts only until the item is queued: after that it completes as part of a batch,
+        // and a caller who stopped waiting could not tell whether its write committed.
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        return channel.Writer.TryWrite(item)
+            ? completion(item).Task
+            : Task.FromException<T>(new ObjectDisposedException(nameof(PostgresJobStore)));
+    }
+
+    private async Task WriteLoopAsync(ChannelReader<PendingWrite> reader)
+    {
+        var batch = new List<PendingWrite>(_maxBatchSize);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var carried = new Queue<PendingWrite>();
+        while (carried.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // A job appears at most once per batch (one statement cannot update a row twice). A grain waits for each
+            // write before its next, so a repeat is rare; it goes into the next batch, in order.
+            // (An update queued behind the insert it depends on still sees its expected version: batches run in order.)
+            var repeats = carried.Count;
+            for (var i = 0; i < repeats && batch.Count < _maxBatchSize; i++)
+            {
+                var write = carried.Dequeue();
+                if (ids.Add(write.JobId)) batch.Add(write);
+                else carried.Enqueue(write);
+            }
+
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var write))
+            {
+                if (ids.Add(write.JobId)) batch.Add(write);
+                else carried.Enqueue(write);
+            }
+
+            await CommitAndCompleteAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+            ids.Clear();
+        }
+    }
+
+    private async Task CommitAndCompleteAsync(List<PendingWrite> batch)
+    {
+        if (batch.Count == 0) return;
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var statements = new NpgsqlBatch(connection);
+            var inserts = batch.Where(w => w.Row is not null && w.ExpectedVersion == 0).Select(w => w.Row!).ToList();
+            var updates = batch.Where(w => w.Row is not null && w.ExpectedVersion > 0).ToList();
+            var deletes = batch.Where(w => w.Row is null).Select(w => w.JobId).ToArray();
+            if (inserts.Count > 0)
+            {
+                statements.BatchCommands.Add(Statement(InsertSql,
+                    Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
+                    Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
+                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson)));
+            }
+
+            if (updates.Count > 0)
+            {
+                statements.BatchCommands.Add(Statement(UpdateSql,
+                    Array(updates, w => w.JobId), Array(updates, w => w.ExpectedVersion), Array(updates, w => w.Row!.Status),
+                    Array(updates, w => w.Row!.UpdatedAtMs), Array(updates, w => w.Row!.DueAtMs), Array(updates, w => w.Row!.Owner),
+                    Array(updates, w => w.Row!.StateJson)));
+            }
+
+            if (deletes.Length > 0)
+            {
+                statements.BatchCommands.Add(Statement("DELETE FROM jobs WHERE id = ANY ($1)", (object)deletes));
+            }
+
+            // No explicit transaction: PostgreSQL runs a batch sent as one message in one implicit transaction,
+            // so it all commits (once) or none of it does.
+            await using (var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                do
+                {
+                    while (await reader.ReadAsync().ConfigureAwait(false)) applied.Add(reader.GetString(0));
+                } while (await reader.NextResultAsync().ConfigureAwait(false));
+            }
+
+            Interlocked.Increment(ref _commitCount);
+        }
+        catch (Exception exception)
+        {
+            var error = Translate(exception);
+            foreach (var write in batch) write.Completion.TrySetException(error);
+            return;
+        }
+
+        var conflicts = batch.Where(w => w.Row is not null && !applied.Contains(w.JobId)).ToList();
+        var versions = conflicts.Count == 0 ? [] : await CurrentVersionsAsync(conflicts.Select(w => w.JobId).ToArray()).ConfigureAwait(false);
+        foreach (var write in batch)
+        {
+            if (write.Row is null || applied.Contains(write.JobId))
+                write.Completion.TrySetResult(write.ExpectedVersion + 1);
+            else
+                write.Completion.TrySetException(new JobVersionConflictException(write.JobId, write.ExpectedVersion, versions.GetValueOrDefault(write.JobId)));
+        }
+    }
+
+    /// <summary>For conflict messages only; a failure here must not turn a conflict into something else.</summary>
+    private async Task<Dictionary<string, long?>> CurrentVersionsAsync(string[] ids)
+    {
+        var versions = new Dictionary<string, long?>(StringComparer.Ordinal);
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT id, version FROM jobs WHERE id = ANY ($1)");
+            command.Parameters.Add(new NpgsqlParameter { Value = ids });
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false)) versions[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        catch (NpgsqlException)
+        {
+        }
+
+        return versions;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = _reads.Reader;
+        var batch = new List<PendingRead>(_maxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatchSize && reader.TryRead(out var read)) batch.Add(read);
+            try
+            {
+                var found = new Dictionary<string, StoredJob>(StringComparer.Ordinal);
+                await using (var command = _dataSource.CreateCommand("SELECT id, state, version FROM jobs WHERE id = ANY ($1)"))
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(r => r.JobId).Distinct().ToArray() });
+                    await using var rows = await command.ExecuteReaderAsync().ConfigureAwait(false);
+                    while (await rows.ReadAsync().ConfigureAwait(false))
+                        found[rows.GetString(0)] = new StoredJob(Deserialize(rows.GetString(1)), rows.GetInt64(2));
+                }
+
+                // Each caller gets its own state object: two activations must never share one.
+                foreach (var read in batch)
+                    read.Completion.TrySetResult(found.TryGetValue(read.JobId, out var job) ? job with { State = Copy(job.State, read, batch) } : null);
+            }
+            catch (Exception exception)
+            {
+                var error = Translate(exception);
+                foreach (var read in batch) read.Completion.TrySetException(error);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private static JobState Copy(JobState state, PendingRead read, List<PendingRead> batch) =>
+        batch.Count(r => r.JobId == read.JobId) == 1 ? state : Deserialize(JsonSerializer.Serialize(state, JobJson.Default.JobState));
+
+    private async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not (InvalidCursorException or OperationCanceledException))
+        {
+            throw Translate(exception);
+        }
+    }
+
+    private Task<IReadOnlyList<string>> ReadIds(string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        Guard<IReadOnlyList<string>>(async () =>
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var ids = new List<string>();
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+            return ids;
+        });
+
+    /// <summary>
+    /// An unreachable or restarting database becomes <see cref="JobServiceUnavailableException"/> (503 over HTTP: try
+    /// again later); anything else (a missing table, a bug) stays what it is.
+    /// </summary>
+    public static Exception Translate(Exception exception) => exception switch
+    {
+        JobServiceUnavailableException => exception,
+        PostgresException { SqlState: var state } when state.StartsWith("08", StringComparison.Ordinal) // connection exception
+                                                      || state.StartsWith("57", StringComparison.Ordinal) // shutdown, cannot connect now
+                                                      || state.StartsWith("53", StringComparison.Ordinal) // insufficient resources
+            => Unavailable(exception),
+        PostgresException => exception,
+        NpgsqlException or SocketException or TimeoutException or IOException => Unavailable(exception),
+        _ => exception,
+    };
+
+    private static JobServiceUnavailableException Unavailable(Exception exception) =>
+        // The message only: the driver's exception types need not cross silos (Orleans serializes exceptions).
+        new($"The job database is unreachable: {exception.GetBaseException().Message}");
+
+    private static NpgsqlBatchCommand Statement(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+
+    private static TValue[] Array<TItem, TValue>(List<TItem> items, Func<TItem, TValue> select)
+    {
+        var values = new TValue[items.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = select(items[i]);
+        return values;
+    }
+
+    private static JobState Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, JobJson.Default.JobState) ?? throw new InvalidDataException("A job row holds no state.");
+
+    private sealed record PendingRead(string JobId)
+    {
+        public TaskCompletionSource<StoredJob?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

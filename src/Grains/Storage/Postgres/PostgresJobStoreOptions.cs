@@ -1,0 +1,39 @@
+using Npgsql;
+
+namespace OrleansJobs.Storage;
+
+/// <param name="ConnectionString">An Npgsql connection string to the cluster's database.</param>
+public sealed record PostgresJobStoreOptions(string ConnectionString)
+{
+    /// <summary>Most writes (or reads) sent in one statement and committed together.</summary>
+    public int MaxBatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// Write loops, each with its own connection: while one batch waits for its commit the next one is being sent,
+    /// so the database's commit latency is paid per batch, not per write.
+    /// </summary>
+    public int WriterCount { get; init; } = 4;
+
+    /// <summary>Read loops serving grain activations (also batched).</summary>
+    public int ReaderCount { get; init; } = 2;
+
+    /// <summary>
+    /// The connection string the store (and Orleans' ADO.NET providers) use: the caller's, with defaults that matter
+    /// for a job service filled in where the caller did not choose. Pooled connections are not reset on return
+    /// (Npgsql's reset is a transaction of its own on every open) and a connect attempt gives up after a few seconds,
+    /// so that an unreachable database turns into a prompt 503 rather than a hang.
+    /// </summary>
+    public static string Tune(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!Mentions(connectionString, "Timeout")) builder.Timeout = 5;
+        if (!Mentions(connectionString, "Command Timeout", "CommandTimeout")) builder.CommandTimeout = 15;
+        if (!Mentions(connectionString, "Application Name", "ApplicationName")) builder.ApplicationName = "OrleansJobs";
+        return builder.ConnectionString;
+    }
+
+    private static bool Mentions(string connectionString, params string[] keys) =>
+        connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
+            .Any(key => keys.Any(k => string.Equals(key, k, StringComparison.OrdinalIgnoreCase)));
+}
