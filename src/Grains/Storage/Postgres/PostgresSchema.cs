@@ -7,7 +7,8 @@ namespace OrleansJobs.Storage;
 /// Creates and migrates the clustered mode's PostgreSQL database: the job table, and the tables and queries of
 /// Orleans' ADO.NET clustering, reminders and grain storage. Scripts are the embedded <c>Postgres/NNN-name.sql</c>
 /// files, applied in number order, each in its own transaction; <c>schema_version</c> records each one, so a later
-/// change is a new script. The scripts are idempotent as well.
+/// change is a new script. The scripts are idempotent as well. Needs PostgreSQL 15 or later (the grain storage
+/// table's unique index uses NULLS NOT DISTINCT).
 /// </summary>
 public static class PostgresSchema
 {
