@@ -25,6 +25,9 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; }
 
+    /// <summary>The host's services, for tests that reach into the silo (such as beginning its drain).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
     public async ValueTask InitializeAsync()
     {
         _app = await SiloApp.BuildAsync([

@@ -1,0 +1,82 @@
+namespace OrleansJobs.Client;
+
+/// <summary>
+/// How to run a submitted job. Every member is optional; what is left null takes the service's default.
+/// The names match the fields of the <c>POST /api/jobs</c> body.
+/// </summary>
+public sealed record SubmitOptions
+{
+    /// <summary>The queue to run in (letters, digits, '.', '_', '-'); the service's default is <c>default</c>.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The priority within the queue; higher runs first. The service's default is 0.</summary>
+    public int? Priority { get; init; }
+
+    /// <summary>Do not start before this time. Cannot be combined with <see cref="Delay"/>.</summary>
+    public DateTimeOffset? RunAt { get; init; }
+
+    /// <summary>
+    /// Do not start until this long after the submit; the client turns it into <see cref="RunAt"/> by its own clock.
+    /// Cannot be combined with <see cref="RunAt"/>.
+    /// </summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>How many attempts the job may make, 1 to 100; the service's default is 3.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>The backoff between failed attempts; members left null take the service's defaults.</summary>
+    public RetryOptions? Retry { get; init; }
+
+    /// <summary>How long one attempt may run before it is stopped and counted as timed out.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Submitting again with the same key returns the first job and never creates a second. When null the client
+    /// makes up a key for this one call, so that retries of the request after a transient error stay safe.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>An id of the caller's, kept with the job and shown in its logs.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>An absolute http or https URL the service calls when the job finishes.</summary>
+    public Uri? CallbackUrl { get; init; }
+
+    /// <summary>String tags kept with the job (at most 50).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>Jobs that share a concurrency key run one at a time.</summary>
+    public string? ConcurrencyKey { get; init; }
+}
+
+/// <summary>The backoff between a job's failed attempts; members left null take the service's defaults.</summary>
+public sealed record RetryOptions
+{
+    /// <summary>The delay before the second attempt (service default: 2 seconds).</summary>
+    public TimeSpan? InitialDelay { get; init; }
+
+    /// <summary>The longest delay between attempts, at least <see cref="InitialDelay"/> (service default: 10 minutes).</summary>
+    public TimeSpan? MaxDelay { get; init; }
+
+    /// <summary>How much each delay grows over the one before, 1 to 100 (service default: 2).</summary>
+    public double? Multiplier { get; init; }
+
+    /// <summary>Whether to randomize delays (service default: true).</summary>
+    public bool? Jitter { get; init; }
+}
+
+/// <summary>Which jobs <see cref="IOrleansJobsClient.ListAsync"/> returns. Filters left null match every job.</summary>
+public sealed record JobListFilter
+{
+    /// <summary>Only jobs in this status.</summary>
+    public JobStatus? Status { get; init; }
+
+    /// <summary>Only jobs in this queue.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Only jobs of this type.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>How many jobs to fetch per request, 1 to 500 (service default: 50). It does not limit how many the listing yields.</summary>
+    public int? PageSize { get; init; }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansJobs.Client;
+
+/// <summary>
+/// The OrleansJobs HTTP client. Register it with <c>services.AddOrleansJobsClient(...)</c> to get <see cref="IHttpClientFactory"/>
+/// and retries of transient errors, or make one with <c>new</c> around an <see cref="HttpClient"/> of your own.
+/// It is safe to use from many threads at once.
+/// </summary>
+public sealed class OrleansJobsClient : IOrleansJobsClient
+{
+    private const string ApiKeyHeader = "X-Api-Key";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The wire format of the API: camelCase, enums as strings, unset fields left out.</summary>
+    private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly HttpClient _http;
+    private readonly OrleansJobsClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Uri _baseAddress;
+    private readonly IJobWatcher _watcher;
+
+    /// <summary>Makes a client that sends its requests through <paramref name="http"/>.</summary>
+    /// <param name="http">The HTTP client to send with. Its <see cref="HttpClient.BaseAddress"/> is used when <paramref name="options"/> gives none.</param>
+    /// <param name="options">The service's address, API key and timings; null for the defaults.</param>
+    /// <param name="timeProvider">The clock for timeouts and polling pauses; null for the system clock.</param>
+    /// <exception cref="ArgumentException">Neither <paramref name="options"/> nor <paramref name="http"/> gives an absolute base address, or a timing is out of range.</exception>
+    public OrleansJobsClient(HttpClient http, OrleansJobsClientOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        _options = options ?? new OrleansJobsClientOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        var baseAddress = _options.BaseAddress ?? http.BaseAddress;
+        if (baseAddress is not { IsAbsoluteUri: true })
+            throw new ArgumentException("The client needs the service's absolute address: set OrleansJobsClientOptions.BaseAddress or HttpClient.BaseAddress.", nameof(options));
+        if (OrleansJobsClientOptionsValidator.CheckTimings(_options).FirstOrDefault() is { } failure)
+            throw new ArgumentException(failure, nameof(options));
+        // Relative paths resolve under the base address only when it ends in '/': "http://host/jobs" + "api/jobs" would drop "jobs".
+        _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _watcher = new PollingJobWatcher(GetAsync, _options, _time);
+    }
+
+    /// <inheritdoc />
+    [OverloadResolutionPriority(1)]
+    public Task<JobInfo> SubmitAsync(string type, SubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var submit = PrepareSubmit(type, payload: null, options);
+        return PostSubmitAsync(submit, wait: null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> SubmitAsync<TPayload>(string type, TPayload payload, SubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var submit = PrepareSubmit(type, SerializePayload(payload), options);
+        return PostSubmitAsync(submit, wait: null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> GetAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobInfo>(HttpMethod.Get, JobPath(jobId), jobId, configure: null, cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<JobInfo> ListAsync(JobListFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await SendAsync<JobPage>(HttpMethod.Get, ListPath(filter, cursor), jobId: null, configure: null, cancellationToken).ConfigureAwait(false);
+            foreach (var job in page.Items)
+                yield return job;
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> CancelAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobInfo>(HttpMethod.Post, JobPath(jobId) + "/cancel", jobId, configure: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobInfo> RetryAsync(string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync<JobInfo>(HttpMethod.Post, JobPath(jobId) + "/retry", jobId, configure: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<JobInfo> SubmitAndWaitAsync(string type, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CheckTimeout(timeout);
+        return SubmitAndWaitAsync(PrepareSubmit(type, payload: null, options), timeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JobInfo> SubmitAndWaitAsync<TPayload>(
+        string type, TPayload payload, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        CheckTimeout(timeout);
+        return SubmitAndWaitAsync(PrepareSubmit(type, SerializePayload(payload), options), timeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<JobInfo> WaitForCompletionAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        CheckJobId(jobId);
+        CheckTimeout(timeout);
+        var job = await _watcher.WaitAsync(jobId, Deadline(timeout), cancellationToken).ConfigureAwait(false);
+        return job.IsFinished ? job : throw new JobWaitTimeoutException(job, timeout);
+    }
+
+    private async Task<JobInfo> SubmitAndWaitAsync(PreparedSubmit submit, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Deadline(timeout);
+        while (true)
+        {
+            var left = deadline - _time.GetUtcNow();
+            var wait = left < _options.LongPollWait ? left : _options.LongPollWait;
+            var asked = _time.GetTimestamp();
+            // The same idempotency key each round: the service returns the job already submitted, waiting on it again.
+            var job = await PostSubmitAsync(submit, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (job.IsFinished)
+                return job;
+            if (_time.GetUtcNow() >= deadline)
+                throw new JobWaitTimeoutException(job, timeout);
+            // A service that answers before the wait is up (an older one ignoring ?wait=) must not be asked in a tight loop.
+            if (_time.GetElapsedTime(asked) < wait)
+                await Task.Delay(_options.MinPollInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private PreparedSubmit PrepareSubmit(string type, JsonElement? payload, SubmitOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        options ??= new SubmitOptions();
+        if (options.RunAt is not null && options.Delay is not null)
+            throw new ArgumentException($"Set {nameof(SubmitOptions.RunAt)} or {nameof(SubmitOptions.Delay)}, not both.", nameof(options));
+        var runAt = options.RunAt ?? (options.Delay is { } delay ? _time.GetUtcNow() + delay : null);
+        var body = new SubmitBody(type, payload, options.Queue, options.Priority, options.ConcurrencyKey, runAt?.ToUniversalTime(),
+            options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags);
+        // Always a key, so that a retry of this POST after a lost answer finds the first job instead of making a second.
+        var key = options.IdempotencyKey ?? Guid.NewGuid().ToString("N");
+        return new PreparedSubmit(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson), key);
+    }
+
+    private JsonElement SerializePayload<TPayload>(TPayload payload) =>
+        JsonSerializer.SerializeToElement(payload, _options.PayloadSerializerOptions);
+
+    private Task<JobInfo> PostSubmitAsync(PreparedSubmit submit, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        var path = wait is { } w ? "api/jobs?wait=" + ((long)w.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms" : "api/jobs";
+        return SendAsync<JobInfo>(HttpMethod.Post, path, jobId: null, request =>
+        {
+            // Bytes, not a stream, so that a retry can send the same body again.
+            request.Content = new ByteArrayContent(submit.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            request.Headers.Add(IdempotencyKeyHeader, submit.IdempotencyKey);
+        }, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(
+        HttpMethod method, string path, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, path));
+        if (_options.ApiKey is { Length: > 0 } apiKey)
+            request.Headers.Add(ApiKeyHeader, apiKey);
+        configure?.Invoke(request);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ProblemResponses.ToExceptionAsync(response, jobId, _time, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(ApiJson, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The service answered {method} {path} with an empty body.");
+    }
+
+    private static string JobPath(string jobId)
+    {
+        CheckJobId(jobId);
+        return "api/jobs/" + Uri.EscapeDataString(jobId);
+    }
+
+    private static string ListPath(JobListFilter? filter, string? cursor)
+    {
+        var query = new List<string>();
+        if (filter?.Status is { } status) query.Add("status=" + status);
+        if (filter?.Queue is { } queue) query.Add("queue=" + Uri.EscapeDataString(queue));
+        if (filter?.Type is { } type) query.Add("type=" + Uri.EscapeDataString(type));
+        if (filter?.PageSize is { } pageSize) query.Add("limit=" + pageSize.ToString(CultureInfo.InvariantCulture));
+        if (cursor is not null) query.Add("cursor=" + Uri.EscapeDataString(cursor));
+        return query.Count == 0 ? "api/jobs" : "api/jobs?" + string.Join('&', query);
+    }
+
+    private DateTimeOffset Deadline(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : _time.GetUtcNow() + timeout;
+
+    private static void CheckJobId(string jobId, [CallerArgumentExpression(nameof(jobId))] string? name = null) =>
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId, name);
+
+    private static void CheckTimeout(TimeSpan timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null)
+    {
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(name, timeout, "The timeout must be longer than zero, or Timeout.InfiniteTimeSpan.");
+    }
+
+    /// <summary>A submit body serialized once, with its idempotency key, so that every request for it sends the same.</summary>
+    private sealed record PreparedSubmit(byte[] Body, string IdempotencyKey);
+
+    /// <summary>The <c>POST /api/jobs</c> body (PRODUCT.md, "Submit body"); the idempotency key goes in the header.</summary>
+    private sealed record SubmitBody(
+        string Type,
+        JsonElement? Payload,
+        string? Queue,
+        int? Priority,
+        string? ConcurrencyKey,
+        DateTimeOffset? RunAt,
+        int? MaxAttempts,
+        RetryOptions? Retry,
+        TimeSpan? Timeout,
+        string? CorrelationId,
+        Uri? CallbackUrl,
+        IReadOnlyDictionary<string, string>? Tags);
+
+    /// <summary>One page of <c>GET /api/jobs</c>.</summary>
+    private sealed record JobPage(IReadOnlyList<JobInfo> Items, string? NextCursor);
+}

@@ -1,2 +1,0 @@
-namespace OrleansJobs.Client; /// <summary>x</summary>
-public static class Placeholder { }
