@@ -27,6 +27,7 @@ if ! command -v pg_ctlcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/
   missing+=(postgresql)
 fi
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml (no engine needed)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}"
   as_root apt-get update -q

@@ -119,10 +119,16 @@ public sealed class JobGrain(
     }
 
     /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
-    Task IJobGrain.Wake()
+    async Task IJobGrain.Wake()
     {
+        if (Job.Status == JobStatus.Running && _attempt is null or { IsCompleted: true })
+        {
+            // Stored as running, but not running here: the attempt ended without recording how (see RunAttemptGuardedAsync).
+            logger.LogWarning("Job {JobId} attempt {Attempt} is not running anywhere; recovering it", Job.Id, Job.Attempt);
+            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The attempt stopped without recording its outcome.", "Lost"), retryable: true,
+                retryAt: time.GetUtcNow()), untilSaved: true);
+        }
         Resume();
-        return Task.CompletedTask;
     }
 
     /// <summary>Starts or arms whatever the current status calls for.</summary>
@@ -131,7 +137,7 @@ public sealed class JobGrain(
         switch (Job.Status)
         {
             case JobStatus.Queued when _attempt is null or { IsCompleted: true }:
-                _attempt = RunAttemptAsync();
+                _attempt = RunAttemptGuardedAsync();
                 break;
             case JobStatus.Scheduled when Job.DueAt is { } due:
                 Arm(due);
@@ -171,9 +177,27 @@ public sealed class JobGrain(
         {
             // Due is not persisted: if this silo dies now, the row is still Scheduled and past due, and the sweeper wakes it.
             JobLifecycle.BecomeDue(Job, time.GetUtcNow());
-            _attempt = RunAttemptAsync();
+            _attempt = RunAttemptGuardedAsync();
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An attempt whose state could not be recorded (another activation wrote the job meanwhile, or storage failed in a
+    /// way that is not an outage) leaves this activation's state behind the stored one: it is dropped, and the next call
+    /// (at the latest the sweeper's wake of a quiet job) loads the stored state and recovers the job from there.
+    /// </summary>
+    private async Task RunAttemptGuardedAsync()
+    {
+        try
+        {
+            await RunAttemptAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Job {JobId} could not record its attempt; reloading it from storage", Job.Id);
+            DeactivateOnIdle();
+        }
     }
 
     private async Task RunAttemptAsync()
@@ -232,7 +256,7 @@ public sealed class JobGrain(
             }
         }, untilSaved: true);
         _progress = null;
-        if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptAsync();
+        if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptGuardedAsync();
         else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
     }
 

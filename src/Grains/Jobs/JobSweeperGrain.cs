@@ -20,6 +20,10 @@ public sealed class JobSweeperGrain(
     ILogger<JobSweeperGrain> logger) : Grain, IJobSweeperGrain, IRemindable
 {
     private const int BatchSize = 1000;
+
+    /// <summary>How long a Queued or Running job may go unwritten before a sweep checks on its grain.</summary>
+    private static readonly TimeSpan QuietAfter = TimeSpan.FromSeconds(30);
+    private DateTimeOffset _nextQuietCheck;
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -51,8 +55,15 @@ public sealed class JobSweeperGrain(
                 .Select(m => m.SiloAddress.ToParsableString())
                 .ToList();
             var orphans = await jobs.FindOrphansAsync(live, BatchSize);
-            var due = await jobs.FindDueAsync(time.GetUtcNow() + 2 * options.Value.SweepInterval, BatchSize);
-            var wake = orphans.Concat(due).Distinct().ToList();
+            var now = time.GetUtcNow();
+            var due = await jobs.FindDueAsync(now + 2 * options.Value.SweepInterval, BatchSize);
+            IReadOnlyList<string> quiet = [];
+            if (now >= _nextQuietCheck)
+            {
+                quiet = await jobs.FindQuietAsync(now - QuietAfter, BatchSize);
+                _nextQuietCheck = now + QuietAfter;
+            }
+            var wake = orphans.Concat(due).Concat(quiet).Distinct().ToList();
             if (orphans.Count > 0) logger.LogInformation("Sweep found {Count} orphaned jobs of dead silos", orphans.Count);
             // In chunks, from this grain's own context (grain calls must be made from it).
             foreach (var chunk in wake.Chunk(64))

@@ -38,6 +38,13 @@ public interface IJobStore
     /// <summary>Ids of Queued or Running jobs whose owner is not among <paramref name="liveOwners"/>.</summary>
     Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ids of Queued or Running jobs not written since <paramref name="updatedBefore"/>, oldest first: usually long
+    /// handlers, but also a job whose activation vanished while its silo lives on (a grain deactivated while the
+    /// cluster's directory was recovering from a lost silo). Waking them is cheap for the first and recovers the second.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Ids of Scheduled jobs due at or before <paramref name="horizon"/>, soonest first.</summary>
     Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default);
 

@@ -259,6 +259,29 @@ public abstract class JobStoreContract(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Quiet_jobs_are_queued_or_running_ones_not_written_since_the_cutoff_oldest_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        JobState At(JobStatus status, int minutes)
+        {
+            var job = Jobs.New(status);
+            job.UpdatedAt = Jobs.T0.AddMinutes(minutes);
+            return job;
+        }
+
+        var runningLong = At(JobStatus.Running, -30);
+        var queuedLong = At(JobStatus.Queued, -10);
+        var runningRecent = At(JobStatus.Running, 1);
+        var succeededLong = At(JobStatus.Succeeded, -60);
+        var scheduledLong = At(JobStatus.Scheduled, -60);
+        await Task.WhenAll(new[] { runningLong, queuedLong, runningRecent, succeededLong, scheduledLong }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+
+        Assert.Equal([runningLong.Id, queuedLong.Id], await Store.FindQuietAsync(Jobs.T0, 10, ct));
+        Assert.Equal([runningLong.Id], await Store.FindQuietAsync(Jobs.T0, 1, ct));
+        Assert.Empty(await Store.FindQuietAsync(Jobs.T0.AddMinutes(-45), 10, ct));
+    }
+
+    [Fact]
     public async Task Health_check_passes_on_a_ready_store_and_fails_once_it_is_disposed()
     {
         await Store.CheckHealthAsync(TestContext.Current.CancellationToken);

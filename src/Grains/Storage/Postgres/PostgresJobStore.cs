@@ -133,6 +133,17 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, liveOwners.ToArray(), limit);
     }
 
+    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadIds("""
+            SELECT id FROM jobs
+            WHERE status IN ('Queued', 'Running') AND updated_at < $1
+            ORDER BY updated_at
+            LIMIT $2
+            """, cancellationToken, updatedBefore.ToUnixTimeMilliseconds(), limit);
+    }
+
     public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

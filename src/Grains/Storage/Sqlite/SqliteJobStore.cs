@@ -116,6 +116,17 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, ("@owners", owners), ("@limit", limit));
     }
 
+    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return ReadIds("""
+            SELECT id FROM jobs
+            WHERE status IN ('Queued', 'Running') AND updated_at < @before
+            ORDER BY updated_at
+            LIMIT @limit
+            """, cancellationToken, ("@before", updatedBefore.ToUnixTimeMilliseconds()), ("@limit", limit));
+    }
+
     public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace OrleansJobs.Tests.Deployment;
+
+/// <summary>
+/// docker-compose.yml, checked by Docker Compose itself (<c>docker-compose config</c> parses, validates and normalizes
+/// it without an engine). ClusterProcessTests runs the same topology — PostgreSQL and several silos on distinct
+/// ports — as processes.
+/// </summary>
+public sealed class ComposeFileTests
+{
+    private static readonly string Root = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "OrleansJobs.sln"))) return folder.FullName;
+        throw new InvalidOperationException("The repository root (OrleansJobs.sln) is not above the test assembly.");
+    }
+
+    private static async Task<string> ComposeAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("docker-compose") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["-f", "docker-compose.yml", .. args]) start.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("This test needs docker-compose (Debian package docker-compose); scripts/test.sh installs it.", ex);
+        }
+
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.True(process.ExitCode == 0, $"docker-compose {string.Join(' ', args)} failed ({process.ExitCode}):\n{await error}");
+            return await output;
+        }
+    }
+
+    [Fact]
+    public async Task The_compose_file_is_valid_and_declares_postgres_and_two_silos()
+    {
+        var services = (await ComposeAsync("config", "--services")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["postgres", "silo1", "silo2"], services.Order());
+        Assert.Contains("postgres-data", await ComposeAsync("config", "--volumes"));
+    }
+
+    [Fact]
+    public async Task Silos_wait_for_a_healthy_database_and_use_distinct_ports()
+    {
+        var config = await ComposeAsync("config");
+
+        Assert.Contains("pg_isready", config);
+        Assert.Equal(2, Count(config, "condition: service_healthy"));
+        Assert.Equal(2, Count(config, "ConnectionStrings__OrleansJobs: Host=postgres;"));
+        foreach (var expected in new[] { "OrleansJobs__SiloPort: '11111'", "OrleansJobs__SiloPort: '11112'", "OrleansJobs__GatewayPort: '30000'",
+                     "OrleansJobs__GatewayPort: '30001'", "OrleansJobs__AdvertisedHost: silo1", "OrleansJobs__AdvertisedHost: silo2",
+                     "published: 5001", "published: 5002", "dockerfile: src/Silo/Dockerfile", "/var/lib/postgresql/data" })
+            Assert.Contains(expected, config);
+    }
+
+    [Fact]
+    public void The_silo_image_builds_the_silo_project_and_has_a_health_check()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "src", "Silo", "Dockerfile"));
+        Assert.Contains("dotnet publish src/Silo/OrleansJobs.Silo.csproj", dockerfile);
+        Assert.Contains("HEALTHCHECK", dockerfile);
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"OrleansJobs.Silo.dll\"]", dockerfile);
+    }
+
+    private static int Count(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+}
