@@ -19,6 +19,10 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<JobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
         services.AddBuiltInJobHandlers();
+        // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are
+        // enough: an event is only for whoever watches now, and a watcher that (re)subscribes gets the current state
+        // first. Needs a "PubSubStore" grain storage (the silo host puts it in the job database).
+        silo.AddMemoryStreams(JobStreams.Provider);
         return silo;
     }
 }

@@ -8,6 +8,7 @@ using Orleans.Dashboard;
 using OrleansJobs.Jobs;
 using OrleansJobs.Silo.Api;
 using OrleansJobs.Silo.Hosting;
+using OrleansJobs.Silo.Live;
 using OrleansJobs.Storage;
 
 namespace OrleansJobs.Silo;
@@ -56,6 +57,9 @@ public static class SiloApp
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = JobDrainService.ShutdownTimeout(settings));
         builder.Services.AddHostedService<JobDrainService>();
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<JobWatchRegistry>();
+        builder.Services.AddSingleton<HubSubscriptions>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -66,6 +70,8 @@ public static class SiloApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapJobEndpoints();
+        app.MapJobEventStream();
+        app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOrleansDashboard("/dashboard");

@@ -22,6 +22,12 @@ public interface IJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<JobState?> WaitForCompletion(TimeSpan timeout);
 
+    /// <summary>
+    /// Returns the job's current state (null if it does not exist) and makes sure its events are published from now
+    /// on: publishing is switched on per job, durably, by its first watcher, so that jobs nobody watches cost nothing.
+    /// </summary>
+    Task<JobState?> Watch();
+
     /// <summary>Activates the grain so that a job left behind (orphaned, due, or queued) resumes.</summary>
     [AlwaysInterleave]
     Task Wake();
@@ -35,4 +41,14 @@ public interface IJobSweeperGrain : IGrainWithIntegerKey
 
     /// <summary>Runs one sweep at once; returns how many grains it woke.</summary>
     Task<int> SweepNow();
+}
+
+/// <summary>
+/// Delivers a finished job's completion callback (<see cref="JobSpec.CallbackUrl"/>): one signed POST of its final
+/// state, retried with backoff until the receiver accepts it. Keyed by job id.
+/// </summary>
+public interface IJobCallbackGrain : IGrainWithStringKey
+{
+    /// <summary>Records the delivery durably and starts it; returns once it is recorded, not once it is delivered.</summary>
+    Task Deliver(JobState finalState);
 }

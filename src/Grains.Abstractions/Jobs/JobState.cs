@@ -54,6 +54,10 @@ public sealed class JobState
     [Id(13)] public string? TraceId { get; set; }
     /// <summary>How many attempts came before the latest manual retry: those no longer count against the budget.</summary>
     [Id(14)] public int AttemptsBeforeRetry { get; set; }
+    /// <summary>Sequence of the last <see cref="JobEvent"/> published for this job.</summary>
+    [Id(15)] public long Sequence { get; set; }
+    /// <summary>Someone watches (or watched) this job: its events are published. Unwatched jobs publish nothing.</summary>
+    [Id(16)] public bool Watched { get; set; }
 
     [JsonIgnore]
     public bool Exists => Spec is not null;

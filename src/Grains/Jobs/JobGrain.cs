@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Orleans.Streams;
 using OrleansJobs.Handlers;
 using OrleansJobs.Retries;
 
@@ -35,6 +36,11 @@ public sealed class JobGrain(
     private ProgressSlot? _progress;
     private IGrainTimer? _timer;
     private TaskCompletionSource? _finished;
+    private IAsyncStream<JobEvent>? _events;
+    private JobProgress? _publishedProgress;
+
+    /// <summary>Progress events are coalesced to at most one per this period.</summary>
+    private static readonly TimeSpan ProgressPublishPeriod = TimeSpan.FromMilliseconds(100);
 
     private enum StopReason { None, Cancel, Timeout, Shutdown }
 
@@ -45,6 +51,10 @@ public sealed class JobGrain(
         {
             // A fresh activation never has a handler running: the silo that ran this attempt is gone.
             logger.LogWarning("Job {JobId} attempt {Attempt} was lost with its silo; recovering it", Job.Id, Job.Attempt);
+            // The lost attempt may have published progress events after its last write, at most ~10 a second:
+            // continue the sequence past all of them, so that no watcher mistakes a new event for one it has seen.
+            var unrecorded = Math.Max(0, (time.GetUtcNow() - Job.UpdatedAt).TotalSeconds);
+            Job.Sequence += 10 + (long)Math.Ceiling(unrecorded * (TimeSpan.FromSeconds(1) / ProgressPublishPeriod));
             // Retried at once rather than after the backoff: the job did not fail, its silo did. It still counts
             // against maxAttempts, so a job that brings its silo down cannot do so forever.
             await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The silo running this attempt stopped unexpectedly.", "Lost"), retryable: true,
@@ -104,6 +114,13 @@ public sealed class JobGrain(
         var retried = Snapshot();
         Resume();
         return retried;
+    }
+
+    async Task<JobState?> IJobGrain.Watch()
+    {
+        if (!Job.Exists) return Missing();
+        if (!Job.Watched && !Job.Status.IsTerminal()) await ChangeAsync(job => { job.Watched = true; });
+        return Snapshot();
     }
 
     async Task<JobState?> IJobGrain.WaitForCompletion(TimeSpan timeout)
@@ -226,9 +243,13 @@ public sealed class JobGrain(
         using var tracked = runner.Track(Job.Id, () => StopAttempt(StopReason.Shutdown));
         using var keepAlive = this.RegisterGrainTimer(_ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { Interleave = true, KeepAlive = true });
 
+        _publishedProgress = null;
+        using var progressEvents = this.RegisterGrainTimer(_ => PublishProgressAsync(), new GrainTimerCreationOptions(ProgressPublishPeriod, ProgressPublishPeriod) { Interleave = true });
+
         var handler = runner.ExecuteAsync(Job, _progress, cancellation.Token);
         var (result, error) = await AwaitHandlerAsync(handler, cancellation.Token);
         _attemptCancellation = null;
+        await PublishProgressAsync(); // the last report is never dropped
         var progress = _progress.Latest;
 
         await ChangeAsync(job =>
@@ -313,7 +334,10 @@ public sealed class JobGrain(
         try
         {
             var before = untilSaved ? null : copier.Copy(Job);
+            var (statusBefore, existedBefore) = (Job.Status, Job.Exists);
             if (!change(Job)) return;
+            var statusChanged = Job.Status != statusBefore || !existedBefore;
+            if (statusChanged) Job.Sequence++;
             if (untilSaved)
             {
                 await SaveUntilStoredAsync();
@@ -331,10 +355,61 @@ public sealed class JobGrain(
                 }
             }
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
+            if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job) with { At = Job.UpdatedAt });
+            if (statusChanged && Job.Status.IsTerminal() && Job.Spec?.CallbackUrl is not null) await RequestCallbackAsync();
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Publishes the latest progress report if it is new; called every <see cref="ProgressPublishPeriod"/> while an attempt runs.</summary>
+    private async Task PublishProgressAsync()
+    {
+        if (_progress?.Latest is not { } latest || ReferenceEquals(latest, _publishedProgress)) return;
+        await _gate.WaitAsync();
+        try
+        {
+            if (Job.Status != JobStatus.Running || ReferenceEquals(latest, _publishedProgress)) return;
+            _publishedProgress = latest;
+            Job.Sequence++;
+            if (Job.Watched) await PublishAsync(new JobEvent(Job.Id, Job.Sequence, JobEventKind.Progress, Job.Status, latest.Percent, latest.Message, latest.UpdatedAt));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends an event to the job's stream. Events are for watchers: a failure to publish is logged, never a reason to
+    /// fail the job (a watcher that reconnects gets the current state first anyway). Called under the gate, so events
+    /// leave in sequence order.
+    /// </summary>
+    private async Task PublishAsync(JobEvent jobEvent)
+    {
+        try
+        {
+            _events ??= this.GetStreamProvider(JobStreams.Provider).GetStream<JobEvent>(StreamId.Create(JobStreams.Namespace, Job.Id));
+            await _events.OnNextAsync(jobEvent);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not publish event {Sequence} of job {JobId}", jobEvent.Sequence, jobEvent.JobId);
+        }
+    }
+
+    /// <summary>Hands the final state to the job's callback grain, which delivers it durably (see <see cref="IJobCallbackGrain"/>).</summary>
+    private async Task RequestCallbackAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IJobCallbackGrain>(Job.Id).Deliver(copier.Copy(Job));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not hand job {JobId} to its completion callback", Job.Id);
         }
     }
 

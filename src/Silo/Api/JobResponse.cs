@@ -3,7 +3,10 @@ using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Silo.Api;
 
-/// <summary>A job as the HTTP API shows it (PRODUCT.md, "Job representation").</summary>
+/// <summary>
+/// A job as the HTTP API shows it (PRODUCT.md, "Job representation"). <c>sequence</c> is that of the job's latest event
+/// (hub, SSE): a watcher that read the job here applies only events above it.
+/// </summary>
 public sealed record JobResponse(
     string Id,
     string Type,
@@ -28,7 +31,8 @@ public sealed record JobResponse(
     string? TraceId,
     TimeSpan? Timeout,
     RetryResponse Retry,
-    IReadOnlyDictionary<string, string>? Tags)
+    IReadOnlyDictionary<string, string>? Tags,
+    long Sequence)
 {
     public static JobResponse From(JobState job)
     {
@@ -43,7 +47,8 @@ public sealed record JobResponse(
             job.CreatedAt, job.ScheduledAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt,
             spec.ConcurrencyKey, spec.IdempotencyKey, spec.CorrelationId, job.TraceId, spec.Timeout,
             new RetryResponse(spec.Retry.InitialDelay, spec.Retry.MaxDelay, spec.Retry.Multiplier, spec.Retry.Jitter),
-            spec.Tags);
+            spec.Tags,
+            job.Sequence);
     }
 
     private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);

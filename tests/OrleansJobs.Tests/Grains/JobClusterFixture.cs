@@ -29,6 +29,7 @@ public sealed class JobClusterFixture : IAsyncLifetime
             silo.AddJobService();
             silo.AddJobStorage(JobGrain.StorageName);
             silo.UseAdoNetReminderService(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connectionString; });
+            silo.AddMemoryGrainStorage("PubSubStore");
             silo.Services.AddSqliteJobStore(databasePath);
             silo.Services.AddJobHandler<StubbornHandler>("stubborn");
             silo.Services.PostConfigure<JobServiceOptions>(o =>
