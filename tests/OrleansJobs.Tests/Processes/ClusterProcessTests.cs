@@ -76,9 +76,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             var victim = perSilo.MaxBy(p => p.Value).Key;
             var orphaned = running.Where(job => RanOn(job.Value.GetProperty("attempts").EnumerateArray().Last(), victim)).Select(job => job.Key).ToHashSet();
 
+            // Watchers on a surviving silo: jobs running on the silo about to die, and on the third silo.
+            var survivor = silos.First(silo => silo != victim);
+            var third = silos.First(silo => silo != victim && silo != survivor);
+            var watched = orphaned.Take(10)
+                .Concat(running.Where(job => RanOn(job.Value.GetProperty("attempts").EnumerateArray().Last(), third)).Select(job => job.Key).Take(10))
+                .ToList();
+            await using var watcher = await HubWatcher.ConnectAsync(survivor);
+            foreach (var id in watched) await watcher.SubscribeAsync(id);
+
             var killedAt = DateTimeOffset.UtcNow;
             victim.Kill();
-            var survivor = silos.First(silo => silo != victim);
 
             var jobs = await UntilEveryAsync(survivor.Http, ids, status => status is "Succeeded" or "Failed" or "Cancelled",
                 TimeSpan.FromSeconds(150), "not every job finished after the silo was killed");
@@ -98,6 +106,19 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                     Assert.False(RanOn(attempts[1], victim));
                 }
             });
+
+            // The watcher on the survivor saw every watched job through to its end, in order, whichever silo ran it.
+            await watcher.UntilAllFinishedAsync(watched, TimeSpan.FromSeconds(30));
+            foreach (var id in watched)
+            {
+                var events = watcher.EventsOf(id);
+                Assert.True(events.Select(e => e.Sequence).SequenceEqual(events.Select(e => e.Sequence).Order()), $"events of {id} out of order");
+                Assert.Equal(events.Count, events.Select(e => e.Sequence).Distinct().Count());
+                Assert.Equal(("status", "Succeeded"), (events[^1].Kind, events[^1].Status));
+                Assert.Contains(events, e => e.Kind == "progress");
+                if (orphaned.Contains(id))
+                    Assert.Contains(events, e => e.Kind == "status" && e.Status == "Running" && e.At > killedAt);
+            }
 
             // Failover time: from the kill to the last orphaned job running again on a survivor.
             var restarts = orphaned.Select(id => jobs[id].GetProperty("attempts")[1].GetProperty("startedAt").GetDateTimeOffset() - killedAt).Order().ToList();

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace OrleansJobs.Tests.Infrastructure;
+
+/// <summary>The hub message, as a SignalR client receives it.</summary>
+public sealed record JobEventMessage(string JobId, long Sequence, string Kind, string Status, double? Percent, string? Message, DateTimeOffset At);
+
+/// <summary>A real SignalR connection to a silo's <c>/hubs/jobs</c> that records every job event it receives.</summary>
+public sealed class HubWatcher : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly ConcurrentDictionary<string, List<JobEventMessage>> _events = new();
+
+    private HubWatcher(HubConnection connection)
+    {
+        _connection = connection;
+        _connection.On<JobEventMessage>("JobEvent", e =>
+        {
+            var list = _events.GetOrAdd(e.JobId, _ => []);
+            lock (list) list.Add(e);
+        });
+    }
+
+    public static async Task<HubWatcher> ConnectAsync(SiloProcess silo)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(silo.Http.BaseAddress!, "hubs/jobs")).Build();
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        return new HubWatcher(connection);
+    }
+
+    public Task SubscribeAsync(string jobId) => _connection.InvokeAsync("Subscribe", jobId, TestContext.Current.CancellationToken);
+
+    public IReadOnlyList<JobEventMessage> EventsOf(string jobId)
+    {
+        if (!_events.TryGetValue(jobId, out var list)) return [];
+        lock (list) return [.. list];
+    }
+
+    public Task UntilAllFinishedAsync(IEnumerable<string> jobIds, TimeSpan timeout) =>
+        Eventually.Until(() => Task.FromResult(jobIds.All(id => EventsOf(id) is [.., { Kind: "status", Status: "Succeeded" or "Failed" or "Cancelled" }])),
+            timeout, TimeSpan.FromMilliseconds(100), "the hub watcher did not see every watched job finish");
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}
