@@ -36,6 +36,12 @@ public sealed class JobServiceOptions
     /// <summary>How often the sweeper looks for due jobs and orphans of dead silos.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often each silo polls the job-event queues. Lower = live progress arrives sooner, at some idle CPU
+    /// (10 ms: about 5 % of one core more than Orleans' default of 100 ms, on our 2-core machine).
+    /// </summary>
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>A scheduled job due sooner than this keeps its grain active with a precise timer; later ones sleep until the sweeper wakes them.</summary>
     public TimeSpan ArmAhead { get; set; } = TimeSpan.FromMinutes(1);
 }

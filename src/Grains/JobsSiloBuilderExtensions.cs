@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Handlers;
@@ -22,7 +24,10 @@ public static class JobsSiloBuilderExtensions
         // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are
         // enough: an event is only for whoever watches now, and a watcher that (re)subscribes gets the current state
         // first. Needs a "PubSubStore" grain storage (the silo host puts it in the job database).
-        silo.AddMemoryStreams(JobStreams.Provider);
+        // How often the pulling agents poll their queues (Orleans' default, 100 ms, shows as a lagging progress bar):
+        // OrleansJobs:EventPollInterval.
+        silo.AddMemoryStreams(JobStreams.Provider, streams => streams.ConfigurePullingAgent(agent =>
+            agent.Configure<IOptions<JobServiceOptions>>((o, jobs) => o.GetQueueMsgsTimerPeriod = jobs.Value.EventPollInterval)));
         return silo;
     }
 }

@@ -244,11 +244,14 @@ public sealed class JobGrain(
         using var keepAlive = this.RegisterGrainTimer(_ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { Interleave = true, KeepAlive = true });
 
         _publishedProgress = null;
-        using var progressEvents = this.RegisterGrainTimer(_ => PublishProgressAsync(), new GrainTimerCreationOptions(ProgressPublishPeriod, ProgressPublishPeriod) { Interleave = true });
+        var handlerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progressEvents = PublishProgressWhileRunningAsync(_progress, handlerDone.Task);
 
         var handler = runner.ExecuteAsync(Job, _progress, cancellation.Token);
         var (result, error) = await AwaitHandlerAsync(handler, cancellation.Token);
         _attemptCancellation = null;
+        handlerDone.SetResult();
+        await progressEvents;
         await PublishProgressAsync(); // the last report is never dropped
         var progress = _progress.Latest;
 
@@ -364,7 +367,28 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>Publishes the latest progress report if it is new; called every <see cref="ProgressPublishPeriod"/> while an attempt runs.</summary>
+    /// <summary>
+    /// Publishes progress as it is reported, at most once per <see cref="ProgressPublishPeriod"/>: a report that comes
+    /// sooner waits out the rest of the period and goes out then (only the latest, if several came meanwhile). A handler
+    /// reporting ten times a second or less thus has each report published at once.
+    /// </summary>
+    private async Task PublishProgressWhileRunningAsync(ProgressSlot slot, Task handlerDone)
+    {
+        var lastPublished = long.MinValue;
+        while (true)
+        {
+            await Task.WhenAny(slot.Changed, handlerDone);
+            if (handlerDone.IsCompleted) return;
+            if (lastPublished != long.MinValue && ProgressPublishPeriod - time.GetElapsedTime(lastPublished) is { Ticks: > 0 } rest)
+                await Task.WhenAny(Task.Delay(rest, time), handlerDone);
+            if (handlerDone.IsCompleted) return;
+            slot.ResetChanged();
+            await PublishProgressAsync();
+            lastPublished = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Publishes the latest progress report if it has not been published yet.</summary>
     private async Task PublishProgressAsync()
     {
         if (_progress?.Latest is not { } latest || ReferenceEquals(latest, _publishedProgress)) return;
