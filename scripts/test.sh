@@ -28,6 +28,7 @@ if ! command -v pg_ctlcluster >/dev/null || ! compgen -G '/usr/lib/postgresql/*/
 fi
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml (no engine needed)
+command -v npm >/dev/null || missing+=(nodejs npm) # JavaScriptClientTests runs @microsoft/signalr from tests/js
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}"
   as_root apt-get update -q

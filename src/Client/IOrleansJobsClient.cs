@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 namespace OrleansJobs.Client;
 
 /// <summary>
-/// The OrleansJobs service over HTTP: submit jobs, read them, list them, cancel and retry them, and wait for them to finish.
-/// Errors the service answers with come as <see cref="OrleansJobsException"/> subclasses; network failures as
-/// <see cref="HttpRequestException"/>. Blocking forms of these methods are in <see cref="OrleansJobsClientSyncExtensions"/>.
+/// The OrleansJobs service over HTTP and its SignalR hub: submit jobs, read them, list them, cancel and retry them, watch
+/// them live and wait for them to finish. Errors the service answers with come as <see cref="OrleansJobsException"/>
+/// subclasses; network failures as <see cref="HttpRequestException"/> (or, for the hub, <see cref="JobEventsUnavailableException"/>). Blocking forms of these methods are in <see cref="OrleansJobsClientSyncExtensions"/>.
 /// </summary>
 public interface IOrleansJobsClient
 {
@@ -93,7 +93,10 @@ public interface IOrleansJobsClient
     /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
     Task<JobInfo> SubmitAndWaitAsync<TPayload>(string type, TPayload payload, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits for a submitted job to finish, reading it with a growing pause between reads.</summary>
+    /// <summary>
+    /// Waits for a submitted job to finish, following its live events over the service's hub; when the hub cannot be
+    /// reached, it reads the job instead with a growing pause between reads.
+    /// </summary>
     /// <param name="jobId">The job's id.</param>
     /// <param name="timeout">How long to wait, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
     /// <param name="cancellationToken">Cancels the wait (not the job).</param>
@@ -101,4 +104,19 @@ public interface IOrleansJobsClient
     /// <exception cref="JobWaitTimeoutException">The job had not finished within <paramref name="timeout"/>; it goes on, and the exception holds it.</exception>
     /// <exception cref="JobNotFoundException">No job has the id.</exception>
     Task<JobInfo> WaitForCompletionAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Watches a job live over the service's SignalR hub: first its current state, then every status change and progress
+    /// report, ending after the event of a terminal status (at once if the job has already finished). When the connection
+    /// drops, the client reconnects and subscribes again, and the watch goes on: it never yields an event twice or out of
+    /// order (each has a higher <see cref="JobEvent.Sequence"/> than the one before), and the current state sent on
+    /// reconnecting stands in for anything missed meanwhile. All watches of one client share one hub connection, made on
+    /// the first watch.
+    /// </summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="cancellationToken">Stops the watch (not the job).</param>
+    /// <returns>The job's events, in increasing sequence.</returns>
+    /// <exception cref="JobNotFoundException">No job has the id.</exception>
+    /// <exception cref="JobEventsUnavailableException">The hub cannot be reached, or was lost and could not be reached again.</exception>
+    IAsyncEnumerable<JobEvent> WatchAsync(string jobId, CancellationToken cancellationToken = default);
 }

@@ -8,13 +8,14 @@ using System.Text.Json.Serialization;
 namespace OrleansJobs.Client;
 
 /// <summary>
-/// The OrleansJobs HTTP client. Register it with <c>services.AddOrleansJobsClient(...)</c> to get <see cref="IHttpClientFactory"/>
-/// and retries of transient errors, or make one with <c>new</c> around an <see cref="HttpClient"/> of your own.
-/// It is safe to use from many threads at once.
+/// The OrleansJobs client: the HTTP API, and the SignalR hub for live events. Register it with
+/// <c>services.AddOrleansJobsClient(...)</c> to get <see cref="IHttpClientFactory"/>, retries of transient errors and one
+/// hub connection for the whole application, or make one with <c>new</c> around an <see cref="HttpClient"/> of your own
+/// and dispose it when done (that closes its hub connection). It is safe to use from many threads at once.
 /// </summary>
-public sealed class OrleansJobsClient : IOrleansJobsClient
+public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
 {
-    private const string ApiKeyHeader = "X-Api-Key";
+    internal const string ApiKeyHeader = "X-Api-Key";
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The wire format of the API: camelCase, enums as strings, unset fields left out.</summary>
@@ -28,14 +29,22 @@ public sealed class OrleansJobsClient : IOrleansJobsClient
     private readonly OrleansJobsClientOptions _options;
     private readonly TimeProvider _time;
     private readonly Uri _baseAddress;
+    private readonly JobHubConnection _hub;
+    private readonly bool _ownsHub;
     private readonly IJobWatcher _watcher;
 
     /// <summary>Makes a client that sends its requests through <paramref name="http"/>.</summary>
     /// <param name="http">The HTTP client to send with. Its <see cref="HttpClient.BaseAddress"/> is used when <paramref name="options"/> gives none.</param>
     /// <param name="options">The service's address, API key and timings; null for the defaults.</param>
     /// <param name="timeProvider">The clock for timeouts and polling pauses; null for the system clock.</param>
-    /// <exception cref="ArgumentException">Neither <paramref name="options"/> nor <paramref name="http"/> gives an absolute base address, or a timing is out of range.</exception>
+    /// <exception cref="ArgumentException">Neither <paramref name="options"/> nor <paramref name="http"/> gives an absolute base address, or a setting is out of range.</exception>
     public OrleansJobsClient(HttpClient http, OrleansJobsClientOptions? options = null, TimeProvider? timeProvider = null)
+        : this(http, options, timeProvider, sharedHub: null)
+    {
+    }
+
+    /// <summary>Makes a client that watches jobs over <paramref name="sharedHub"/>, or over a connection of its own when null.</summary>
+    internal OrleansJobsClient(HttpClient http, OrleansJobsClientOptions? options, TimeProvider? timeProvider, JobHubConnection? sharedHub)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
@@ -44,11 +53,12 @@ public sealed class OrleansJobsClient : IOrleansJobsClient
         var baseAddress = _options.BaseAddress ?? http.BaseAddress;
         if (baseAddress is not { IsAbsoluteUri: true })
             throw new ArgumentException("The client needs the service's absolute address: set OrleansJobsClientOptions.BaseAddress or HttpClient.BaseAddress.", nameof(options));
-        if (OrleansJobsClientOptionsValidator.CheckTimings(_options).FirstOrDefault() is { } failure)
+        if (OrleansJobsClientOptionsValidator.CheckSettings(_options).FirstOrDefault() is { } failure)
             throw new ArgumentException(failure, nameof(options));
-        // Relative paths resolve under the base address only when it ends in '/': "http://host/jobs" + "api/jobs" would drop "jobs".
-        _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
-        _watcher = new PollingJobWatcher(GetAsync, _options, _time);
+        _baseAddress = AsFolder(baseAddress);
+        _ownsHub = sharedHub is null;
+        _hub = sharedHub ?? NewHubConnection(baseAddress, _options);
+        _watcher = new PushJobWatcher(WatchAsync, GetAsync, new PollingJobWatcher(GetAsync, _options, _time), _time);
     }
 
     /// <inheritdoc />
@@ -114,6 +124,41 @@ public sealed class OrleansJobsClient : IOrleansJobsClient
         var job = await _watcher.WaitAsync(jobId, Deadline(timeout), cancellationToken).ConfigureAwait(false);
         return job.IsFinished ? job : throw new JobWaitTimeoutException(job, timeout);
     }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<JobEvent> WatchAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CheckJobId(jobId);
+        var last = long.MinValue;
+        while (true)
+        {
+            var subscription = await _hub.SubscribeAsync(jobId, cancellationToken).ConfigureAwait(false);
+            await using (subscription.ConfigureAwait(false))
+            {
+                while (await subscription.NextAsync(cancellationToken).ConfigureAwait(false) is { } next)
+                {
+                    // The current state sent on every (re)subscribe repeats what was yielded, or stands in for what was missed.
+                    if (next.Sequence <= last) continue;
+                    last = next.Sequence;
+                    yield return next;
+                    if (next.IsFinal) yield break;
+                }
+            }
+            // The connection was lost for good: subscribe again on a new one.
+        }
+    }
+
+    /// <summary>Closes the client's hub connection, if it made one (a client from dependency injection shares the container's). The <see cref="HttpClient"/> stays the caller's.</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public ValueTask DisposeAsync() => _ownsHub ? _hub.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>The hub connection a client of <paramref name="options"/> uses; dependency injection shares one between its clients.</summary>
+    internal static JobHubConnection NewHubConnection(Uri baseAddress, OrleansJobsClientOptions options) =>
+        new(new Uri(AsFolder(baseAddress), options.HubPath), options.ApiKey);
+
+    // Relative paths resolve under the base address only when it ends in '/': "http://host/jobs" + "api/jobs" would drop "jobs".
+    private static Uri AsFolder(Uri baseAddress) =>
+        baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
 
     private async Task<JobInfo> SubmitAndWaitAsync(PreparedSubmit submit, TimeSpan timeout, CancellationToken cancellationToken)
     {

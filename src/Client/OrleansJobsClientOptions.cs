@@ -30,6 +30,12 @@ public sealed class OrleansJobsClientOptions
     /// <summary>The longest pause between reads while <c>WaitForCompletionAsync</c> polls; 5 seconds by default.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where the service's SignalR hub is, relative to <see cref="BaseAddress"/>: <c>hubs/jobs</c> unless a proxy maps it
+    /// elsewhere. <c>WatchAsync</c> connects to it; <c>WaitForCompletionAsync</c> too, polling when it cannot.
+    /// </summary>
+    public string HubPath { get; set; } = "hubs/jobs";
+
     /// <summary>How job payloads are serialized; the web defaults (camelCase) unless set.</summary>
     public JsonSerializerOptions PayloadSerializerOptions { get; set; } = JsonSerializerOptions.Web;
 }
@@ -46,12 +52,12 @@ internal sealed class OrleansJobsClientOptionsValidator : IValidateOptions<Orlea
             failures.Add($"{nameof(options.BaseAddress)} is required: the absolute http or https address of the OrleansJobs service.");
         else if (!options.BaseAddress.IsAbsoluteUri || options.BaseAddress.Scheme is not ("http" or "https"))
             failures.Add($"{nameof(options.BaseAddress)} '{options.BaseAddress}' must be an absolute http or https address.");
-        failures.AddRange(CheckTimings(options));
+        failures.AddRange(CheckSettings(options));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>The checks that hold however the client was made.</summary>
-    public static IEnumerable<string> CheckTimings(OrleansJobsClientOptions options)
+    public static IEnumerable<string> CheckSettings(OrleansJobsClientOptions options)
     {
         if (options.LongPollWait < TimeSpan.FromSeconds(1) || options.LongPollWait > MaxLongPollWait)
             yield return $"{nameof(options.LongPollWait)} must be from 1 to {MaxLongPollWait.TotalSeconds} seconds, not {options.LongPollWait}.";
@@ -59,5 +65,7 @@ internal sealed class OrleansJobsClientOptionsValidator : IValidateOptions<Orlea
             yield return $"{nameof(options.MinPollInterval)} must be longer than zero, not {options.MinPollInterval}.";
         if (options.MaxPollInterval < options.MinPollInterval)
             yield return $"{nameof(options.MaxPollInterval)} ({options.MaxPollInterval}) must be at least {nameof(options.MinPollInterval)} ({options.MinPollInterval}).";
+        if (string.IsNullOrWhiteSpace(options.HubPath) || !Uri.IsWellFormedUriString(options.HubPath, UriKind.Relative))
+            yield return $"{nameof(options.HubPath)} '{options.HubPath}' must be a path relative to {nameof(options.BaseAddress)}, such as 'hubs/jobs'.";
     }
 }

@@ -11,7 +11,8 @@ public static class OrleansJobsClientServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IOrleansJobsClient"/> as a typed client of <see cref="IHttpClientFactory"/>, with the standard
     /// resilience handler (retries with backoff on transient errors, circuit breaker, timeouts). Options are validated when
-    /// the host starts: <see cref="OrleansJobsClientOptions.BaseAddress"/> is required and must be absolute.
+    /// the host starts: <see cref="OrleansJobsClientOptions.BaseAddress"/> is required and must be absolute. The clients
+    /// share one hub connection for watching jobs, made on the first watch and closed with the service provider.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options, at least <see cref="OrleansJobsClientOptions.BaseAddress"/>.</param>
@@ -42,9 +43,16 @@ public static class OrleansJobsClientServiceCollectionExtensions
     {
         services.AddOptions<OrleansJobsClientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrleansJobsClientOptions>, OrleansJobsClientOptionsValidator>());
+        // The typed client is transient; the hub connection it watches over lives as long as the application.
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value;
+            return OrleansJobsClient.NewHubConnection(options.BaseAddress!, options);
+        });
         var client = services
             .AddHttpClient<IOrleansJobsClient, OrleansJobsClient>((http, provider) =>
-                new OrleansJobsClient(http, provider.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value, provider.GetService<TimeProvider>()))
+                new OrleansJobsClient(http, provider.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value, provider.GetService<TimeProvider>(),
+                    provider.GetRequiredService<JobHubConnection>()))
             // The resilience handler's total timeout below governs instead.
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         client.AddStandardResilienceHandler(resilience =>

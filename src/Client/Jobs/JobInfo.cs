@@ -78,6 +78,9 @@ public sealed record JobInfo
     /// <summary>The caller's tags.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    /// <summary>The <see cref="JobEvent.Sequence"/> of the job's latest event: a watch yields only events above it.</summary>
+    public long Sequence { get; init; }
+
     /// <summary>True once the job is <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</summary>
     [JsonIgnore]
     public bool IsFinished => Status.IsTerminal();

@@ -1,8 +1,8 @@
 namespace OrleansJobs.Client;
 
 /// <summary>
-/// A way of learning that a job has finished. Polling is the one there is; a push path over the service's SignalR hub is
-/// to go in front of it, with polling kept behind for when the hub cannot be reached.
+/// A way of learning that a job has finished: the service's live events (<see cref="PushJobWatcher"/>), with polling
+/// (<see cref="PollingJobWatcher"/>) behind them for when the hub cannot be reached.
 /// </summary>
 internal interface IJobWatcher
 {

@@ -9,24 +9,31 @@ namespace OrleansJobs.Tests.Client;
 
 /// <summary>The client against the real silo host on loopback: every method, and every error the server answers today.</summary>
 [Collection(typeof(SiloHostCollection))]
-public sealed class OrleansJobsClientTests(SiloHostFixture host) : IDisposable
+public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private readonly RecordingHandler _requests = new(new SocketsHttpHandler());
+    private readonly List<OrleansJobsClient> _clients = [];
     private HttpClient? _http;
 
     /// <summary>A client of its own over a recording handler, so a test can see the requests it made.</summary>
     private OrleansJobsClient NewClient(OrleansJobsClientOptions? options = null)
     {
         _http ??= new HttpClient(_requests) { BaseAddress = host.BaseAddress };
-        return new OrleansJobsClient(_http, options);
+        var client = new OrleansJobsClient(_http, options);
+        _clients.Add(client); // WaitForCompletionAsync opens a hub connection, closed with the client
+        return client;
     }
 
     private OrleansJobsClient Client => NewClient();
 
-    public void Dispose() => _http?.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients) await client.DisposeAsync();
+        _http?.Dispose();
+    }
 
     [Fact]
     public async Task Submit_returns_the_accepted_job_and_get_reads_it_once_it_has_succeeded()
@@ -166,9 +173,13 @@ public sealed class OrleansJobsClientTests(SiloHostFixture host) : IDisposable
     }
 
     [Fact]
-    public async Task Wait_for_completion_polls_until_the_job_ends()
+    public async Task Wait_for_completion_polls_until_the_job_ends_when_the_hub_cannot_be_reached()
     {
-        var client = NewClient(new OrleansJobsClientOptions { MinPollInterval = TimeSpan.FromMilliseconds(50), MaxPollInterval = TimeSpan.FromMilliseconds(400) });
+        // No hub at this path: the wait falls back from the job's live events to polling.
+        var client = NewClient(new OrleansJobsClientOptions
+        {
+            HubPath = "hubs/nowhere", MinPollInterval = TimeSpan.FromMilliseconds(50), MaxPollInterval = TimeSpan.FromMilliseconds(400),
+        });
         var job = await client.SubmitAsync("delay", new DelayPayload("00:00:02", 2), cancellationToken: Token);
         var clock = Stopwatch.StartNew();
 

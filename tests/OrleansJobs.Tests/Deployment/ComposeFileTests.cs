@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Deployment;
 
@@ -9,37 +9,12 @@ namespace OrleansJobs.Tests.Deployment;
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly string Root = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "OrleansJobs.sln"))) return folder.FullName;
-        throw new InvalidOperationException("The repository root (OrleansJobs.sln) is not above the test assembly.");
-    }
-
     private static async Task<string> ComposeAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("docker-compose") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["-f", "docker-compose.yml", .. args]) start.ArgumentList.Add(arg);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("This test needs docker-compose (Debian package docker-compose); scripts/test.sh installs it.", ex);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            Assert.True(process.ExitCode == 0, $"docker-compose {string.Join(' ', args)} failed ({process.ExitCode}):\n{await error}");
-            return await output;
-        }
+        var (exitCode, output, error) = await Tools.RunAsync("docker-compose", Tools.RepositoryRoot, ["-f", "docker-compose.yml", .. args],
+            "this test needs docker-compose (Debian package docker-compose); scripts/test.sh installs it.", TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0, $"docker-compose {string.Join(' ', args)} failed ({exitCode}):\n{error}");
+        return output;
     }
 
     [Fact]
@@ -67,7 +42,7 @@ public sealed class ComposeFileTests
     [Fact]
     public void The_silo_image_builds_the_silo_project_and_has_a_health_check()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(Root, "src", "Silo", "Dockerfile"));
+        var dockerfile = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "src", "Silo", "Dockerfile"));
         Assert.Contains("dotnet publish src/Silo/OrleansJobs.Silo.csproj", dockerfile);
         Assert.Contains("HEALTHCHECK", dockerfile);
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"OrleansJobs.Silo.dll\"]", dockerfile);
