@@ -6,11 +6,13 @@ namespace OrleansJobs.Tests.Http;
 
 /// <summary>
 /// The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder,
-/// with a small payload limit and the loopback address on the <c>http</c> job type's allow-list.
+/// with a small payload limit, the loopback address on the <c>http</c> job type's allow-list (which completion callbacks
+/// share) and a callback signing secret.
 /// </summary>
 public sealed class SiloHostFixture : IAsyncLifetime
 {
     public const int MaxPayloadBytes = 1024;
+    public const string CallbackSecret = "whsec_silo-host-fixture";
 
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
     private WebApplication? _app;
@@ -42,6 +44,7 @@ public sealed class SiloHostFixture : IAsyncLifetime
             "--OrleansJobs:ShutdownGracePeriod=00:00:01",
             "--OrleansJobs:SweepInterval=00:00:01",
             "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
+            $"--OrleansJobs:Callbacks:SigningSecret={CallbackSecret}",
         ]);
         await _app.StartAsync(TestContext.Current.CancellationToken);
     }
