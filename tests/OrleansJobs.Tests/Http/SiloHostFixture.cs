@@ -32,22 +32,26 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SiloApp.BuildAsync([
-            $"--urls={BaseAddress}",
+        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data));
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>This fixture's configuration, for tests that start a host of their own (such as one they restart) on <paramref name="data"/>.</summary>
+    public static string[] Arguments(Uri baseAddress, string data) =>
+        [
+            $"--urls={baseAddress}",
             // appsettings.json is copied beside the tests; read it as a normal run does.
             $"--contentRoot={AppContext.BaseDirectory}",
             $"--OrleansJobs:SiloPort={FreeTcpPort.Next()}",
             $"--OrleansJobs:GatewayPort={FreeTcpPort.Next()}",
-            $"--OrleansJobs:DataDirectory={_data}",
+            $"--OrleansJobs:DataDirectory={data}",
             $"--OrleansJobs:MaxPayloadBytes={MaxPayloadBytes}",
             "--OrleansJobs:CancellationGracePeriod=00:00:01",
             "--OrleansJobs:ShutdownGracePeriod=00:00:01",
             "--OrleansJobs:SweepInterval=00:00:01",
             "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
             $"--OrleansJobs:Callbacks:SigningSecret={CallbackSecret}",
-        ]);
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-    }
+        ];
 
     public async ValueTask DisposeAsync()
     {
