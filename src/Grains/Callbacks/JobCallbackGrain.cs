@@ -118,7 +118,17 @@ public sealed class JobCallbackGrain(
         try
         {
             var (sequence, attempt) = (Callback.Sequence, Callback.Attempts + 1);
-            var result = await SendAsync(Callback.Url!, Callback.Body!, attempt);
+            DeliveryResult result;
+            try
+            {
+                result = await SendAsync(Callback.Url!, Callback.Body!, attempt);
+            }
+            catch (Exception ex)
+            {
+                // Unforeseen, so counted as a failed delivery: retried, but not forever.
+                logger.LogError(ex, "Delivery {Attempt} of the callback of job {JobId} failed unexpectedly", attempt, this.GetPrimaryKeyString());
+                result = DeliveryResult.Failure($"Delivery failed: {ex.Message}", retryable: true);
+            }
             await RecordAsync(sequence, attempt, result);
         }
         finally
@@ -130,7 +140,9 @@ public sealed class JobCallbackGrain(
 
     private async Task<DeliveryResult> SendAsync(string url, string body, int attempt)
     {
-        var target = new Uri(url);
+        // Submit checks both, but a spec may also come from elsewhere (a grain client), and the allow-list may have changed since.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+            return DeliveryResult.Failure($"'{url}' is not an absolute http or https URL.", retryable: false);
         if (!hosts.CurrentValue.Allows(target))
             return DeliveryResult.Failure($"Host '{target.Authority}' is not allowed for callbacks: add it to {HttpJobOptions.SectionName}:AllowedHosts.", retryable: false);
 

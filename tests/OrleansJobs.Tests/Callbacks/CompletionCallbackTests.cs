@@ -90,6 +90,24 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
     }
 
     [Fact]
+    public async Task Callback_to_a_host_off_the_allow_list_is_not_sent_even_when_it_gets_past_submit()
+    {
+        var (url, name) = receiver.Answering(200);
+        var id = await Http.SubmitAsync(NoopJob(url));
+        await WaitForPostsAsync(name, 1);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var final = (await grains.GetGrain<IJobGrain>(id).Get())!;
+        // The same receiver, by a name the allow-list (127.0.0.1) does not have: handed over directly, as no submit allows it.
+        var (offList, offListName) = receiver.Answering(200);
+        final.Spec = final.Spec! with { CallbackUrl = offList.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) };
+
+        await grains.GetGrain<IJobCallbackGrain>(JobIds.New()).Deliver(final);
+        await Task.Delay(RetryWouldHaveHappened, TestContext.Current.CancellationToken);
+
+        Assert.Empty(receiver.Posts(offListName));
+    }
+
+    [Fact]
     public async Task A_later_ending_of_a_retried_job_is_posted_too()
     {
         var (url, name) = receiver.Answering(200);
