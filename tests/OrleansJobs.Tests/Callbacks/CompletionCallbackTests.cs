@@ -17,6 +17,8 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
 
     private HttpClient Http => host.Http;
 
+    private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
     private static string NoopJob(string callbackUrl) => JsonSerializer.Serialize(new { type = "noop", callbackUrl });
 
     [Fact]
@@ -77,13 +79,9 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
     [Fact]
     public async Task The_same_ending_handed_over_again_is_not_posted_twice()
     {
-        var (url, name) = receiver.Answering(200);
-        var id = await Http.SubmitAsync(NoopJob(url));
-        await WaitForPostsAsync(name, 1);
+        var (final, name) = await CalledBackJobAsync();
 
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
-        var final = await grains.GetGrain<IJobGrain>(id).Get();
-        await grains.GetGrain<IJobCallbackGrain>(id).Deliver(final!);
+        await Grains.GetGrain<IJobCallbackGrain>(final.Id).Deliver(final);
         await Task.Delay(RetryWouldHaveHappened, TestContext.Current.CancellationToken);
 
         Assert.Single(receiver.Posts(name));
@@ -92,16 +90,12 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
     [Fact]
     public async Task Callback_to_a_host_off_the_allow_list_is_not_sent_even_when_it_gets_past_submit()
     {
-        var (url, name) = receiver.Answering(200);
-        var id = await Http.SubmitAsync(NoopJob(url));
-        await WaitForPostsAsync(name, 1);
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
-        var final = (await grains.GetGrain<IJobGrain>(id).Get())!;
+        var (final, _) = await CalledBackJobAsync();
         // The same receiver, by a name the allow-list (127.0.0.1) does not have: handed over directly, as no submit allows it.
         var (offList, offListName) = receiver.Answering(200);
         final.Spec = final.Spec! with { CallbackUrl = offList.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) };
 
-        await grains.GetGrain<IJobCallbackGrain>(JobIds.New()).Deliver(final);
+        await Grains.GetGrain<IJobCallbackGrain>(JobIds.New()).Deliver(final);
         await Task.Delay(RetryWouldHaveHappened, TestContext.Current.CancellationToken);
 
         Assert.Empty(receiver.Posts(offListName));
@@ -131,6 +125,15 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
         var (response, problem) = await Http.PostJsonAsync("/api/jobs", NoopJob(callbackUrl));
 
         Assert.Contains("not allowed for callbacks", AssertFieldError(response, problem, "callbackUrl"));
+    }
+
+    /// <summary>A finished job whose callback has been delivered, as its grain holds it, and the receiver's name for it.</summary>
+    private async Task<(JobState Final, string Name)> CalledBackJobAsync()
+    {
+        var (url, name) = receiver.Answering(200);
+        var id = await Http.SubmitAsync(NoopJob(url));
+        await WaitForPostsAsync(name, 1);
+        return ((await Grains.GetGrain<IJobGrain>(id).Get())!, name);
     }
 
     private Task WaitForPostsAsync(string name, int count) =>
