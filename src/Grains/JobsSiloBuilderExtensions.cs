@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
 using OrleansJobs.Jobs;
 
@@ -10,8 +11,9 @@ namespace OrleansJobs;
 public static class JobsSiloBuilderExtensions
 {
     /// <summary>
-    /// The job service's grains and silo services: the handler runner, the built-in job types and the sweeper.
-    /// Storage is configured separately (embedded SQLite or PostgreSQL).
+    /// The job service's grains and silo services: the handler runner, the built-in job types, the sweeper and completion
+    /// callbacks. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their deliveries in the
+    /// default grain storage and need a reminder service.
     /// </summary>
     public static ISiloBuilder AddJobService(this ISiloBuilder silo)
     {
@@ -21,6 +23,7 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<JobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
         services.AddBuiltInJobHandlers();
+        services.AddCompletionCallbacks();
         // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are
         // enough: an event is only for whoever watches now, and a watcher that (re)subscribes gets the current state
         // first. Needs a "PubSubStore" grain storage (the silo host puts it in the job database).

@@ -39,7 +39,10 @@ public sealed record SubmitOptions
     /// <summary>An id of the caller's, kept with the job and shown in its logs.</summary>
     public string? CorrelationId { get; init; }
 
-    /// <summary>An absolute http or https URL the service calls when the job finishes.</summary>
+    /// <summary>
+    /// An absolute http or https URL the service POSTs the finished job to, signed and retried until it is accepted
+    /// (the service's README, "Completion callbacks"). Its host must be on the service's allow-list.
+    /// </summary>
     public Uri? CallbackUrl { get; init; }
 
     /// <summary>String tags kept with the job (at most 50).</summary>

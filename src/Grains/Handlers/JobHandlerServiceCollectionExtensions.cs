@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
+using OrleansJobs.Outbound;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -42,13 +43,7 @@ public static class JobHandlerServiceCollectionExtensions
                 $"Every entry of {HttpJobOptions.SectionName}:AllowedHosts must be a host, optionally with a port: api.example.com, 127.0.0.1:5005, [::1]:8080.")
             .ValidateOnStart();
 
-        services.AddHttpClient(HttpJobHandler.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // each call sets its own
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // A redirect could lead off the allow-list; pooled handlers must not carry one job's cookies into another's calls.
-                AllowAutoRedirect = false,
-                UseCookies = false,
-            });
+        services.AddOutboundHttpClient(HttpJobHandler.ClientName);
     }
 
     // The registry is needed while registering (to reject duplicates), before any provider exists, so it is

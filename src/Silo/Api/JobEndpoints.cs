@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrleansJobs.Api;
 using OrleansJobs.Handlers;
+using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
 using OrleansJobs.Storage;
 
@@ -26,7 +28,7 @@ public static class JobEndpoints
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
-        JobRunner runner, IOptions<JobServiceOptions> options, TimeProvider time, string? wait = null)
+        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, string? wait = null)
     {
         if (runner.Draining) return Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
         TimeSpan? waitFor = null;
@@ -41,7 +43,7 @@ public static class JobEndpoints
         var body = await ReadBodyAsync(request, maxPayload + 64 * 1024);
         if (body is null) return Problems.TooLarge(maxPayload);
 
-        var parsedRequest = new SubmitRequestParser(registry, maxPayload).Parse(body,
+        var parsedRequest = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue).Parse(body,
             request.Headers["Idempotency-Key"].FirstOrDefault(),
             request.Headers["X-Correlation-Id"].FirstOrDefault(),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),

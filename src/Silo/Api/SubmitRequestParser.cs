@@ -3,15 +3,17 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using OrleansJobs.Handlers;
+using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Silo.Api;
 
 /// <summary>
 /// Turns a <c>POST /api/jobs</c> body and its headers into a <see cref="JobSpec"/>, or says precisely what is wrong:
-/// the one place where submit requests are validated. <c>maxPayloadBytes</c> bounds the payload's JSON text.
+/// the one place where submit requests are validated. <c>maxPayloadBytes</c> bounds the payload's JSON text;
+/// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point.
 /// </summary>
-public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes)
+public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound)
 {
     public const int MaxQueueLength = 100;
     public const int MaxKeyLength = 200;
@@ -130,10 +132,12 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                 case "callbackUrl":
                     if (fields.String(name, value, MaxUrlLength) is { } callbackUrl)
                     {
-                        if (Uri.TryCreate(callbackUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
-                            spec = spec with { CallbackUrl = callbackUrl };
-                        else
+                        if (!Uri.TryCreate(callbackUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
                             fields.Error(name, "Must be an absolute http or https URL.");
+                        else if (!outbound.Allows(url))
+                            fields.Error(name, $"Host '{url.Authority}' is not allowed for callbacks: add it to {HttpJobOptions.SectionName}:AllowedHosts.");
+                        else
+                            spec = spec with { CallbackUrl = callbackUrl };
                     }
                     break;
                 case "tags":

@@ -72,7 +72,7 @@ public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposa
             Timeout = TimeSpan.FromMinutes(30),
             IdempotencyKey = key,
             CorrelationId = "corr-42",
-            // Loopback: should callbacks be made one day, this one goes nowhere.
+            // An allow-listed host where nothing listens: the cancelled job's callback goes nowhere.
             CallbackUrl = new Uri("http://127.0.0.1:9/done"),
             Tags = new Dictionary<string, string> { ["tenant"] = "acme", ["team"] = "media" },
             ConcurrencyKey = "tenant-42",

@@ -6,11 +6,13 @@ namespace OrleansJobs.Tests.Http;
 
 /// <summary>
 /// The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder,
-/// with a small payload limit and the loopback address on the <c>http</c> job type's allow-list.
+/// with a small payload limit, the loopback address on the <c>http</c> job type's allow-list (which completion callbacks
+/// share) and a callback signing secret.
 /// </summary>
 public sealed class SiloHostFixture : IAsyncLifetime
 {
     public const int MaxPayloadBytes = 1024;
+    public const string CallbackSecret = "whsec_silo-host-fixture";
 
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
     private WebApplication? _app;
@@ -30,21 +32,26 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SiloApp.BuildAsync([
-            $"--urls={BaseAddress}",
+        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data));
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>This fixture's configuration, for tests that start a host of their own (such as one they restart) on <paramref name="data"/>.</summary>
+    public static string[] Arguments(Uri baseAddress, string data) =>
+        [
+            $"--urls={baseAddress}",
             // appsettings.json is copied beside the tests; read it as a normal run does.
             $"--contentRoot={AppContext.BaseDirectory}",
             $"--OrleansJobs:SiloPort={FreeTcpPort.Next()}",
             $"--OrleansJobs:GatewayPort={FreeTcpPort.Next()}",
-            $"--OrleansJobs:DataDirectory={_data}",
+            $"--OrleansJobs:DataDirectory={data}",
             $"--OrleansJobs:MaxPayloadBytes={MaxPayloadBytes}",
             "--OrleansJobs:CancellationGracePeriod=00:00:01",
             "--OrleansJobs:ShutdownGracePeriod=00:00:01",
             "--OrleansJobs:SweepInterval=00:00:01",
             "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
-        ]);
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-    }
+            $"--OrleansJobs:Callbacks:SigningSecret={CallbackSecret}",
+        ];
 
     public async ValueTask DisposeAsync()
     {

@@ -19,7 +19,7 @@ public sealed class SubmitRequestParserTests
         .BuildServiceProvider()
         .GetRequiredService<JobHandlerRegistry>();
 
-    private readonly SubmitRequestParser parser = new(Handlers, maxPayloadBytes: 64);
+    private readonly SubmitRequestParser parser = new(Handlers, maxPayloadBytes: 64, new HttpJobOptions { AllowedHosts = { "example.com" } });
 
     [Fact]
     public void Only_type_is_required_and_everything_else_takes_its_default()
@@ -261,6 +261,12 @@ public sealed class SubmitRequestParserTests
     [InlineData("not a url")]
     public void Callback_url_must_be_an_absolute_http_url(string url) =>
         Assert.Equal("Must be an absolute http or https URL.", Error(Body(("callbackUrl", url)), "callbackUrl"));
+
+    [Theory]
+    [InlineData("https://example.org/hooks/jobs", "example.org")]
+    [InlineData("http://127.0.0.1:8080/done", "127.0.0.1:8080")]
+    public void Callback_url_must_point_to_a_host_on_the_http_allow_list(string url, string authority) =>
+        Assert.Equal($"Host '{authority}' is not allowed for callbacks: add it to OrleansJobs:Http:AllowedHosts.", Error(Body(("callbackUrl", url)), "callbackUrl"));
 
     [Fact]
     public void At_most_50_tags_are_allowed()

@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrleansJobs.Outbound;
 
 namespace OrleansJobs.Handlers.BuiltIn;
 
@@ -44,7 +44,7 @@ public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<H
                     result["truncated"] = true;
                 return result;
             }
-            throw new JobFailedException(DescribeFailure(call, response, body), retryable: IsTransient(response.StatusCode));
+            throw new JobFailedException(DescribeFailure(call, response, body), retryable: OutboundHttp.IsTransient(response.StatusCode));
         }
         catch (OperationCanceledException e) when (!context.CancellationToken.IsCancellationRequested)
         {
@@ -55,9 +55,6 @@ public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<H
             throw new JobFailedException($"{call.Method} {call.Url} failed: {e.Message}", retryable: true, e);
         }
     }
-
-    private static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     private static string DescribeFailure(Call call, HttpResponseMessage response, byte[] body)
     {

@@ -1,8 +1,11 @@
-using System.Globalization;
+using OrleansJobs.Outbound;
 
 namespace OrleansJobs.Handlers.BuiltIn;
 
-/// <summary>Settings of the <c>http</c> job type, from the configuration section <c>OrleansJobs:Http</c>.</summary>
+/// <summary>
+/// Settings of the <c>http</c> job type, from the configuration section <c>OrleansJobs:Http</c>. Its host allow-list
+/// also bounds where completion callbacks may go.
+/// </summary>
 public sealed class HttpJobOptions
 {
     public const string SectionName = "OrleansJobs:Http";
@@ -10,40 +13,11 @@ public sealed class HttpJobOptions
     /// <summary>
     /// Hosts the <c>http</c> job type may call, compared case-insensitively: <c>api.example.com</c> (any port) or
     /// <c>127.0.0.1:5005</c> (that port only). None by default. Configuration gives an array or one comma-separated string.
+    /// Completion callbacks (<see cref="JobSpec.CallbackUrl"/>) may only go to these hosts too.
     /// </summary>
     public List<string> AllowedHosts { get; } = [];
 
-    internal bool Allows(Uri url) =>
+    /// <summary>Whether <paramref name="url"/>'s host (and port) is on <see cref="AllowedHosts"/>.</summary>
+    public bool Allows(Uri url) =>
         AllowedHosts.Any(entry => AllowedHost.TryParse(entry, out var allowed) && allowed.Matches(url));
-}
-
-/// <summary>One allow-list entry: a host name or IP literal (IPv6 in brackets), with a port or without one (any port).</summary>
-internal readonly record struct AllowedHost(string Host, int? Port)
-{
-    public static bool TryParse(string entry, out AllowedHost allowed)
-    {
-        allowed = default;
-        var text = entry.Trim();
-        // An IPv6 literal has colons of its own, so its port colon is the one after the closing bracket.
-        var bracketed = text.StartsWith('[');
-        var hostEnd = bracketed ? text.IndexOf(']') + 1 : text.LastIndexOf(':') is var colon and >= 0 ? colon : text.Length;
-        if (hostEnd <= 0)
-            return false;
-        var host = text[..hostEnd];
-        var kind = Uri.CheckHostName(bracketed ? host[1..^1] : host);
-        if (bracketed ? kind != UriHostNameType.IPv6 : kind is not (UriHostNameType.Dns or UriHostNameType.IPv4))
-            return false;
-        int? port = null;
-        if (hostEnd < text.Length)
-        {
-            if (text[hostEnd] != ':' || !int.TryParse(text.AsSpan(hostEnd + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 65535)
-                return false;
-            port = value;
-        }
-        allowed = new AllowedHost(host, port);
-        return true;
-    }
-
-    public bool Matches(Uri url) =>
-        string.Equals(url.Host, Host, StringComparison.OrdinalIgnoreCase) && (Port is null || Port == url.Port);
 }

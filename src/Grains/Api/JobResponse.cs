@@ -1,11 +1,11 @@
 using System.Text.Json;
-using OrleansJobs.Jobs;
+using System.Text.Json.Serialization;
 
-namespace OrleansJobs.Silo.Api;
+namespace OrleansJobs.Api;
 
 /// <summary>
-/// A job as the HTTP API shows it (PRODUCT.md, "Job representation"). <c>sequence</c> is that of the job's latest event
-/// (hub, SSE): a watcher that read the job here applies only events above it.
+/// A job as the HTTP API shows it (PRODUCT.md, "Job representation"), and as completion callbacks post it.
+/// <c>sequence</c> is that of the job's latest event (hub, SSE): a watcher that read the job here applies only events above it.
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -34,6 +34,19 @@ public sealed record JobResponse(
     IReadOnlyDictionary<string, string>? Tags,
     long Sequence)
 {
+    /// <summary>
+    /// The JSON options of the API (ASP.NET Core's web defaults: camelCase) with enums as names. The silo host adds
+    /// the same converter to its HTTP JSON options, so a callback body is exactly what <c>GET /api/jobs/{id}</c> shows.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions { get; } = UseApiJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>Adds what the API's JSON needs beyond the web defaults to <paramref name="options"/>.</summary>
+    public static JsonSerializerOptions UseApiJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
+    }
+
     public static JobResponse From(JobState job)
     {
         var spec = job.Spec!;

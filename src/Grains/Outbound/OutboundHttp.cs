@@ -1,0 +1,24 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansJobs.Outbound;
+
+/// <summary>What the silo's outbound calls (the <c>http</c> job type, completion callbacks) have in common.</summary>
+internal static class OutboundHttp
+{
+    /// <summary>
+    /// A named client for calls to allow-listed hosts: no redirects (one could lead off the allow-list), no cookies
+    /// (pooled handlers must not carry one call's cookies into another's), and no client-wide timeout: each call sets its own.
+    /// </summary>
+    public static IHttpClientBuilder AddOutboundHttpClient(this IServiceCollection services, string name) =>
+        services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            });
+
+    /// <summary>An answer worth trying again later: 5xx, 408 and 429. Any other non-2xx answer will not change by retrying.</summary>
+    public static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+}
