@@ -11,7 +11,43 @@ public static class JobIds
 {
     public const string Prefix = "job_";
 
-    public static string New() => Prefix + Guid.CreateVersion7().ToString("N");
+    private static readonly Lock Gate = new();
+    private static long _lastMilliseconds;
+    private static int _counter;
+
+    /// <summary>
+    /// A new id: a version-7 UUID (48-bit millisecond time, then random bits) whose 12 "rand_a" bits count ids made in
+    /// the same millisecond (RFC 9562, method 1), so that ids from one process strictly increase: jobs submitted in
+    /// the same millisecond still list in submission order.
+    /// </summary>
+    public static string New()
+    {
+        var milliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        int counter;
+        lock (Gate)
+        {
+            if (milliseconds > _lastMilliseconds)
+            {
+                _lastMilliseconds = milliseconds;
+                _counter = 0;
+            }
+            else if (++_counter > 0xFFF)
+            {
+                _lastMilliseconds++; // 4,096 ids in one millisecond: borrow the next one
+                _counter = 0;
+            }
+
+            (milliseconds, counter) = (_lastMilliseconds, _counter);
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes[8..]);
+        for (var i = 0; i < 6; i++) bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        bytes[6] = (byte)(0x70 | (counter >> 8));
+        bytes[7] = (byte)counter;
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return Prefix + Convert.ToHexStringLower(bytes);
+    }
 
     /// <summary>The id an idempotency key maps to: the same key always names the same job, across restarts.</summary>
     public static string FromIdempotencyKey(string key)
