@@ -2,7 +2,7 @@
 // progress ten times a second. Prints events delivered per second and the delivery latency (handler report →
 // client receive) for each N. Starts its own silo (embedded mode, temporary data folder) on loopback.
 //
-//   dotnet run -c Release --project bench/FanOut -- [--connections 100,1000] [--jobs 50] [--seconds 20]
+//   dotnet run -c Release --project bench/FanOut -- [--connections 100,1000] [--jobs 50] [--seconds 20] [--poll 00:00:00.010]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -16,25 +16,27 @@ using OrleansJobs.Silo;
 var connectionCounts = Option("--connections", "100,1000").Split(',').Select(int.Parse).ToArray();
 var jobCount = int.Parse(Option("--jobs", "50"), CultureInfo.InvariantCulture);
 var seconds = int.Parse(Option("--seconds", "20"), CultureInfo.InvariantCulture);
+var pollInterval = Option("--poll", "00:00:00.010");
 
 var data = Directory.CreateTempSubdirectory("orleansjobs-fanout-");
 var port = FreePort();
 var app = await SiloApp.BuildAsync([
     $"--urls=http://127.0.0.1:{port}", $"--OrleansJobs:DataDirectory={data.FullName}",
     $"--OrleansJobs:SiloPort={FreePort()}", $"--OrleansJobs:GatewayPort={FreePort()}", "--Logging:LogLevel:Default=Warning",
+    $"--OrleansJobs:EventPollInterval={pollInterval}",
 ]);
 await app.StartAsync();
 var baseAddress = new Uri($"http://127.0.0.1:{port}/");
 using var http = new HttpClient { BaseAddress = baseAddress };
 
-Console.WriteLine($"fan-out: {jobCount} jobs reporting progress 10/s, each watched by connections/{jobCount} hub connections, {seconds} s per run");
+Console.WriteLine($"fan-out: {jobCount} jobs reporting progress 10/s, each watched by connections/{jobCount} hub connections, {seconds} s per run, event poll interval {pollInterval}");
 Console.WriteLine($"| connections | events delivered/s | p50 latency | p99 latency | max latency | connect+subscribe |");
 Console.WriteLine($"| --- | --- | --- | --- | --- | --- |");
 foreach (var connections in connectionCounts)
 {
     // Long enough to outlast connecting and the measured window.
     var duration = TimeSpan.FromSeconds(seconds + 30 + connections / 50);
-    var steps = (int)(duration.TotalSeconds * 10);
+    var steps = (int)(duration.TotalSeconds * double.Parse(Option("--rate", "10"), CultureInfo.InvariantCulture));
     var jobs = new List<string>();
     for (var i = 0; i < jobCount; i++)
     {

@@ -379,12 +379,14 @@ public sealed class JobGrain(
         {
             await Task.WhenAny(slot.Changed, handlerDone);
             if (handlerDone.IsCompleted) return;
-            if (lastPublished != long.MinValue && ProgressPublishPeriod - time.GetElapsedTime(lastPublished) is { Ticks: > 0 } rest)
+            // Measured from the start of the last publish, with a little slack: a handler reporting every 100 ms must
+            // not wait out a whole extra period because its previous report took a few milliseconds to go out.
+            if (lastPublished != long.MinValue && ProgressPublishPeriod * 0.9 - time.GetElapsedTime(lastPublished) is { Ticks: > 0 } rest)
                 await Task.WhenAny(Task.Delay(rest, time), handlerDone);
             if (handlerDone.IsCompleted) return;
             slot.ResetChanged();
-            await PublishProgressAsync();
             lastPublished = time.GetTimestamp();
+            await PublishProgressAsync();
         }
     }
 

@@ -92,18 +92,26 @@ public sealed class JobWatchRegistry(IClusterClient cluster, ILogger<JobWatchReg
             return !ReferenceEquals(before, _watchers);
         }
 
-        public async Task DispatchAsync(JobEvent jobEvent)
+        /// <summary>
+        /// Hands the event to every watcher at once and waits for all: the stream delivers the job's next event only
+        /// after this one, which keeps each watcher's events in order, and one slow connection delays the job's other
+        /// watchers by its own send time rather than by the sum of all of them.
+        /// </summary>
+        public Task DispatchAsync(JobEvent jobEvent)
         {
-            foreach (var watcher in _watchers.Items)
+            var watchers = _watchers.Items;
+            return watchers.Length == 1 ? DeliverAsync(watchers[0], jobEvent) : Task.WhenAll(watchers.Select(w => DeliverAsync(w, jobEvent)));
+        }
+
+        private async Task DeliverAsync(Watcher watcher, JobEvent jobEvent)
+        {
+            try
             {
-                try
-                {
-                    await watcher.OnEvent(jobEvent);
-                }
-                catch (Exception ex)
-                {
-                    logger.LogDebug(ex, "A watcher of job {JobId} failed to take event {Sequence}", jobEvent.JobId, jobEvent.Sequence);
-                }
+                await watcher.OnEvent(jobEvent);
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "A watcher of job {JobId} failed to take event {Sequence}", jobEvent.JobId, jobEvent.Sequence);
             }
         }
     }
