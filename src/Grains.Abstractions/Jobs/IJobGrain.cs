@@ -39,7 +39,7 @@ public interface IJobSweeperGrain : IGrainWithIntegerKey
     /// <summary>Keeps the sweeper active (its timer does the sweeping).</summary>
     Task Ping();
 
-    /// <summary>Runs one sweep at once; returns how many grains it woke.</summary>
+    /// <summary>Runs one full sweep at once (quiet jobs included); returns how many grains it woke.</summary>
     Task<int> SweepNow();
 }
 

@@ -58,6 +58,8 @@ public sealed class JobState
     [Id(15)] public long Sequence { get; set; }
     /// <summary>Someone watches (or watched) this job: its events are published. Unwatched jobs publish nothing.</summary>
     [Id(16)] public bool Watched { get; set; }
+    /// <summary>Finished, with a completion callback not yet handed to its callback grain.</summary>
+    [Id(17)] public bool CallbackPending { get; set; }
 
     [JsonIgnore]
     public bool Exists => Spec is not null;

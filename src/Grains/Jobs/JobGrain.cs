@@ -138,6 +138,19 @@ public sealed class JobGrain(
     /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
     async Task IJobGrain.Wake()
     {
+        if (Job.Status.IsTerminal() && Job.CallbackPending)
+        {
+            await _gate.WaitAsync();
+            try
+            {
+                if (Job.CallbackPending) await HandOverCallbackAsync();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
         if (Job.Status == JobStatus.Running && _attempt is null or { IsCompleted: true })
         {
             // Stored as running, but not running here: the attempt ended without recording how (see RunAttemptGuardedAsync).
@@ -341,6 +354,8 @@ public sealed class JobGrain(
             if (!change(Job)) return;
             var statusChanged = Job.Status != statusBefore || !existedBefore;
             if (statusChanged) Job.Sequence++;
+            var callbackDue = statusChanged && Job.Status.IsTerminal() && Job.Spec?.CallbackUrl is not null;
+            if (callbackDue) Job.CallbackPending = true; // in the same write that finishes the job
             if (untilSaved)
             {
                 await SaveUntilStoredAsync();
@@ -359,7 +374,7 @@ public sealed class JobGrain(
             }
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
             if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job) with { At = Job.UpdatedAt });
-            if (statusChanged && Job.Status.IsTerminal() && Job.Spec?.CallbackUrl is not null) await RequestCallbackAsync();
+            if (callbackDue) await HandOverCallbackAsync();
         }
         finally
         {
@@ -426,8 +441,13 @@ public sealed class JobGrain(
         }
     }
 
-    /// <summary>Hands the final state to the job's callback grain, which delivers it durably (see <see cref="IJobCallbackGrain"/>).</summary>
-    private async Task RequestCallbackAsync()
+    /// <summary>
+    /// Hands the final state to the job's callback grain, which delivers it durably (see <see cref="IJobCallbackGrain"/>),
+    /// then clears <see cref="JobState.CallbackPending"/>. Until that is stored, the sweeper finds the job and wakes it
+    /// to hand over again (the callback grain ignores a repeat), so a silo lost in between loses no callback.
+    /// Called under the gate.
+    /// </summary>
+    private async Task HandOverCallbackAsync()
     {
         try
         {
@@ -435,7 +455,19 @@ public sealed class JobGrain(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not hand job {JobId} to its completion callback", Job.Id);
+            logger.LogWarning(ex, "Could not hand job {JobId} to its completion callback; the sweeper tries again", Job.Id);
+            return;
+        }
+
+        Job.CallbackPending = false;
+        try
+        {
+            await store.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            Job.CallbackPending = true;
+            logger.LogWarning(ex, "Job {JobId} handed over its callback but could not record it; it will hand it over again", Job.Id);
         }
     }
 

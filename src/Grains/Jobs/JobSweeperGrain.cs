@@ -36,7 +36,11 @@ public sealed class JobSweeperGrain(
 
     Task IJobSweeperGrain.Ping() => Task.CompletedTask;
 
-    Task<int> IJobSweeperGrain.SweepNow() => SweepAsync();
+    Task<int> IJobSweeperGrain.SweepNow()
+    {
+        _nextQuietCheck = DateTimeOffset.MinValue; // a sweep on demand checks everything
+        return SweepAsync();
+    }
 
     Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => SweepAsync();
 

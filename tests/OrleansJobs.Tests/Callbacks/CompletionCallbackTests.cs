@@ -127,6 +127,36 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
         Assert.Contains("not allowed for callbacks", AssertFieldError(response, problem, "callbackUrl"));
     }
 
+    [Fact]
+    public async Task A_job_finished_but_not_handed_to_its_callback_before_its_silo_died_is_handed_over_by_the_sweeper()
+    {
+        // The row a silo leaves when it dies between finishing a job and handing over its callback: finished,
+        // callback pending, written a while ago by a silo that no longer exists, no activation anywhere.
+        var (url, name) = receiver.Answering(200);
+        var finishedAt = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var job = new JobState
+        {
+            Id = JobIds.New(),
+            Spec = new JobSpec { Type = "noop", CallbackUrl = url },
+            Status = JobStatus.Succeeded,
+            CreatedAt = finishedAt,
+            CompletedAt = finishedAt,
+            UpdatedAt = finishedAt,
+            Sequence = 3,
+            CallbackPending = true,
+        };
+        var store = host.Services.GetRequiredService<OrleansJobs.Storage.IJobStore>();
+        await store.WriteAsync(job, "S127.0.0.1:1:1", 0, TestContext.Current.CancellationToken);
+
+        await Grains.GetGrain<IJobSweeperGrain>(0).SweepNow();
+        await WaitForPostsAsync(name, 1);
+
+        Assert.Equal(job.Id, receiver.Posts(name).Single().Headers[JobCallbackGrain.JobIdHeader]);
+        await Eventually.Until(async () => !(await store.ReadAsync(job.Id, TestContext.Current.CancellationToken))!.State.CallbackPending,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "the hand-over was not recorded");
+        Assert.DoesNotContain(job.Id, await store.FindQuietAsync(DateTimeOffset.UtcNow, 1000, TestContext.Current.CancellationToken));
+    }
+
     /// <summary>A finished job whose callback has been delivered, as its grain holds it, and the receiver's name for it.</summary>
     private async Task<(JobState Final, string Name)> CalledBackJobAsync()
     {

@@ -259,7 +259,7 @@ public abstract class JobStoreContract(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Quiet_jobs_are_queued_or_running_ones_not_written_since_the_cutoff_oldest_first()
+    public async Task Quiet_jobs_are_queued_running_or_callback_pending_ones_not_written_since_the_cutoff_oldest_first()
     {
         var ct = TestContext.Current.CancellationToken;
         JobState At(JobStatus status, int minutes)
@@ -274,9 +274,11 @@ public abstract class JobStoreContract(ITestOutputHelper output)
         var runningRecent = At(JobStatus.Running, 1);
         var succeededLong = At(JobStatus.Succeeded, -60);
         var scheduledLong = At(JobStatus.Scheduled, -60);
-        await Task.WhenAll(new[] { runningLong, queuedLong, runningRecent, succeededLong, scheduledLong }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+        var callbackPending = At(JobStatus.Failed, -20);
+        callbackPending.CallbackPending = true;
+        await Task.WhenAll(new[] { runningLong, queuedLong, runningRecent, succeededLong, scheduledLong, callbackPending }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
 
-        Assert.Equal([runningLong.Id, queuedLong.Id], await Store.FindQuietAsync(Jobs.T0, 10, ct));
+        Assert.Equal([runningLong.Id, callbackPending.Id, queuedLong.Id], await Store.FindQuietAsync(Jobs.T0, 10, ct));
         Assert.Equal([runningLong.Id], await Store.FindQuietAsync(Jobs.T0, 1, ct));
         Assert.Empty(await Store.FindQuietAsync(Jobs.T0.AddMinutes(-45), 10, ct));
     }

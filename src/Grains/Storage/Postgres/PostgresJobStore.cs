@@ -18,10 +18,10 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private const int MaxListLimit = 500;
 
     private const string InsertSql = """
-        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state)
-        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[])
-            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state)
+        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
+        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[])
+            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
         ON CONFLICT (id) DO NOTHING
         RETURNING id
         """;
@@ -30,9 +30,10 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     // update can stay on the same page: the table has room for that, see its fillfactor).
     private const string UpdateSql = """
         UPDATE jobs AS j
-        SET version = j.version + 1, status = u.status, updated_at = u.updated_at, due_at = u.due_at, owner = u.owner, state = u.state
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
-            AS u(id, expected, status, updated_at, due_at, owner, state)
+        SET version = j.version + 1, status = u.status, updated_at = u.updated_at, due_at = u.due_at, owner = u.owner, state = u.state,
+            callback_pending = u.callback_pending
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::boolean[])
+            AS u(id, expected, status, updated_at, due_at, owner, state, callback_pending)
         WHERE j.id = u.id AND j.version = u.expected
         RETURNING j.id
         """;
@@ -136,9 +137,12 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // Two index scans (one per partial index), not one OR that would read the whole table.
         return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status IN ('Queued', 'Running') AND updated_at < $1
+            SELECT id FROM (
+                SELECT id, updated_at FROM jobs WHERE status IN ('Queued', 'Running') AND updated_at < $1
+                UNION ALL
+                SELECT id, updated_at FROM jobs WHERE callback_pending AND updated_at < $1) AS quiet
             ORDER BY updated_at
             LIMIT $2
             """, cancellationToken, updatedBefore.ToUnixTimeMilliseconds(), limit);
@@ -231,7 +235,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(InsertSql,
                     Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
-                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson)));
+                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.CallbackPending)));
             }
 
             if (updates.Count > 0)
@@ -239,7 +243,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(UpdateSql,
                     Array(updates, w => w.JobId), Array(updates, w => w.ExpectedVersion), Array(updates, w => w.Row!.Status),
                     Array(updates, w => w.Row!.UpdatedAtMs), Array(updates, w => w.Row!.DueAtMs), Array(updates, w => w.Row!.Owner),
-                    Array(updates, w => w.Row!.StateJson)));
+                    Array(updates, w => w.Row!.StateJson), Array(updates, w => w.Row!.CallbackPending)));
             }
 
             if (deletes.Length > 0)

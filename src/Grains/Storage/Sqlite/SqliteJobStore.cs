@@ -119,9 +119,12 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // Two index scans (one per partial index), not one OR that would read the whole table.
         return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status IN ('Queued', 'Running') AND updated_at < @before
+            SELECT id FROM (
+                SELECT id, updated_at FROM jobs WHERE status IN ('Queued', 'Running') AND updated_at < @before
+                UNION ALL
+                SELECT id, updated_at FROM jobs WHERE callback_pending = 1 AND updated_at < @before)
             ORDER BY updated_at
             LIMIT @limit
             """, cancellationToken, ("@before", updatedBefore.ToUnixTimeMilliseconds()), ("@limit", limit));

@@ -24,15 +24,16 @@ internal sealed class SqliteJobWriter : IDisposable
     {
         _connection = SqliteConnections.OpenForWriting(connectionString);
         _insert = Command("""
-            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state)
-            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state)
+            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
+            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state, @callback_pending)
             ON CONFLICT (id) DO NOTHING
-            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state");
+            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending");
         // Only mutable columns are set: SQLite then leaves the indexes on type, queue and created_at alone.
         _update = Command("""
-            UPDATE jobs SET version = version + 1, status = @status, updated_at = @updated_at, due_at = @due_at, owner = @owner, state = @state
+            UPDATE jobs SET version = version + 1, status = @status, updated_at = @updated_at, due_at = @due_at, owner = @owner, state = @state,
+                callback_pending = @callback_pending
             WHERE id = @id AND version = @expected
-            """, "@id", "@expected", "@status", "@updated_at", "@due_at", "@owner", "@state");
+            """, "@id", "@expected", "@status", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending");
         _delete = Command("DELETE FROM jobs WHERE id = @id", "@id");
         _readVersion = Command("SELECT version FROM jobs WHERE id = @id", "@id");
     }
@@ -71,6 +72,7 @@ internal sealed class SqliteJobWriter : IDisposable
         Set(command, "@due_at", row.DueAtMs);
         Set(command, "@owner", row.Owner);
         Set(command, "@state", row.StateJson);
+        Set(command, "@callback_pending", row.CallbackPending ? 1 : 0);
         if (command == _insert)
         {
             Set(command, "@type", row.Type);
