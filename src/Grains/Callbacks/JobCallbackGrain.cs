@@ -18,6 +18,7 @@ namespace OrleansJobs.Callbacks;
 /// not (or no longer) on the allow-list, gives it up.
 /// </summary>
 [GrainType("job-callback")]
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class JobCallbackGrain(
     [PersistentState("callback")] IPersistentState<CallbackState> store,
     IHttpClientFactory clients,
@@ -211,7 +212,9 @@ public sealed class JobCallbackGrain(
         {
             _gate.Release();
         }
-        DeactivateOnIdle();
+        // No DeactivateOnIdle here: a later ending's Deliver may be waiting on the gate, and an activation asked to go
+        // would drop the timer it arms (its delivery would then wait for the reminder). Settled callback grains are
+        // collected after two idle minutes instead (CollectionAgeLimit; it must exceed the one-minute collection quantum).
     }
 
     /// <summary>Unregisters the backstop of a settled callback; if that fails, its next tick tries again.</summary>
