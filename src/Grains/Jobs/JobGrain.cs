@@ -42,6 +42,12 @@ public sealed class JobGrain(
     /// <summary>Progress events are coalesced to at most one per this period.</summary>
     private static readonly TimeSpan ProgressPublishPeriod = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The least time between two progress events: the period less some slack, so that a handler reporting once per
+    /// period is not held back a whole period because its previous report took a few milliseconds to go out.
+    /// </summary>
+    private static readonly TimeSpan MinProgressGap = ProgressPublishPeriod * 0.9;
+
     private enum StopReason { None, Cancel, Timeout, Shutdown }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -51,14 +57,11 @@ public sealed class JobGrain(
         {
             // A fresh activation never has a handler running: the silo that ran this attempt is gone.
             logger.LogWarning("Job {JobId} attempt {Attempt} was lost with its silo; recovering it", Job.Id, Job.Attempt);
-            // The lost attempt may have published progress events after its last write, at most ~10 a second:
+            // The lost attempt may have published progress events after its last write, one per MinProgressGap at most:
             // continue the sequence past all of them, so that no watcher mistakes a new event for one it has seen.
             var unrecorded = Math.Max(0, (time.GetUtcNow() - Job.UpdatedAt).TotalSeconds);
-            Job.Sequence += 10 + (long)Math.Ceiling(unrecorded * (TimeSpan.FromSeconds(1) / ProgressPublishPeriod));
-            // Retried at once rather than after the backoff: the job did not fail, its silo did. It still counts
-            // against maxAttempts, so a job that brings its silo down cannot do so forever.
-            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The silo running this attempt stopped unexpectedly.", "Lost"), retryable: true,
-                retryAt: time.GetUtcNow()), untilSaved: true);
+            Job.Sequence += 10 + (long)Math.Ceiling(unrecorded * (TimeSpan.FromSeconds(1) / MinProgressGap));
+            await RecordLostAttemptAsync("The silo running this attempt stopped unexpectedly.");
         }
         Resume();
     }
@@ -155,8 +158,7 @@ public sealed class JobGrain(
         {
             // Stored as running, but not running here: the attempt ended without recording how (see RunAttemptGuardedAsync).
             logger.LogWarning("Job {JobId} attempt {Attempt} is not running anywhere; recovering it", Job.Id, Job.Attempt);
-            await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError("The attempt stopped without recording its outcome.", "Lost"), retryable: true,
-                retryAt: time.GetUtcNow()), untilSaved: true);
+            await RecordLostAttemptAsync("The attempt stopped without recording its outcome.");
         }
         Resume();
     }
@@ -327,6 +329,14 @@ public sealed class JobGrain(
         try { cancellation.Cancel(); } catch (ObjectDisposedException) { }
     }
 
+    /// <summary>
+    /// Closes the open attempt as <see cref="AttemptOutcome.Lost"/> and schedules the next one at once rather than after
+    /// the backoff: the job did not fail, its runner did. It still counts against maxAttempts, so a job that brings its
+    /// silo down cannot do so forever.
+    /// </summary>
+    private Task RecordLostAttemptAsync(string reason) =>
+        ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError(reason, "Lost"), retryable: true, retryAt: time.GetUtcNow()), untilSaved: true);
+
     private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable, DateTimeOffset? retryAt = null)
     {
         var now = time.GetUtcNow();
@@ -373,7 +383,7 @@ public sealed class JobGrain(
                 }
             }
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
-            if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job) with { At = Job.UpdatedAt });
+            if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job));
             if (callbackDue) await HandOverCallbackAsync();
         }
         finally
@@ -394,9 +404,8 @@ public sealed class JobGrain(
         {
             await Task.WhenAny(slot.Changed, handlerDone);
             if (handlerDone.IsCompleted) return;
-            // Measured from the start of the last publish, with a little slack: a handler reporting every 100 ms must
-            // not wait out a whole extra period because its previous report took a few milliseconds to go out.
-            if (lastPublished != long.MinValue && ProgressPublishPeriod * 0.9 - time.GetElapsedTime(lastPublished) is { Ticks: > 0 } rest)
+            // Measured from the start of the last publish.
+            if (lastPublished != long.MinValue && MinProgressGap - time.GetElapsedTime(lastPublished) is { Ticks: > 0 } rest)
                 await Task.WhenAny(Task.Delay(rest, time), handlerDone);
             if (handlerDone.IsCompleted) return;
             slot.ResetChanged();

@@ -5,6 +5,7 @@ using OrleansJobs.Api;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
+using OrleansJobs.Silo.Hosting;
 using OrleansJobs.Storage;
 
 namespace OrleansJobs.Silo.Api;
@@ -55,15 +56,8 @@ public static class JobEndpoints
         var spec = parsedRequest.Spec!;
         var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
         var grain = grains.GetGrain<IJobGrain>(id);
-        SubmitResult submitted;
-        try
-        {
-            submitted = await grain.Submit(spec);
-        }
-        catch (JobServiceUnavailableException ex)
-        {
-            return Unavailable(ex.Message);
-        }
+        // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
+        var submitted = await grain.Submit(spec);
 
         var job = submitted.Job;
         if (!submitted.Created) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
@@ -149,7 +143,7 @@ public static class JobEndpoints
     }
 
     private static IResult Unavailable(string detail) =>
-        new RetryAfterResult(TimeSpan.FromSeconds(5), TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
+        new RetryAfterResult(UnavailableExceptionHandler.RetryAfter, TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
 }
 
 /// <summary>Adds a Retry-After header to another result.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Orleans.Streams;
 using OrleansJobs.Jobs;
 
@@ -77,19 +78,20 @@ public sealed class JobWatchRegistry(IClusterClient cluster, ILogger<JobWatchReg
 
     private sealed class Watch(ILogger logger)
     {
-        private ImmutableWatchers _watchers = ImmutableWatchers.Empty;
+        // Copy-on-write: dispatch reads it without a lock while watchers come and go (under the job's lock).
+        private ImmutableArray<Watcher> _watchers = [];
 
         public StreamSubscriptionHandle<JobEvent>? Subscription { get; set; }
 
-        public bool IsEmpty => _watchers.Items.Length == 0;
+        public bool IsEmpty => _watchers.IsEmpty;
 
-        public void Add(Watcher watcher) => _watchers = _watchers.With(watcher);
+        public void Add(Watcher watcher) => _watchers = _watchers.Add(watcher);
 
         public bool Remove(Watcher watcher)
         {
-            var before = _watchers;
-            _watchers = _watchers.Without(watcher);
-            return !ReferenceEquals(before, _watchers);
+            var before = _watchers.Length;
+            _watchers = _watchers.Remove(watcher, ReferenceEqualityComparer.Instance);
+            return _watchers.Length < before;
         }
 
         /// <summary>
@@ -99,7 +101,7 @@ public sealed class JobWatchRegistry(IClusterClient cluster, ILogger<JobWatchReg
         /// </summary>
         public Task DispatchAsync(JobEvent jobEvent)
         {
-            var watchers = _watchers.Items;
+            var watchers = _watchers;
             return watchers.Length == 1 ? DeliverAsync(watchers[0], jobEvent) : Task.WhenAll(watchers.Select(w => DeliverAsync(w, jobEvent)));
         }
 
@@ -114,19 +116,6 @@ public sealed class JobWatchRegistry(IClusterClient cluster, ILogger<JobWatchReg
                 logger.LogDebug(ex, "A watcher of job {JobId} failed to take event {Sequence}", jobEvent.JobId, jobEvent.Sequence);
             }
         }
-    }
-
-    /// <summary>Copy-on-write list: dispatch reads it without a lock while watchers come and go.</summary>
-    private sealed class ImmutableWatchers(Watcher[] items)
-    {
-        public static readonly ImmutableWatchers Empty = new([]);
-
-        public Watcher[] Items { get; } = items;
-
-        public ImmutableWatchers With(Watcher watcher) => new([.. Items, watcher]);
-
-        public ImmutableWatchers Without(Watcher watcher) =>
-            Array.IndexOf(Items, watcher) < 0 ? this : new([.. Items.Where(w => !ReferenceEquals(w, watcher))]);
     }
 
     private sealed class Lease(JobWatchRegistry registry, string jobId, Watcher watcher) : IAsyncDisposable

@@ -35,22 +35,22 @@ public static class PostgresSchema
             )
             """, ct));
 
-        foreach (var (version, resourceName) in Scripts())
+        foreach (var script in SchemaScript.Under(ResourcePrefix))
         {
             await InTransactionAsync(connection, ct, async transaction =>
             {
                 // Checked under the lock: of several starters, the first applies the script and the others see it recorded.
                 await using var applied = new NpgsqlCommand("SELECT 1 FROM schema_version WHERE version = @version", connection, transaction);
-                applied.Parameters.AddWithValue("version", version);
+                applied.Parameters.AddWithValue("version", script.Version);
                 if (await applied.ExecuteScalarAsync(ct) is not null)
                 {
                     return;
                 }
 
-                await ExecuteAsync(connection, transaction, ReadScript(resourceName), ct);
+                await ExecuteAsync(connection, transaction, script.ReadText(), ct);
                 await using var record = new NpgsqlCommand("INSERT INTO schema_version (version, script) VALUES (@version, @script)", connection, transaction);
-                record.Parameters.AddWithValue("version", version);
-                record.Parameters.AddWithValue("script", resourceName[ResourcePrefix.Length..]);
+                record.Parameters.AddWithValue("version", script.Version);
+                record.Parameters.AddWithValue("script", script.Name);
                 await record.ExecuteNonQueryAsync(ct);
             });
         }
@@ -68,19 +68,6 @@ public static class PostgresSchema
 
         await work(transaction);
         await transaction.CommitAsync(ct);
-    }
-
-    private static IEnumerable<(int Version, string ResourceName)> Scripts() =>
-        typeof(PostgresSchema).Assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name => (int.Parse(name.AsSpan(ResourcePrefix.Length, 3), CultureInfo.InvariantCulture), name))
-            .OrderBy(script => script.Item1);
-
-    private static string ReadScript(string resourceName)
-    {
-        using var stream = typeof(PostgresSchema).Assembly.GetManifestResourceStream(resourceName)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken ct)

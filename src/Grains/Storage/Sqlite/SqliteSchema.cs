@@ -30,39 +30,26 @@ public static class SqliteSchema
             )
             """);
 
-        foreach (var (version, name) in Scripts())
+        foreach (var script in SchemaScript.Under(ResourcePrefix))
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Checked inside the write transaction, so of two processes starting together only one applies a script.
             using var transaction = connection.BeginTransaction(deferred: false);
             using var applied = Command(connection, transaction, "SELECT 1 FROM schema_version WHERE version = @version");
-            applied.Parameters.AddWithValue("@version", version);
+            applied.Parameters.AddWithValue("@version", script.Version);
             if (applied.ExecuteScalar() is not null)
             {
                 continue;
             }
 
-            Execute(connection, transaction, ReadScript(name));
+            Execute(connection, transaction, script.ReadText());
             using var record = Command(connection, transaction,
                 "INSERT INTO schema_version (version, script, applied_at) VALUES (@version, @script, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-            record.Parameters.AddWithValue("@version", version);
-            record.Parameters.AddWithValue("@script", name[ResourcePrefix.Length..]);
+            record.Parameters.AddWithValue("@version", script.Version);
+            record.Parameters.AddWithValue("@script", script.Name);
             record.ExecuteNonQuery();
             transaction.Commit();
         }
-    }
-
-    private static IEnumerable<(int Version, string ResourceName)> Scripts() =>
-        typeof(SqliteSchema).Assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(name => (int.Parse(name.AsSpan(ResourcePrefix.Length, 3), CultureInfo.InvariantCulture), name))
-            .OrderBy(script => script.Item1);
-
-    private static string ReadScript(string resourceName)
-    {
-        using var stream = typeof(SqliteSchema).Assembly.GetManifestResourceStream(resourceName)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
