@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -16,6 +17,14 @@ namespace OrleansJobs.Client;
 public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
 {
     internal const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>
+    /// The client's spans: one per submit (<c>orleansjobs.submit</c>), whose context the request carries as
+    /// <c>traceparent</c>, so that the job's attempts join the caller's trace. Add it to your tracer to see them.
+    /// </summary>
+    public const string ActivitySourceName = "OrleansJobs.Client";
+
+    private static readonly ActivitySource Source = new(ActivitySourceName);
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The wire format of the API: camelCase, enums as strings, unset fields left out.</summary>
@@ -191,21 +200,35 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
             options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags);
         // Always a key, so that a retry of this POST after a lost answer finds the first job instead of making a second.
         var key = options.IdempotencyKey ?? Guid.NewGuid().ToString("N");
-        return new PreparedSubmit(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson), key);
+        return new PreparedSubmit(type, JsonSerializer.SerializeToUtf8Bytes(body, ApiJson), key);
     }
 
     private JsonElement SerializePayload<TPayload>(TPayload payload) =>
         JsonSerializer.SerializeToElement(payload, _options.PayloadSerializerOptions);
 
-    private Task<JobInfo> PostSubmitAsync(PreparedSubmit submit, TimeSpan? wait, CancellationToken cancellationToken)
+    private async Task<JobInfo> PostSubmitAsync(PreparedSubmit submit, TimeSpan? wait, CancellationToken cancellationToken)
     {
         var path = wait is { } w ? "api/jobs?wait=" + ((long)w.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms" : "api/jobs";
-        return SendAsync<JobInfo>(HttpMethod.Post, path, jobId: null, request =>
+        // Current while the request goes out: HttpClient sends its context as traceparent.
+        using var span = Source.StartActivity("orleansjobs.submit", ActivityKind.Client);
+        span?.SetTag("job.type", submit.Type);
+        try
         {
-            // Bytes, not a stream, so that a retry can send the same body again.
-            request.Content = new ByteArrayContent(submit.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-            request.Headers.Add(IdempotencyKeyHeader, submit.IdempotencyKey);
-        }, cancellationToken);
+            var job = await SendAsync<JobInfo>(HttpMethod.Post, path, jobId: null, request =>
+            {
+                // Bytes, not a stream, so that a retry can send the same body again.
+                request.Content = new ByteArrayContent(submit.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+                request.Headers.Add(IdempotencyKeyHeader, submit.IdempotencyKey);
+            }, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("job.id", job.Id);
+            return job;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.AddException(ex);
+            span.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
     }
 
     private async Task<T> SendAsync<T>(
@@ -252,7 +275,7 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
     }
 
     /// <summary>A submit body serialized once, with its idempotency key, so that every request for it sends the same.</summary>
-    private sealed record PreparedSubmit(byte[] Body, string IdempotencyKey);
+    private sealed record PreparedSubmit(string Type, byte[] Body, string IdempotencyKey);
 
     /// <summary>The <c>POST /api/jobs</c> body (PRODUCT.md, "Submit body"); the idempotency key goes in the header.</summary>
     private sealed record SubmitBody(

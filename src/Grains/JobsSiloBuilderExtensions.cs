@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
 using OrleansJobs.Jobs;
+using OrleansJobs.Telemetry;
 
 namespace OrleansJobs;
 
@@ -21,6 +22,11 @@ public static class JobsSiloBuilderExtensions
         services.AddOptions<JobServiceOptions>().BindConfiguration(JobServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddMetrics();
+        services.TryAddSingleton<JobCountSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
+        services.TryAddSingleton<JobMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
         services.AddBuiltInJobHandlers();
         services.AddCompletionCallbacks();

@@ -9,6 +9,7 @@ using OrleansJobs.Jobs;
 using OrleansJobs.Silo.Api;
 using OrleansJobs.Silo.Hosting;
 using OrleansJobs.Silo.Live;
+using OrleansJobs.Silo.Telemetry;
 using OrleansJobs.Storage;
 
 namespace OrleansJobs.Silo;
@@ -46,8 +47,10 @@ public static class SiloApp
             builder.Services.AddSqliteJobStore(databasePath);
         }
 
+        var traced = builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
         {
+            if (traced) silo.AddActivityPropagation(); // grain calls join the caller's trace
             if (postgres is not null) UsePostgres(silo, builder.Configuration, settings, postgres);
             else UseEmbedded(silo, settings, new SqliteJobStoreOptions(EmbeddedDatabasePath(builder.Configuration, builder.Environment.ContentRootPath)).ConnectionString);
             silo.AddJobService();
@@ -67,6 +70,7 @@ public static class SiloApp
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("storage", tags: ["ready"]);
 
         var app = builder.Build();
+        app.UseCorrelationIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapJobEndpoints();
@@ -76,6 +80,7 @@ public static class SiloApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapOrleansDashboard("/dashboard");
         app.MapOpenApi();
+        app.MapSiloTelemetry();
         return app;
     }
 

@@ -154,6 +154,9 @@ public sealed record JobAttempt
 
     /// <summary>When the attempt was due to run.</summary>
     public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>The attempt's span in the job's trace (<see cref="JobInfo.TraceId"/>), when the service traces.</summary>
+    public string? SpanId { get; init; }
 }
 
 /// <summary>The backoff a job uses between failed attempts, as the service applies it.</summary>

@@ -56,7 +56,7 @@ public sealed record JobResponse(
             job.Progress is { } p ? new ProgressResponse(p.Percent, p.Message, p.UpdatedAt) : null,
             Json(job.Result),
             job.Error is { } e ? new ErrorResponse(e.Message, e.Type) : null,
-            job.Attempts.Select(a => new AttemptResponse(a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Error is { } ae ? new ErrorResponse(ae.Message, ae.Type) : null, a.Silo, a.DueAt)).ToList(),
+            job.Attempts.Select(a => new AttemptResponse(a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Error is { } ae ? new ErrorResponse(ae.Message, ae.Type) : null, a.Silo, a.DueAt, a.SpanId)).ToList(),
             job.CreatedAt, job.ScheduledAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt,
             spec.ConcurrencyKey, spec.IdempotencyKey, spec.CorrelationId, job.TraceId, spec.Timeout,
             new RetryResponse(spec.Retry.InitialDelay, spec.Retry.MaxDelay, spec.Retry.Multiplier, spec.Retry.Jitter),
@@ -71,7 +71,8 @@ public sealed record ProgressResponse(double? Percent, string? Message, DateTime
 
 public sealed record ErrorResponse(string Message, string? Type);
 
-public sealed record AttemptResponse(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, AttemptOutcome? Outcome, ErrorResponse? Error, string? Silo, DateTimeOffset? DueAt);
+/// <summary>One attempt; <c>spanId</c> is its span in the job's trace (<c>traceId</c>), when tracing is on.</summary>
+public sealed record AttemptResponse(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, AttemptOutcome? Outcome, ErrorResponse? Error, string? Silo, DateTimeOffset? DueAt, string? SpanId);
 
 public sealed record RetryResponse(TimeSpan InitialDelay, TimeSpan MaxDelay, double Multiplier, bool Jitter);
 

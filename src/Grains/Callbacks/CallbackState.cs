@@ -31,4 +31,8 @@ public sealed class CallbackState
     [Id(6)] public DateTimeOffset? NextAttemptAt { get; set; }
     /// <summary>When it was delivered or given up.</summary>
     [Id(7)] public DateTimeOffset? SettledAt { get; set; }
+    /// <summary>The job's trace context and correlation id: each delivery is a span in the job's trace and sends both on.</summary>
+    [Id(8)] public string? TraceParent { get; set; }
+    [Id(9)] public string? TraceState { get; set; }
+    [Id(10)] public string? CorrelationId { get; set; }
 }

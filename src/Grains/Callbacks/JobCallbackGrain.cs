@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Mime;
 using System.Text;
@@ -7,6 +8,7 @@ using Orleans.Runtime;
 using OrleansJobs.Api;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Outbound;
+using OrleansJobs.Telemetry;
 
 namespace OrleansJobs.Callbacks;
 
@@ -65,6 +67,9 @@ public sealed class JobCallbackGrain(
                 Body = JsonSerializer.Serialize(JobResponse.From(finalState), JobResponse.JsonOptions),
                 Sequence = finalState.Sequence,
                 NextAttemptAt = time.GetUtcNow(),
+                TraceParent = finalState.Spec.TraceParent,
+                TraceState = finalState.Spec.TraceState,
+                CorrelationId = finalState.Spec.CorrelationId,
             };
             await store.WriteStateAsync();
         }
@@ -148,7 +153,14 @@ public sealed class JobCallbackGrain(
             return DeliveryResult.Failure($"Host '{target.Authority}' is not allowed for callbacks: add it to {HttpJobOptions.SectionName}:AllowedHosts.", retryable: false);
 
         var settings = options.CurrentValue;
+        // A span in the job's trace, current while the request goes out, so the receiver's trace continues it.
+        using var span = JobTelemetry.Source.HasListeners()
+            ? JobTelemetry.Source.StartActivity(ActivityKind.Client, JobTelemetry.ParentOf(Callback.TraceParent, Callback.TraceState), name: "job.callback")
+            : null;
+        span?.SetTag("job.id", this.GetPrimaryKeyString());
+        span?.SetTag("job.callback.attempt", attempt);
         using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json) };
+        if (Callback.CorrelationId is { } correlationId) request.Headers.TryAddWithoutValidation(HttpJobHandler.CorrelationHeader, correlationId);
         request.Headers.TryAddWithoutValidation(JobIdHeader, this.GetPrimaryKeyString());
         request.Headers.TryAddWithoutValidation(AttemptHeader, attempt.ToString(CultureInfo.InvariantCulture));
         if (settings.SigningSecret is { Length: > 0 } secret)
@@ -158,6 +170,8 @@ public sealed class JobCallbackGrain(
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            span?.SetTag("http.response.status_code", (int)response.StatusCode);
+            if (!response.IsSuccessStatusCode) span?.SetStatus(ActivityStatusCode.Error);
             return response.IsSuccessStatusCode
                 ? DeliveryResult.Success
                 : DeliveryResult.Failure($"{url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", OutboundHttp.IsTransient(response.StatusCode));

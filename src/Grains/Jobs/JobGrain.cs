@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
@@ -5,6 +6,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using OrleansJobs.Handlers;
 using OrleansJobs.Retries;
+using OrleansJobs.Telemetry;
 
 namespace OrleansJobs.Jobs;
 
@@ -18,6 +20,7 @@ namespace OrleansJobs.Jobs;
 public sealed class JobGrain(
     [PersistentState("job", JobGrain.StorageName)] IPersistentState<JobState> store,
     JobRunner runner,
+    JobMetrics metrics,
     TimeProvider time,
     IOptions<JobServiceOptions> options,
     ILocalSiloDetails silo,
@@ -84,6 +87,7 @@ public sealed class JobGrain(
         if (Job.Exists) return new SubmitResult(Snapshot(), Created: false);
         if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
         await ChangeAsync(job => JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, time.GetUtcNow()));
+        metrics.Submitted(spec);
         var submitted = Snapshot();
         Resume();
         if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateOnIdle();
@@ -239,19 +243,27 @@ public sealed class JobGrain(
         using var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
         _stopReason = StopReason.None;
+        var spec = Job.Spec!;
+        // Every log line of the attempt (the grain's and the handler's) carries these; the span is the attempt's in the
+        // submitter's trace, current while the handler runs so that its outbound calls carry the trace on.
+        using var logScope = logger.BeginScope(new AttemptLogScope(Job.Id, Job.Attempt + 1, Job.TraceId, spec.CorrelationId));
+        using var span = JobTelemetry.StartAttempt(spec, Job.Id, Job.Attempt + 1);
         await ChangeAsync(job =>
         {
             if (job.Status != JobStatus.Queued) return false;
-            JobLifecycle.Start(job, time.GetUtcNow(), _silo);
+            JobLifecycle.Start(job, time.GetUtcNow(), _silo).SpanId = span?.SpanId.ToHexString();
             return true;
         }, untilSaved: true);
         if (Job.Status != JobStatus.Running)
         {
             _attemptCancellation = null;
+            JobTelemetry.Discard(span);
             return;
         }
-
-        var spec = Job.Spec!;
+        var started = Job.Attempts[^1];
+        metrics.AttemptStarted(spec, started);
+        JobTelemetry.AttemptStarted(span, Job, started);
+        logger.LogDebug("Job {JobId} attempt {Attempt} started", Job.Id, started.Number);
         _progress = new ProgressSlot(time);
         using var timeout = spec.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
         using var onTimeout = timeout?.Token.Register(() => StopAttempt(StopReason.Timeout));
@@ -295,6 +307,11 @@ public sealed class JobGrain(
             }
         }, untilSaved: true);
         _progress = null;
+        var ended = Job.Attempts[^1];
+        metrics.AttemptEnded(spec, ended.Outcome!.Value, ended.EndedAt - ended.StartedAt);
+        JobTelemetry.AttemptEnded(span, Job, ended, error);
+        logger.Log(ended.Outcome is AttemptOutcome.Succeeded ? LogLevel.Debug : LogLevel.Information,
+            "Job {JobId} attempt {Attempt} ended {Outcome} after {Duration} ms", Job.Id, ended.Number, ended.Outcome, (ended.EndedAt - ended.StartedAt)?.TotalMilliseconds);
         if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptGuardedAsync();
         else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
     }
@@ -334,8 +351,11 @@ public sealed class JobGrain(
     /// the backoff: the job did not fail, its runner did. It still counts against maxAttempts, so a job that brings its
     /// silo down cannot do so forever.
     /// </summary>
-    private Task RecordLostAttemptAsync(string reason) =>
-        ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError(reason, "Lost"), retryable: true, retryAt: time.GetUtcNow()), untilSaved: true);
+    private async Task RecordLostAttemptAsync(string reason)
+    {
+        await ChangeAsync(job => FailAttempt(job, AttemptOutcome.Lost, new JobError(reason, "Lost"), retryable: true, retryAt: time.GetUtcNow()), untilSaved: true);
+        metrics.AttemptEnded(Job.Spec!, AttemptOutcome.Lost, ranFor: null);
+    }
 
     private void FailAttempt(JobState job, AttemptOutcome outcome, JobError error, bool retryable, DateTimeOffset? retryAt = null)
     {
@@ -383,6 +403,7 @@ public sealed class JobGrain(
                 }
             }
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
+            if (statusChanged && Job.Status.IsTerminal()) metrics.Completed(Job.Spec!, Job.Status);
             if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job));
             if (callbackDue) await HandOverCallbackAsync();
         }

@@ -35,7 +35,7 @@ public static class JobLifecycle
         job.Spec = spec;
         job.CreatedAt = now;
         job.UpdatedAt = now;
-        job.TraceId = TraceIdOf(spec.TraceParent);
+        job.TraceId = Telemetry.JobTelemetry.TraceIdOf(spec.TraceParent);
         if (spec.RunAt is { } runAt && runAt > now)
         {
             job.Status = JobStatus.Scheduled;
@@ -140,9 +140,6 @@ public static class JobLifecycle
         job.Status = to;
         job.UpdatedAt = now;
     }
-
-    private static string? TraceIdOf(string? traceParent) =>
-        traceParent is { Length: 55 } && traceParent[2] == '-' ? traceParent.Substring(3, 32) : null;
 }
 
 /// <summary>A lifecycle move that the table does not allow.</summary>

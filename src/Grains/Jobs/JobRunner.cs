@@ -53,14 +53,8 @@ public sealed class JobRunner(IServiceScopeFactory scopes, ILoggerFactory logger
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(spec.Type)
                 ?? throw new JobFailedException($"No handler is registered for job type '{spec.Type}' on this silo.", retryable: false);
+            // The attempt's log scope (job id, attempt, trace and correlation ids) flows in from the job grain.
             var logger = loggers.CreateLogger("OrleansJobs.Handlers." + spec.Type);
-            using var _ = logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["JobId"] = job.Id,
-                ["Attempt"] = attempt,
-                ["TraceId"] = job.TraceId,
-                ["CorrelationId"] = spec.CorrelationId,
-            });
             return await handler.ExecuteAsync(new JobContext
             {
                 JobId = job.Id,

@@ -8,6 +8,9 @@ public sealed record JobQuery(JobStatus? Status = null, string? Queue = null, st
 
 public sealed record JobPage(IReadOnlyList<JobState> Items, string? NextCursor);
 
+/// <summary>How many jobs of a queue are in a status.</summary>
+public sealed record JobCount(string Queue, JobStatus Status, long Count);
+
 /// <summary>The expected version did not match the stored one: another activation wrote the job.</summary>
 public sealed class JobVersionConflictException(string jobId, long expected, long? actual)
     : Exception($"Job '{jobId}' was written concurrently (expected version {expected}, found {actual?.ToString() ?? "none"}).");
@@ -48,6 +51,9 @@ public interface IJobStore
 
     /// <summary>Ids of Scheduled jobs due at or before <paramref name="horizon"/>, soonest first.</summary>
     Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many jobs are Scheduled, Queued or Running, per queue and status (only non-zero counts).</summary>
+    Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Throws if the storage cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);

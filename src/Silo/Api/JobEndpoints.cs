@@ -29,7 +29,7 @@ public static class JobEndpoints
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
-        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, string? wait = null)
+        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers, string? wait = null)
     {
         if (runner.Draining) return Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
         TimeSpan? waitFor = null;
@@ -46,7 +46,8 @@ public static class JobEndpoints
 
         var parsedRequest = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue).Parse(body,
             request.Headers["Idempotency-Key"].FirstOrDefault(),
-            request.Headers["X-Correlation-Id"].FirstOrDefault(),
+            // The header as sent (so that a bad one is refused), else the id the request was given.
+            request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
             Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
         if (parsedRequest.IsPayloadTooLarge) return Problems.TooLarge(maxPayload);
@@ -55,11 +56,25 @@ public static class JobEndpoints
 
         var spec = parsedRequest.Spec!;
         var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        if (spec.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
+        using var logScope = loggers.CreateLogger("OrleansJobs.Api").BeginScope(new Dictionary<string, object?>
+        {
+            ["JobId"] = id,
+            ["CorrelationId"] = spec.CorrelationId,
+        });
         var grain = grains.GetGrain<IJobGrain>(id);
         // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
         var submitted = await grain.Submit(spec);
 
         var job = submitted.Job;
+        Activity.Current?.SetTag("job.id", id);
+        Activity.Current?.AddEvent(new ActivityEvent(submitted.Created ? "job.submitted" : "job.replayed", tags: new ActivityTagsCollection
+        {
+            ["job.id"] = id,
+            ["job.type"] = spec.Type,
+            ["job.status"] = job.Status.ToString(),
+            ["job.run_at"] = job.ScheduledAt?.ToString("O"),
+        }));
         if (!submitted.Created) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         if (waitFor is { } total && !job.Status.IsTerminal())
         {

@@ -159,6 +159,16 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, horizon.ToUnixTimeMilliseconds(), limit);
     }
 
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) =>
+        Guard<IReadOnlyList<JobCount>>(async () =>
+        {
+            await using var command = _dataSource.CreateCommand(JobCountSql.Query);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var counts = new List<JobCount>();
+            while (await reader.ReadAsync(cancellationToken)) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            return counts;
+        });
+
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_reads.Reader.Completion.IsCompleted, this);

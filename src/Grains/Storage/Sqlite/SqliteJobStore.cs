@@ -141,6 +141,16 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, ("@horizon", horizon.ToUnixTimeMilliseconds()), ("@limit", limit));
     }
 
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) =>
+        Read<IReadOnlyList<JobCount>>(connection =>
+        {
+            using var command = Command(connection, JobCountSql.Query);
+            using var reader = command.ExecuteReader();
+            var counts = new List<JobCount>();
+            while (reader.Read()) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            return counts;
+        }, cancellationToken);
+
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_writerStopped.Task.IsCompleted, this);

@@ -1,0 +1,22 @@
+namespace OrleansJobs.Telemetry;
+
+/// <summary>Settings of traces, metrics and logs, bound from "OrleansJobs:Telemetry".</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "OrleansJobs:Telemetry";
+
+    /// <summary>
+    /// Traces and metrics through OpenTelemetry: spans, <c>GET /metrics</c>, and OTLP export when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Off: none of it (jobs still carry the submitter's trace id).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the silo that reports the <c>orleansjobs_jobs</c> gauge counts the job table.</summary>
+    public TimeSpan JobCountInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A file to append finished spans to, one JSON object a line (OrleansJobs' own spans only): for looking at traces
+    /// without a collector, and for tests. Unset: no file.
+    /// </summary>
+    public string? SpanFile { get; set; }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansJobs.Tests.Http;
+using OrleansJobs.Tests.Infrastructure;
+using static OrleansJobs.Tests.Processes.ProcessApi;
+
+namespace OrleansJobs.Tests.Telemetry;
+
+/// <summary>
+/// Metrics, correlation ids and traces as an operator sees them, on the built silo in a process of its own: its
+/// <c>/metrics</c> (so counts are this silo's alone), its JSON console log, its span file across a SIGKILL.
+/// </summary>
+public sealed class ObservabilityProcessTests : IDisposable
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    private readonly string _folder = Directory.CreateTempSubdirectory("orleansjobs-observability-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public async Task Metrics_count_submits_completions_and_attempts_exactly()
+    {
+        await using var silo = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Telemetry:JobCountInterval=00:00:00.5"] });
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        var before = await ScrapeAsync(silo.Http);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++) ids.Add(await SubmitAsync(silo.Http, new { type = "noop" }));
+        for (var i = 0; i < 2; i++)
+            ids.Add(await SubmitAsync(silo.Http, new { type = "delay", payload = new { duration = "00:00:00.05", failAttempts = 5 }, maxAttempts = 2, retry = new { initialDelay = "00:00:00.1", jitter = false } }));
+        await UntilEveryAsync(silo.Http, ids, status => status is "Succeeded" or "Failed", TimeSpan.FromSeconds(30), "the jobs did not finish");
+
+        (string Series, double Delta)[] expected =
+        [
+            ("orleansjobs_jobs_submitted_total{type=noop}", 5),
+            ("orleansjobs_jobs_submitted_total{type=delay}", 2),
+            ("orleansjobs_jobs_submitted_total", 7),
+            ("orleansjobs_jobs_completed_total{status=succeeded,type=noop}", 5),
+            ("orleansjobs_jobs_completed_total{status=failed,type=delay}", 2),
+            ("orleansjobs_jobs_completed_total", 7),
+            ("orleansjobs_attempts_total{outcome=succeeded,type=noop}", 5),
+            ("orleansjobs_attempts_total{outcome=failed,type=delay}", 4),
+            ("orleansjobs_attempts_total", 9),
+            ("orleansjobs_attempt_duration_seconds_count{type=delay}", 4),
+            ("orleansjobs_attempt_duration_seconds_count", 9),
+            ("orleansjobs_start_delay_seconds_count", 9),
+        ];
+        // Counters move right after the write that the listing saw: wait until they have, then they must be exact.
+        Dictionary<string, double> after = [];
+        await Eventually.Until(async () =>
+        {
+            after = await ScrapeAsync(silo.Http);
+            return expected.All(e => Sum(after, e.Series) - Sum(before, e.Series) >= e.Delta);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "the metrics did not count every job");
+        Assert.All(expected, e => Assert.True(Sum(after, e.Series) - Sum(before, e.Series) == e.Delta,
+            $"{e.Series}: expected +{e.Delta}, got +{Sum(after, e.Series) - Sum(before, e.Series)}"));
+        Assert.True(Sum(after, "orleansjobs_attempt_duration_seconds_sum{type=delay}") > 0);
+
+        // The gauge counts the job table: a job scheduled an hour ahead shows up, and only once it exists.
+        const string gauge = "orleansjobs_jobs{queue=gauge-test,status=scheduled}";
+        Assert.Equal(0, Sum(after, gauge));
+        await SubmitAsync(silo.Http, new { type = "noop", queue = "gauge-test", runAt = DateTimeOffset.UtcNow.AddHours(1) });
+        await Eventually.Until(async () => Sum(await ScrapeAsync(silo.Http), gauge) == 1,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), "the orleansjobs_jobs gauge did not count the scheduled job");
+        Assert.Equal(0, Sum(await ScrapeAsync(silo.Http), "orleansjobs_jobs{queue=default,status=running}"));
+    }
+
+    [Fact]
+    public async Task A_correlation_id_reaches_the_response_the_job_the_http_target_and_every_log_line_of_its_attempts()
+    {
+        await using var target = new HttpTarget();
+        await target.InitializeAsync();
+        await using var silo = SiloProcess.Start(new SiloProcessOptions
+        {
+            Args = ["--OrleansJobs:Http:AllowedHosts=127.0.0.1"],
+            Environment = new Dictionary<string, string?>
+            {
+                ["Logging__Console__FormatterName"] = "json",
+                ["Logging__LogLevel__OrleansJobs"] = "Debug",
+            },
+        });
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+
+        const string correlationId = "order-4711";
+        var (url, name) = target.Answering(500, 200);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
+        {
+            Content = JsonContent.Create(new { type = "http", payload = new { url, method = "POST", body = new { order = 4711 } }, retry = new { initialDelay = "00:00:00.1", jitter = false } }),
+        };
+        request.Headers.Add("X-Correlation-Id", correlationId);
+        using var response = await silo.Http.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(correlationId, response.Headers.GetValues("X-Correlation-Id").Single());
+        var submitted = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        var id = submitted.GetProperty("id").GetString()!;
+        var traceId = submitted.GetProperty("traceId").GetString()!;
+        Assert.Equal(correlationId, submitted.GetProperty("correlationId").GetString());
+
+        var job = (await UntilEveryAsync(silo.Http, [id], status => status is "Succeeded" or "Failed", TimeSpan.FromSeconds(30), "the http job did not finish"))[id];
+        Assert.Equal(["Failed", "Succeeded"], Outcomes(job));
+
+        // Both calls carried the correlation id, and the trace on into the called service.
+        var posts = target.Posts(name);
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, post =>
+        {
+            Assert.Equal(correlationId, post.Headers["X-Correlation-Id"]);
+            Assert.Equal(traceId, post.Headers["traceparent"].Split('-')[1]);
+        });
+
+        // Every JSON log line written for this job's attempts carries the four values as scope fields.
+        List<JsonElement> lines = [];
+        await Eventually.Until(() =>
+        {
+            lines = LogLinesOf(silo, id);
+            return Task.FromResult(lines.Count(line => Scope(line, "Attempt") is not null) >= 4);
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "the attempts' log lines did not appear");
+        var attemptLines = lines.Where(line => Scope(line, "Attempt") is not null).ToList();
+        Assert.All(attemptLines, line =>
+        {
+            Assert.Equal(correlationId, Scope(line, "CorrelationId"));
+            Assert.Equal(traceId, Scope(line, "TraceId"));
+        });
+        Assert.Equal(["1", "2"], attemptLines.Select(line => Scope(line, "Attempt")).Distinct().Order());
+        Assert.Contains(attemptLines, line => line.GetProperty("Message").GetString()!.Contains("ended Failed", StringComparison.Ordinal));
+        // The submit request's own lines too: anything logged under its JobId carries the correlation id.
+        Assert.All(lines, line => Assert.Equal(correlationId, Scope(line, "CorrelationId")));
+    }
+
+    [Fact]
+    public async Task A_job_without_a_correlation_id_gets_one_and_the_response_says_which()
+    {
+        await using var silo = SiloProcess.Start();
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        using var response = await silo.Http.PostAsJsonAsync("/api/jobs", new { type = "noop" }, Token);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        var given = response.Headers.GetValues("X-Correlation-Id").Single();
+        Assert.False(string.IsNullOrWhiteSpace(given));
+        Assert.Equal(given, job.GetProperty("correlationId").GetString());
+
+        // One in the body wins over the header, and is what the response echoes.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { type = "noop", correlationId = "from-body" }) };
+        request.Headers.Add("X-Correlation-Id", "from-header");
+        using var bodyWins = await silo.Http.SendAsync(request, Token);
+        Assert.Equal("from-body", bodyWins.Headers.GetValues("X-Correlation-Id").Single());
+        Assert.Equal("from-body", (await bodyWins.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("correlationId").GetString());
+    }
+
+    [Fact]
+    public async Task An_attempt_recovered_after_a_sigkill_is_still_a_child_of_the_submit_span()
+    {
+        var data = Path.Combine(_folder, "data");
+        var spanFile = Path.Combine(_folder, "spans.jsonl");
+        SiloProcessOptions Options() => new()
+        {
+            DataDirectory = data,
+            Args = ["--OrleansJobs:SweepInterval=00:00:01", $"--OrleansJobs:Telemetry:SpanFile={spanFile}"],
+        };
+        var (traceId, callerSpan) = (ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
+
+        string id;
+        await using (var silo = SiloProcess.Start(Options()))
+        {
+            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs")
+            {
+                Content = JsonContent.Create(new { type = "delay", payload = new { duration = "00:00:04", steps = 4 } }),
+            };
+            request.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+            using var response = await silo.Http.SendAsync(request, Token);
+            id = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("id").GetString()!;
+            await UntilEveryAsync(silo.Http, [id], status => status == "Running", TimeSpan.FromSeconds(20), "the job did not start");
+            silo.Kill();
+        }
+
+        await using var restarted = SiloProcess.Start(Options());
+        await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        var job = (await UntilEveryAsync(restarted.Http, [id], status => status == "Succeeded", TimeSpan.FromSeconds(60), "the job did not finish after the restart"))[id];
+        Assert.Equal(["Lost", "Succeeded"], Outcomes(job));
+
+        List<JsonElement> spans = [];
+        await Eventually.Until(() =>
+        {
+            spans = File.ReadAllLines(spanFile).Select(line => JsonSerializer.Deserialize<JsonElement>(line)).Where(s => s.GetProperty("traceId").GetString() == traceId).ToList();
+            return Task.FromResult(spans.Any(s => s.GetProperty("name").GetString() == "job.attempt delay"));
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "the recovered attempt's span was not written");
+
+        var submit = Assert.Single(spans, s => s.GetProperty("parentSpanId").GetString() == callerSpan);
+        Assert.Equal("Server", submit.GetProperty("kind").GetString());
+        // The first attempt's span died with its silo; the second, on the new process, has the same parent.
+        var recovered = Assert.Single(spans, s => s.GetProperty("name").GetString() == "job.attempt delay");
+        Assert.Equal(submit.GetProperty("spanId").GetString(), recovered.GetProperty("parentSpanId").GetString());
+        Assert.Equal("2", recovered.GetProperty("tags").GetProperty("job.attempt").GetString());
+        Assert.Equal("succeeded", recovered.GetProperty("tags").GetProperty("job.outcome").GetString());
+        Assert.Equal(job.GetProperty("attempts")[1].GetProperty("spanId").GetString(), recovered.GetProperty("spanId").GetString());
+        var waited = recovered.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "job.waited");
+        Assert.Equal("recovery", waited.GetProperty("tags").GetProperty("job.wait.reason").GetString());
+    }
+
+    /// <summary>The silo's JSON log lines whose scopes (or state) name the job.</summary>
+    private static List<JsonElement> LogLinesOf(SiloProcess silo, string jobId) =>
+        silo.RecentOutput().Split('\n')
+            .Where(line => line.StartsWith("[out] {", StringComparison.Ordinal) && line.Contains(jobId, StringComparison.Ordinal))
+            .Select(line => JsonSerializer.Deserialize<JsonElement>(line["[out] ".Length..]))
+            .Where(entry => Scope(entry, "JobId") == jobId)
+            .ToList();
+
+    /// <summary>A value of the log entry's scopes, as text; the innermost scope that has it wins.</summary>
+    private static string? Scope(JsonElement entry, string name)
+    {
+        if (!entry.TryGetProperty("Scopes", out var scopes)) return null;
+        string? value = null;
+        foreach (var scope in scopes.EnumerateArray())
+            if (scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty(name, out var found) && found.ValueKind != JsonValueKind.Null)
+                value = found.ValueKind == JsonValueKind.String ? found.GetString() : found.GetRawText();
+        return value;
+    }
+
+    /// <summary>GET /metrics parsed into series ("name{label=value,…}" with labels sorted, quotes dropped) and values.</summary>
+    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("/metrics", Token);
+        var series = new Dictionary<string, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            var split = line.LastIndexOf(' ');
+            series[line[..split]] = double.Parse(line[(split + 1)..], CultureInfo.InvariantCulture);
+        }
+        return series;
+    }
+
+    /// <summary>The sum over every series of the metric <paramref name="filter"/> names whose labels include the filter's.</summary>
+    private static double Sum(Dictionary<string, double> scrape, string filter)
+    {
+        var (name, wanted) = Split(filter);
+        return scrape.Where(s =>
+        {
+            var (seriesName, labels) = Split(s.Key);
+            return seriesName == name && wanted.All(w => labels.TryGetValue(w.Key, out var v) && v == w.Value);
+        }).Sum(s => s.Value);
+    }
+
+    private static (string Name, Dictionary<string, string> Labels) Split(string series)
+    {
+        var brace = series.IndexOf('{');
+        if (brace < 0) return (series, []);
+        var labels = series[(brace + 1)..^1].Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1].Trim('"'));
+        return (series[..brace], labels);
+    }
+}
