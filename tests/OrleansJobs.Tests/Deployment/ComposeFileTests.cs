@@ -18,10 +18,10 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public async Task The_compose_file_is_valid_and_declares_postgres_and_two_silos()
+    public async Task The_compose_file_is_valid_and_declares_postgres_two_silos_and_their_monitoring()
     {
         var services = (await ComposeAsync("config", "--services")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(["postgres", "silo1", "silo2"], services.Order());
+        Assert.Equal(["grafana", "jaeger", "postgres", "prometheus", "silo1", "silo2"], services.Order());
         Assert.Contains("postgres-data", await ComposeAsync("config", "--volumes"));
     }
 
@@ -48,5 +48,49 @@ public sealed class ComposeFileTests
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"OrleansJobs.Silo.dll\"]", dockerfile);
     }
 
+    [Fact]
+    public async Task Prometheus_scrapes_every_silo_and_grafana_loads_the_dashboard_from_it()
+    {
+        var config = await ComposeAsync("config");
+        Assert.Contains("deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro", config);
+        Assert.Contains("deploy/grafana/provisioning:/etc/grafana/provisioning:ro", config);
+        Assert.Contains("deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro", config);
+        Assert.Equal(2, Count(config, "OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4317"));
+
+        // Each silo listens on 8080 inside its container: that is what Prometheus must scrape, by service name.
+        var scrape = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", "prometheus", "prometheus.yml"));
+        Assert.Equal(2, Count(config, "ASPNETCORE_URLS: http://+:8080"));
+        Assert.Contains("metrics_path: /metrics", scrape);
+        Assert.Contains("targets: [\"silo1:8080\", \"silo2:8080\"]", scrape);
+
+        // The dashboard reads the data source that provisioning declares.
+        var datasource = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", "grafana", "provisioning", "datasources", "prometheus.yml"));
+        Assert.Contains("uid: prometheus", datasource);
+        Assert.Contains("url: http://prometheus:9090", datasource);
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(GrafanaDashboard.Path));
+        var panels = dashboard.RootElement.GetProperty("panels").EnumerateArray().Where(p => p.GetProperty("type").GetString() != "row").ToList();
+        Assert.NotEmpty(panels);
+        Assert.All(panels, panel => Assert.Equal("prometheus", panel.GetProperty("datasource").GetProperty("uid").GetString()));
+    }
+
     private static int Count(string text, string value) => (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+}
+
+/// <summary>The Grafana dashboard under deploy/, and the metric names its queries read.</summary>
+public static class GrafanaDashboard
+{
+    public static string Path => System.IO.Path.Combine(Tools.RepositoryRoot, "deploy", "grafana", "dashboards", "orleansjobs.json");
+
+    /// <summary>Every metric name in the dashboard's PromQL expressions (histogram series by their base name).</summary>
+    public static IReadOnlySet<string> MetricNames()
+    {
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(panel => panel.TryGetProperty("targets", out _))
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
+            .Select(target => target.GetProperty("expr").GetString()!);
+        return expressions
+            .SelectMany(expr => System.Text.RegularExpressions.Regex.Matches(expr, @"\b(?:orleansjobs|orleans|http_server|dotnet)_[a-z_]+\b").Select(m => m.Value))
+            .ToHashSet();
+    }
 }

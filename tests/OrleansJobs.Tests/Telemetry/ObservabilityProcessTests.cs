@@ -3,6 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using OrleansJobs.Tests.Http;
 using OrleansJobs.Tests.Infrastructure;
 using static OrleansJobs.Tests.Processes.ProcessApi;
@@ -68,7 +72,12 @@ public sealed class ObservabilityProcessTests : IDisposable
         await SubmitAsync(silo.Http, new { type = "noop", queue = "gauge-test", runAt = DateTimeOffset.UtcNow.AddHours(1) });
         await Eventually.Until(async () => Sum(await ScrapeAsync(silo.Http), gauge) == 1,
             TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), "the orleansjobs_jobs gauge did not count the scheduled job");
-        Assert.Equal(0, Sum(await ScrapeAsync(silo.Http), "orleansjobs_jobs{queue=default,status=running}"));
+        var last = await ScrapeAsync(silo.Http);
+        Assert.Equal(0, Sum(last, "orleansjobs_jobs{queue=default,status=running}"));
+
+        // Every metric the Grafana dashboard under deploy/ charts is one the silo serves.
+        var served = last.Keys.Select(series => Split(series).Name).ToHashSet();
+        Assert.All(Deployment.GrafanaDashboard.MetricNames(), name => Assert.Contains(name, served));
     }
 
     [Fact]
@@ -201,6 +210,55 @@ public sealed class ObservabilityProcessTests : IDisposable
         Assert.Equal(job.GetProperty("attempts")[1].GetProperty("spanId").GetString(), recovered.GetProperty("spanId").GetString());
         var waited = recovered.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "job.waited");
         Assert.Equal("recovery", waited.GetProperty("tags").GetProperty("job.wait.reason").GetString());
+    }
+
+    [Fact]
+    public async Task With_the_standard_OTLP_variables_set_the_silo_exports_spans_and_metrics_over_OTLP()
+    {
+        // An OTLP/HTTP receiver of our own: it keeps what arrives, and the test looks for known bytes in it.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<(string Signal, byte[] Body)>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var receiver = builder.Build();
+        receiver.MapPost("/v1/{signal}", async (HttpRequest request, string signal) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            received.Enqueue((signal, body.ToArray()));
+            return Results.Bytes([], "application/x-protobuf"); // an empty Export…ServiceResponse
+        });
+        await receiver.StartAsync(Token);
+
+        await using var silo = SiloProcess.Start(new SiloProcessOptions
+        {
+            Environment = new Dictionary<string, string?>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Urls.Single(),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_SERVICE_NAME"] = "orleansjobs-otlp-test",
+                ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+                ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
+            },
+        });
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = JsonContent.Create(new { type = "noop" }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await silo.Http.SendAsync(request, Token);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("id").GetString()!;
+        await UntilEveryAsync(silo.Http, [id], status => status == "Succeeded", TimeSpan.FromSeconds(20), "the job did not finish");
+
+        // Protobuf keeps ids as raw bytes and names as UTF-8: the attempt's span of this trace, from this service.
+        var traceBytes = Convert.FromHexString(traceId.ToHexString());
+        bool Has(string signal, params byte[][] parts) =>
+            received.Any(r => r.Signal == signal && parts.All(part => r.Body.AsSpan().IndexOf(part) >= 0));
+        await Eventually.Until(() => Task.FromResult(
+                Has("traces", traceBytes, "job.attempt noop"u8.ToArray(), "orleansjobs-otlp-test"u8.ToArray())
+                && Has("metrics", "orleansjobs.jobs.submitted"u8.ToArray())),
+            TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200),
+            $"the OTLP receiver did not get the job's span and metrics (got {string.Join(", ", received.Select(r => $"{r.Signal} {r.Body.Length} B"))}; " +
+            $"span: {Has("traces", traceBytes)} {Has("traces", "job.attempt noop"u8.ToArray())} {Has("traces", "orleansjobs-otlp-test"u8.ToArray())}, metric: {Has("metrics", "orleansjobs.jobs.submitted"u8.ToArray())})");
     }
 
     /// <summary>The silo's JSON log lines whose scopes (or state) name the job.</summary>
