@@ -3,6 +3,7 @@ using System.Diagnostics;
 using OrleansJobs.Client;
 using OrleansJobs.Telemetry;
 using OrleansJobs.Tests.Http;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Telemetry;
 
@@ -94,6 +95,31 @@ public sealed class TracingTests : IDisposable
         var finished = await client.WaitForCompletionAsync(job.Id, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         var attempt = Assert.Single(await SpansAsync(clientSpan.TraceId, span => span.Source.Name == JobTelemetry.Name, count: 1));
         Assert.Equal(finished.Attempts[0].SpanId, attempt.SpanId.ToHexString());
+    }
+
+    [Fact]
+    public async Task A_completion_callback_continues_the_job_trace_and_carries_its_correlation_id()
+    {
+        await using var target = new HttpTarget();
+        await target.InitializeAsync();
+        var (url, name) = target.Answering(200);
+        var traceId = ActivityTraceId.CreateRandom();
+        var (response, submitted) = await host.Http.PostJsonAsync("/api/jobs",
+            $$"""{ "type": "noop", "callbackUrl": "{{url}}", "correlationId": "cb-7" }""",
+            request => request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01"));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var id = submitted.GetProperty("id").GetString()!;
+
+        await Infrastructure.Eventually.Until(() => Task.FromResult(target.Posts(name).Count > 0),
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), "the callback did not arrive");
+        var post = Assert.Single(target.Posts(name));
+        Assert.Equal("cb-7", post.Headers["X-Correlation-Id"]);
+        var parent = post.Headers["traceparent"].Split('-');
+        Assert.Equal(traceId.ToHexString(), parent[1]);
+        // The delivery's span is in the job's trace, and the receiver's parent is that span or its HTTP client span.
+        var delivery = Assert.Single(await SpansAsync(traceId, span => span.OperationName == "job.callback", count: 1));
+        Assert.Equal(id, delivery.GetTagItem("job.id"));
+        Assert.Equal(ActivityStatusCode.Unset, delivery.Status);
     }
 
     /// <summary>Waits for <paramref name="count"/> ended spans of the trace that match; spans end just after the job's last write.</summary>
