@@ -14,8 +14,9 @@ const terminal = new Set(["Succeeded", "Failed", "Cancelled"]);
 const submitted = await fetch(new URL("api/jobs", base), {
   method: "POST",
   headers: { "content-type": "application/json" },
-  // Starts a moment later, so that the subscription is in place before the first progress report.
-  body: JSON.stringify({ type: "delay", payload: { duration, steps: Number(steps) }, runAt: new Date(Date.now() + 1500).toISOString() }),
+  // Starts a few seconds later, so that the subscription is in place before the first progress report even on a
+  // busy machine (Node, the npm client and the SignalR negotiation all start cold).
+  body: JSON.stringify({ type: "delay", payload: { duration, steps: Number(steps) }, runAt: new Date(Date.now() + 4000).toISOString() }),
 });
 if (submitted.status !== 202) {
   console.error(`submit answered ${submitted.status}: ${await submitted.text()}`);
