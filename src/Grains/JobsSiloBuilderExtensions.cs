@@ -19,6 +19,7 @@ public static class JobsSiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddOptions<JobServiceOptions>().BindConfiguration(JobServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExecutionOptions>().BindConfiguration(ExecutionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();

@@ -61,6 +61,8 @@ public static class SiloApp
         builder.Services.AddSingleton<JobWatchRegistry>();
         builder.Services.AddSingleton<HubSubscriptions>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
@@ -69,6 +71,7 @@ public static class SiloApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapJobEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");

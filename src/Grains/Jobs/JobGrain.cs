@@ -239,6 +239,13 @@ public sealed class JobGrain(
         using var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
         _stopReason = StopReason.None;
+        // Waits, still Queued, for a handler slot on this silo (OrleansJobs:Execution); kept until the outcome is written.
+        using var slot = await runner.AcquireSlotAsync(Job.Spec!.Type, cancellation.Token);
+        if (slot is null)
+        {
+            _attemptCancellation = null;
+            return;
+        }
         await ChangeAsync(job =>
         {
             if (job.Status != JobStatus.Queued) return false;

@@ -20,7 +20,7 @@ public static class JobEndpoints
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync);
+        jobs.MapPost("/", SubmitAsync).RequireRateLimiting(SubmitBackpressure.PolicyName);
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
