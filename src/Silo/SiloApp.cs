@@ -73,6 +73,7 @@ public static class SiloApp
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.MapJobEndpoints();
+        app.MapScheduleEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

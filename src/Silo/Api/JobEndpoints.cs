@@ -128,7 +128,7 @@ public static class JobEndpoints
     }
 
     /// <summary>Reads the whole body, or returns null when it is longer than <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit) return null;
         using var buffer = new MemoryStream();
