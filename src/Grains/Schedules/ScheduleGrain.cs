@@ -32,7 +32,11 @@ public sealed class ScheduleGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (State.Definition is { Paused: false }) Arm(TimeSpan.Zero);
+        if (State.Definition is { Paused: false })
+        {
+            logger.LogInformation("Schedule {Schedule} is active on this silo", Name);
+            Arm(TimeSpan.Zero);
+        }
         return Task.CompletedTask;
     }
 
@@ -45,6 +49,7 @@ public sealed class ScheduleGrain(
             await GrainFactory.GetGrain<IScheduleRegistryGrain>(0).Add(Name); // listed before it exists: never an unlisted schedule
             store.State = new ScheduleState { Generation = now.UtcTicks, CreatedAt = now };
         }
+        if (created || State.Definition!.Paused) logger.LogInformation("Schedule {Schedule} is active on this silo", Name);
         State.Definition = definition;
         State.Cursor = now;
         State.Waiting = null;

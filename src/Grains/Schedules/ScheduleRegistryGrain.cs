@@ -53,28 +53,51 @@ public sealed class ScheduleRegistryGrain(
 }
 
 /// <summary>
-/// Wakes every schedule once its silo is active, so that after a restart schedules fire again (and catch up) within
-/// moments rather than at their reminder's next one-minute tick.
+/// Wakes every schedule once its silo is active, and again whenever a silo of the cluster is declared dead: after a
+/// restart or the loss of a silo, schedules fire again (and catch up) within moments rather than at their reminder's
+/// next one-minute tick.
 /// </summary>
-public sealed class ScheduleWaker(IGrainFactory grains, ILogger<ScheduleWaker> logger) : ILifecycleParticipant<ISiloLifecycle>
+public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipService membership, ILogger<ScheduleWaker> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();
-    private Task _wake = Task.CompletedTask;
+    private Task _watch = Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ScheduleWaker), ServiceLifecycleStage.Active, _ =>
         {
-            _wake = Task.Run(WakeAsync);
+            _watch = Task.Run(WatchAsync);
             return Task.CompletedTask;
         }, async _ =>
         {
             await _stopping.CancelAsync();
-            await _wake;
+            await _watch;
         });
 
-    private async Task WakeAsync()
+    private async Task WatchAsync()
     {
-        for (var delay = TimeSpan.FromMilliseconds(500); !_stopping.IsCancellationRequested; delay *= 2)
+        try
+        {
+            await WakeAllAsync();
+            var dead = DeadSilos(membership.CurrentSnapshot);
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_stopping.Token))
+            {
+                var nowDead = DeadSilos(snapshot);
+                if (nowDead > dead) await WakeAllAsync();
+                dead = nowDead;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static int DeadSilos(ClusterMembershipSnapshot snapshot) => snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
+
+    /// <summary>Tries for about a minute (the grain directory may still point at a lost silo); past that, the reminders take over.</summary>
+    private async Task WakeAllAsync()
+    {
+        for (var delay = TimeSpan.FromMilliseconds(500); ; delay *= 2)
         {
             try
             {
@@ -82,12 +105,16 @@ public sealed class ScheduleWaker(IGrainFactory grains, ILogger<ScheduleWaker> l
                 if (count > 0) logger.LogInformation("Woke {Count} schedules", count);
                 return;
             }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested && delay < TimeSpan.FromMinutes(1))
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
             {
+                if (delay >= TimeSpan.FromMinutes(1))
+                {
+                    logger.LogWarning(ex, "Could not wake the schedules; their reminders will");
+                    return;
+                }
                 logger.LogWarning(ex, "Could not wake the schedules; trying again in {Delay}", delay);
             }
-            try { await Task.Delay(delay, _stopping.Token); }
-            catch (OperationCanceledException) { }
+            await Task.Delay(delay, _stopping.Token);
         }
     }
 }
