@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
 using OrleansJobs.Tests.Infrastructure;
 using static OrleansJobs.Tests.Processes.ProcessApi;
 
@@ -13,23 +11,9 @@ public sealed class ScheduleClusterTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
+    // appsettings' "Orleans": "Warning" also matches the OrleansJobs categories (a prefix): the test reads this one's Information.
     private static SiloProcess StartSilo(string connectionString) =>
-        SiloProcess.Start(new SiloProcessOptions
-        {
-            Args =
-            [
-                $"--ConnectionStrings:OrleansJobs={connectionString}",
-                "--OrleansJobs:AdvertisedHost=127.0.0.1",
-                // appsettings' "Orleans": "Warning" also matches the OrleansJobs categories (a prefix): the test reads this one's Information.
-                "--Logging:LogLevel:OrleansJobs.Schedules=Information",
-            ],
-        });
-
-    private static DateTimeOffset Occurrence(JsonElement job) =>
-        DateTimeOffset.Parse(job.GetProperty("tags").GetProperty("occurrence").GetString()!, CultureInfo.InvariantCulture);
-
-    private static async Task<List<JsonElement>> ScheduleJobsAsync(HttpClient http, string queue) =>
-        [.. (await ListAsync(http)).Values.Where(j => j.GetProperty("queue").GetString() == queue)];
+        ClusterProcessTests.StartSilo(connectionString, "--Logging:LogLevel:OrleansJobs.Schedules=Information");
 
     [Fact]
     public async Task Schedule_moves_to_the_surviving_silo_without_duplicates_when_its_silo_is_killed()
@@ -62,8 +46,7 @@ public sealed class ScheduleClusterTests
 
         var jobs = await ScheduleJobsAsync(survivor.Http, name);
         var occurrences = jobs.Select(Occurrence).Order().ToList();
-        TestContext.Current.TestOutputHelper?.WriteLine($"killed at {killedAt:HH:mm:ss.fff}; jobs: {string.Join(", ", jobs.OrderBy(Occurrence).Select(j =>
-            $"{Occurrence(j):HH:mm:ss}{(j.GetProperty("tags").TryGetProperty("missedOccurrences", out var m) ? $" (catch-up of {m.GetString()})" : "")}"))}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"killed at {killedAt:HH:mm:ss.fff}; jobs: {DescribeScheduleJobs(jobs)}");
         Assert.Equal(occurrences.Count, occurrences.Distinct().Count());
         // A gap in the occurrences is only ever one catch-up job's, ending at it.
         var catchUps = jobs.Where(j => j.GetProperty("tags").TryGetProperty("missedOccurrences", out _)).Select(Occurrence).ToHashSet();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using OrleansJobs.Tests.Infrastructure;
 using static OrleansJobs.Tests.Processes.ProcessApi;
 
@@ -19,12 +18,6 @@ public sealed class ScheduleRestartTests : IDisposable
     }
 
     private SiloProcess StartSilo() => SiloProcess.Start(new SiloProcessOptions { DataDirectory = _data });
-
-    private static DateTimeOffset Tag(JsonElement job, string name) =>
-        DateTimeOffset.Parse(job.GetProperty("tags").GetProperty(name).GetString()!, CultureInfo.InvariantCulture);
-
-    private static async Task<List<JsonElement>> ScheduleJobsAsync(HttpClient http, string queue) =>
-        [.. (await ListAsync(http)).Values.Where(j => j.GetProperty("queue").GetString() == queue)];
 
     [Fact]
     public async Task Schedule_fires_every_occurrence_once_through_a_kill_and_catches_up_the_downtime_with_one_job()
@@ -47,22 +40,20 @@ public sealed class ScheduleRestartTests : IDisposable
         await using var restarted = StartSilo();
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         var readyAt = DateTimeOffset.UtcNow;
-        await Eventually.Until(async () => (await ScheduleJobsAsync(restarted.Http, name)).Count(j => Tag(j, "occurrence") > readyAt) >= 3,
+        await Eventually.Until(async () => (await ScheduleJobsAsync(restarted.Http, name)).Count(j => Occurrence(j) > readyAt) >= 3,
             TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200), "the schedule did not fire three times after the restart");
         using var pause = await restarted.Http.PostAsync($"/api/schedules/{name}/pause", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
 
         var jobs = await ScheduleJobsAsync(restarted.Http, name);
-        var occurrences = jobs.Select(j => Tag(j, "occurrence")).Order().ToList();
-        var log = string.Join(", ", jobs.OrderBy(j => Tag(j, "occurrence")).Select(j =>
-            $"{Tag(j, "occurrence"):HH:mm:ss}{(j.GetProperty("tags").TryGetProperty("missedOccurrences", out var m) ? $" (catch-up of {m.GetString()})" : "")}"));
-        TestContext.Current.TestOutputHelper?.WriteLine($"killed at {killedAt:HH:mm:ss.fff}, ready again at {readyAt:HH:mm:ss.fff}; jobs: {log}");
+        var occurrences = jobs.Select(Occurrence).Order().ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"killed at {killedAt:HH:mm:ss.fff}, ready again at {readyAt:HH:mm:ss.fff}; jobs: {DescribeScheduleJobs(jobs)}");
 
         // No duplicate: one job per occurrence.
         Assert.Equal(occurrences.Count, occurrences.Distinct().Count());
         // Exactly one catch-up job, made after the restart for the downtime.
         var catchUp = Assert.Single(jobs, j => j.GetProperty("tags").TryGetProperty("missedOccurrences", out _));
-        var caughtUpTo = Tag(catchUp, "occurrence");
+        var caughtUpTo = Occurrence(catchUp);
         Assert.True(caughtUpTo > killedAt, $"the catch-up stands for {caughtUpTo:O}, before the kill at {killedAt:O}");
         // Every occurrence is there, two seconds apart, except the gap the catch-up job stands for.
         var gaps = occurrences.Zip(occurrences.Skip(1), (a, b) => (From: a, To: b)).Where(p => p.To - p.From != Period).ToList();
