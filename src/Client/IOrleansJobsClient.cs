@@ -119,4 +119,52 @@ public interface IOrleansJobsClient
     /// <exception cref="JobNotFoundException">No job has the id.</exception>
     /// <exception cref="JobEventsUnavailableException">The hub cannot be reached, or was lost and could not be reached again.</exception>
     IAsyncEnumerable<JobEvent> WatchAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates the recurring schedule <paramref name="name"/>, or replaces its definition (a replaced schedule goes on from
+    /// its next occurrence after now). Each occurrence submits one job, whose id follows from the schedule and the occurrence.
+    /// </summary>
+    /// <param name="name">The schedule's name: 1 to 100 letters, digits, '.', '_' and '-'.</param>
+    /// <param name="schedule">The cron expression, time zone, job, and misfire and overlap policies.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The schedule, with its next occurrences.</returns>
+    /// <exception cref="JobValidationException">The name, cron expression, time zone, job or a policy is invalid (see <see cref="JobValidationException.Errors"/>; job fields come as <c>job.type</c> and so on).</exception>
+    /// <exception cref="ArgumentException"><see cref="ScheduleRequest.JobOptions"/> sets RunAt, Delay or IdempotencyKey, which the schedule decides.</exception>
+    Task<ScheduleInfo> PutScheduleAsync(string name, ScheduleRequest schedule, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a schedule: its definition, its next five occurrences, and its last fire.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
+    Task<ScheduleInfo> GetScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every schedule, by name.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<IReadOnlyList<ScheduleInfo>> ListSchedulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule; the jobs it submitted stay.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
+    Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a schedule: it fires nothing until resumed, and occurrences meanwhile are never caught up.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
+    Task<ScheduleInfo> PauseScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused schedule from its next occurrence after now.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
+    Task<ScheduleInfo> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Submits the schedule's job now, whatever its cron expression, pause and overlap policy say.</summary>
+    /// <param name="name">The schedule's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The job it submitted.</returns>
+    /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
+    /// <exception cref="JobThrottledException">The service is shedding load.</exception>
+    Task<JobInfo> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -157,6 +157,47 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc />
+    public Task<ScheduleInfo> PutScheduleAsync(string name, ScheduleRequest schedule, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentException.ThrowIfNullOrWhiteSpace(schedule.Cron, nameof(schedule));
+        var options = schedule.JobOptions ?? new SubmitOptions();
+        if (options.RunAt is not null || options.Delay is not null || options.IdempotencyKey is not null)
+            throw new ArgumentException("A schedule decides when its jobs run and their idempotency keys: leave RunAt, Delay and IdempotencyKey unset.", nameof(schedule));
+        var job = PrepareSubmit(schedule.JobType, schedule.Payload is { } payload ? SerializePayload(payload) : null, options);
+        var body = new ScheduleBody(schedule.Cron, schedule.TimeZone, JsonSerializer.Deserialize<JsonElement>(job.Body), schedule.Misfire, schedule.Overlap, schedule.Paused);
+        return SendAsync<ScheduleInfo>(HttpMethod.Put, SchedulePath(name), jobId: null, request =>
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            cancellationToken, name);
+    }
+
+    /// <inheritdoc />
+    public Task<ScheduleInfo> GetScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleInfo>(HttpMethod.Get, SchedulePath(name), jobId: null, configure: null, cancellationToken, name);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ScheduleInfo>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<SchedulePage>(HttpMethod.Get, "api/schedules", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    public async Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Delete, SchedulePath(name), jobId: null, configure: null, cancellationToken, name).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<ScheduleInfo> PauseScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleInfo>(HttpMethod.Post, SchedulePath(name) + "/pause", jobId: null, configure: null, cancellationToken, name);
+
+    /// <inheritdoc />
+    public Task<ScheduleInfo> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<ScheduleInfo>(HttpMethod.Post, SchedulePath(name) + "/resume", jobId: null, configure: null, cancellationToken, name);
+
+    /// <inheritdoc />
+    public Task<JobInfo> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<JobInfo>(HttpMethod.Post, SchedulePath(name) + "/trigger", jobId: null, configure: null, cancellationToken, name);
+
     /// <summary>Closes the client's hub connection, if it made one (a client from dependency injection shares the container's). The <see cref="HttpClient"/> stays the caller's.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
     public ValueTask DisposeAsync() => _ownsHub ? _hub.DisposeAsync() : ValueTask.CompletedTask;
@@ -232,17 +273,31 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
     }
 
     private async Task<T> SendAsync<T>(
-        HttpMethod method, string path, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+        HttpMethod method, string path, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken, string? scheduleName = null)
+    {
+        using var response = await SendCoreAsync(method, path, jobId, configure, cancellationToken, scheduleName).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync<T>(ApiJson, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The service answered {method} {path} with an empty body.");
+    }
+
+    /// <summary>Sends a request and returns its successful answer, or throws the typed exception of its error answer.</summary>
+    private async Task<HttpResponseMessage> SendCoreAsync(
+        HttpMethod method, string path, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken, string? scheduleName)
     {
         using var request = new HttpRequestMessage(method, new Uri(_baseAddress, path));
         if (_options.ApiKey is { Length: > 0 } apiKey)
             request.Headers.Add(ApiKeyHeader, apiKey);
         configure?.Invoke(request);
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await ProblemResponses.ToExceptionAsync(response, jobId, _time, cancellationToken).ConfigureAwait(false);
-        return await response.Content.ReadFromJsonAsync<T>(ApiJson, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The service answered {method} {path} with an empty body.");
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw await ProblemResponses.ToExceptionAsync(response, jobId, _time, cancellationToken, scheduleName).ConfigureAwait(false);
+    }
+
+    private static string SchedulePath(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return "api/schedules/" + Uri.EscapeDataString(name);
     }
 
     private static string JobPath(string jobId)
@@ -291,6 +346,12 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         string? CorrelationId,
         Uri? CallbackUrl,
         IReadOnlyDictionary<string, string>? Tags);
+
+    /// <summary>The <c>PUT /api/schedules/{name}</c> body; <c>job</c> is a submit body.</summary>
+    private sealed record ScheduleBody(string Cron, string? TimeZone, JsonElement Job, ScheduleMisfire? Misfire, ScheduleOverlap? Overlap, bool? Paused);
+
+    /// <summary>The answer of <c>GET /api/schedules</c>.</summary>
+    private sealed record SchedulePage(IReadOnlyList<ScheduleInfo> Items);
 
     /// <summary>One page of <c>GET /api/jobs</c>.</summary>
     private sealed record JobPage(IReadOnlyList<JobInfo> Items, string? NextCursor);

@@ -42,6 +42,12 @@ public sealed class JobServiceOptions
     /// </summary>
     public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How late a recurring schedule's occurrence may fire and still count as on time; later, or with more than one
+    /// occurrence due at once, the schedule's misfire policy decides.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan ScheduleMisfireTolerance { get; set; } = Schedules.SchedulePlanner.DefaultMisfireTolerance;
+
     /// <summary>A scheduled job due sooner than this keeps its grain active with a precise timer; later ones sleep until the sweeper wakes them.</summary>
     public TimeSpan ArmAhead { get; set; } = TimeSpan.FromMinutes(1);
 }

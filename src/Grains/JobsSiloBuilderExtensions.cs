@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
 using OrleansJobs.Jobs;
+using OrleansJobs.Schedules;
 using OrleansJobs.Telemetry;
 
 namespace OrleansJobs;
@@ -13,13 +14,14 @@ public static class JobsSiloBuilderExtensions
 {
     /// <summary>
     /// The job service's grains and silo services: the handler runner, the built-in job types, the sweeper and completion
-    /// callbacks. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their deliveries in the
-    /// default grain storage and need a reminder service.
+    /// callbacks, recurring schedules. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their deliveries in the
+    /// default grain storage and need a reminder service; so do schedules.
     /// </summary>
     public static ISiloBuilder AddJobService(this ISiloBuilder silo)
     {
         var services = silo.Services;
         services.AddOptions<JobServiceOptions>().BindConfiguration(JobServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ExecutionOptions>().BindConfiguration(ExecutionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunner>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
@@ -28,6 +30,7 @@ public static class JobsSiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
         services.TryAddSingleton<JobMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleWaker>();
         services.AddBuiltInJobHandlers();
         services.AddCompletionCallbacks();
         // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are

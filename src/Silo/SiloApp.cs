@@ -64,6 +64,8 @@ public static class SiloApp
         builder.Services.AddSingleton<JobWatchRegistry>();
         builder.Services.AddSingleton<HubSubscriptions>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
@@ -73,7 +75,9 @@ public static class SiloApp
         app.UseCorrelationIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapJobEndpoints();
+        app.MapScheduleEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -8,13 +8,14 @@ namespace OrleansJobs.Client;
 internal static class ProblemResponses
 {
     public static async Task<OrleansJobsException> ToExceptionAsync(
-        HttpResponseMessage response, string? jobId, TimeProvider time, CancellationToken cancellationToken)
+        HttpResponseMessage response, string? jobId, TimeProvider time, CancellationToken cancellationToken, string? scheduleName = null)
     {
         var raw = await ReadJsonObjectAsync(response, cancellationToken).ConfigureAwait(false);
         var problem = new JobProblem(response.StatusCode,
             String(raw, "type"), String(raw, "title") ?? response.ReasonPhrase, String(raw, "detail"), raw);
         return response.StatusCode switch
         {
+            HttpStatusCode.NotFound when scheduleName is not null => new ScheduleNotFoundException(problem, scheduleName),
             HttpStatusCode.NotFound => new JobNotFoundException(problem, jobId),
             HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity =>
                 new JobValidationException(problem, FieldErrors(raw)),

@@ -244,9 +244,16 @@ public sealed class JobGrain(
         _attemptCancellation = cancellation;
         _stopReason = StopReason.None;
         var spec = Job.Spec!;
-        // Every log line of the attempt (the grain's and the handler's) carries these; the span is the attempt's in the
-        // submitter's trace, current while the handler runs so that its outbound calls carry the trace on.
+        // Every log line of the attempt (the grain's and the handler's) carries these.
         using var logScope = logger.BeginScope(new AttemptLogScope(Job.Id, Job.Attempt + 1, Job.TraceId, spec.CorrelationId));
+        // Waits, still Queued, for a handler slot on this silo (OrleansJobs:Execution); kept until the outcome is written.
+        using var slot = await runner.AcquireSlotAsync(spec.Type, cancellation.Token);
+        if (slot is null)
+        {
+            _attemptCancellation = null;
+            return;
+        }
+        // The attempt's span in the submitter's trace, current while the handler runs so that its outbound calls carry the trace on.
         using var span = JobTelemetry.StartAttempt(spec, Job.Id, Job.Attempt + 1);
         await ChangeAsync(job =>
         {

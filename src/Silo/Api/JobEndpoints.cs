@@ -20,7 +20,7 @@ public static class JobEndpoints
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync);
+        jobs.MapPost("/", SubmitAsync).RequireRateLimiting(SubmitBackpressure.PolicyName);
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
@@ -143,7 +143,7 @@ public static class JobEndpoints
     }
 
     /// <summary>Reads the whole body, or returns null when it is longer than <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit) return null;
         using var buffer = new MemoryStream();

@@ -32,6 +32,9 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
     private static readonly SearchValues<char> QueueChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 
+    /// <summary>Whether <paramref name="name"/> has only the characters of queue and schedule names: letters, digits, '.', '_' and '-'.</summary>
+    public static bool IsPlainName(string name) => name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
+
     /// <summary>Parses UTF-8 JSON; malformed JSON gives <see cref="SubmitParseResult.IsMalformedJson"/> with the parser's message.</summary>
     public SubmitParseResult Parse(
         ReadOnlyMemory<byte> utf8Json, string? idempotencyKey = null, string? correlationId = null, string? traceParent = null, string? traceState = null)
@@ -87,7 +90,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                 case "queue":
                     if (fields.String(name, value, MaxQueueLength) is { } queue)
                     {
-                        if (queue.AsSpan().IndexOfAnyExcept(QueueChars) < 0)
+                        if (IsPlainName(queue))
                             spec = spec with { Queue = queue };
                         else
                             fields.Error(name, "Use only letters, digits, '.', '_' and '-'.");

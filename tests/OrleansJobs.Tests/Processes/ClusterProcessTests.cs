@@ -15,7 +15,8 @@ namespace OrleansJobs.Tests.Processes;
 /// </summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
-    private static SiloProcess StartSilo(string connectionString) =>
+    /// <summary>A silo of the cluster on <paramref name="connectionString"/>; <paramref name="args"/> come last, so they win.</summary>
+    internal static SiloProcess StartSilo(string connectionString, params string[] args) =>
         SiloProcess.Start(new SiloProcessOptions
         {
             Args =
@@ -23,6 +24,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                 $"--ConnectionStrings:OrleansJobs={connectionString}",
                 "--OrleansJobs:AdvertisedHost=127.0.0.1",
                 "--OrleansJobs:SweepInterval=00:00:01",
+                .. args,
             ],
         });
 

@@ -56,4 +56,17 @@ public static class ProcessApi
 
     public static string[] Outcomes(JsonElement job) =>
         job.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("outcome").GetString() ?? "open").ToArray();
+
+    /// <summary>The jobs of a schedule whose jobs go to a queue of their own.</summary>
+    public static async Task<List<JsonElement>> ScheduleJobsAsync(HttpClient http, string queue) =>
+        [.. (await ListAsync(http)).Values.Where(j => j.GetProperty("queue").GetString() == queue)];
+
+    /// <summary>The occurrence a schedule's job was made for (its <c>occurrence</c> tag).</summary>
+    public static DateTimeOffset Occurrence(JsonElement job) =>
+        DateTimeOffset.Parse(job.GetProperty("tags").GetProperty("occurrence").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A schedule's jobs by occurrence, catch-up jobs marked, for the test output.</summary>
+    public static string DescribeScheduleJobs(IEnumerable<JsonElement> jobs) =>
+        string.Join(", ", jobs.OrderBy(Occurrence).Select(j =>
+            $"{Occurrence(j):HH:mm:ss}{(j.GetProperty("tags").TryGetProperty("missedOccurrences", out var m) ? $" (catch-up of {m.GetString()})" : "")}"));
 }

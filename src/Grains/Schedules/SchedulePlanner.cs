@@ -1,0 +1,70 @@
+namespace OrleansJobs.Schedules;
+
+/// <summary>What a schedule does now: fire an occurrence or not, and where it stands afterwards.</summary>
+/// <param name="Fire">The occurrence to submit a job for now, if any.</param>
+/// <param name="Missed">For a catch-up fire (misfire <see cref="MisfirePolicy.FireOnce"/>), how many missed occurrences it stands for; 0 for an on-time fire.</param>
+/// <param name="Cursor">The latest occurrence dealt with after this decision.</param>
+/// <param name="Waiting">The occurrence left waiting for the previous job (overlap <see cref="OverlapPolicy.Wait"/>).</param>
+/// <param name="Skipped">How many occurrences this decision dropped.</param>
+/// <param name="WakeAt">When to decide again: the next occurrence, or soon while one waits; null when paused or never.</param>
+public sealed record ScheduleDecision(DateTimeOffset? Fire, int Missed, DateTimeOffset Cursor, DateTimeOffset? Waiting, int Skipped, DateTimeOffset? WakeAt);
+
+/// <summary>
+/// The rules of a schedule, apart from any grain: given how far it has got and the clock, which occurrence fires.
+/// <list type="bullet">
+/// <item>An occurrence is on time when it is the only one due and at most <see cref="MisfireTolerance"/> late; it fires.</item>
+/// <item>Otherwise the schedule misfired (its silos were down or stalled): <see cref="MisfirePolicy.FireOnce"/> fires one
+/// catch-up job for the latest due occurrence, standing for all of them; <see cref="MisfirePolicy.Skip"/> drops them.</item>
+/// <item>Then overlap: while the previous job is not terminal, <see cref="OverlapPolicy.Skip"/> drops the occurrence and
+/// <see cref="OverlapPolicy.Wait"/> holds it until the previous job is terminal (checked every <see cref="WaitPoll"/>);
+/// occurrences that come due while one waits are dropped, so at most one waits.</item>
+/// <item>A paused schedule decides nothing; on resume it starts from the next occurrence after the resume.</item>
+/// </list>
+/// </summary>
+public sealed class SchedulePlanner(TimeProvider time, TimeSpan misfireTolerance, TimeSpan waitPoll)
+{
+    public static readonly TimeSpan DefaultMisfireTolerance = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultWaitPoll = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MisfireTolerance => misfireTolerance;
+    public TimeSpan WaitPoll => waitPoll;
+
+    /// <summary>Whether <see cref="Decide"/> needs to know if the previous job still runs: an occurrence is due or waiting, and overlap matters.</summary>
+    public bool NeedsPreviousJob(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting) =>
+        definition is { Paused: false, Overlap: not OverlapPolicy.Allow } && (waiting is not null || cron.Next(cursor) <= time.GetUtcNow());
+
+    public ScheduleDecision Decide(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting, bool previousRunning)
+    {
+        if (definition.Paused) return new ScheduleDecision(null, 0, cursor, waiting, 0, null);
+        var now = time.GetUtcNow();
+        var (due, latest) = cron.Due(cursor, now);
+
+        DateTimeOffset? candidate = null;
+        var (missed, skipped) = (0, 0);
+        if (waiting is not null)
+        {
+            candidate = waiting;
+            skipped = due;
+        }
+        else if (latest is { } last)
+        {
+            var onTime = due == 1 && now - last <= misfireTolerance;
+            if (onTime || definition.Misfire == MisfirePolicy.FireOnce)
+                (candidate, missed) = (last, onTime ? 0 : due);
+            else
+                skipped = due;
+        }
+
+        DateTimeOffset? fire = null, stillWaiting = null;
+        if (candidate is { } occurrence)
+        {
+            if (!previousRunning || definition.Overlap == OverlapPolicy.Allow) fire = occurrence;
+            else if (definition.Overlap == OverlapPolicy.Wait) stillWaiting = occurrence;
+            else skipped++;
+        }
+
+        var newCursor = latest ?? cursor;
+        var wakeAt = stillWaiting is not null ? now + waitPoll : cron.Next(newCursor);
+        return new ScheduleDecision(fire, fire is null ? 0 : missed, newCursor, stillWaiting, skipped, wakeAt);
+    }
+}
