@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
+using OrleansJobs.Queues;
 using OrleansJobs.Jobs;
 using OrleansJobs.Telemetry;
 
@@ -13,8 +14,8 @@ public static class JobsSiloBuilderExtensions
 {
     /// <summary>
     /// The job service's grains and silo services: the handler runner, the built-in job types, the sweeper and completion
-    /// callbacks. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their deliveries in the
-    /// default grain storage and need a reminder service.
+    /// callbacks, named queues. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their
+    /// deliveries and queues their settings in the default grain storage, and callbacks need a reminder service.
     /// </summary>
     public static ISiloBuilder AddJobService(this ISiloBuilder silo)
     {
@@ -22,6 +23,8 @@ public static class JobsSiloBuilderExtensions
         services.AddOptions<JobServiceOptions>().BindConfiguration(JobServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<QueueAdmission>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.TryAddSingleton<JobCountSampler>();
