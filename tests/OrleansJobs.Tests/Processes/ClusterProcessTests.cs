@@ -15,7 +15,7 @@ namespace OrleansJobs.Tests.Processes;
 /// </summary>
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
-    private static SiloProcess StartSilo(string connectionString) =>
+    internal static SiloProcess StartSilo(string connectionString) =>
         SiloProcess.Start(new SiloProcessOptions
         {
             Args =
@@ -26,7 +26,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             ],
         });
 
-    private static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
+    internal static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
     {
         // Started together, as a deployment would: they race to apply the schema and to join.
         var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString)).ToList();
