@@ -167,4 +167,34 @@ public interface IOrleansJobsClient
     /// <exception cref="ScheduleNotFoundException">No schedule has the name.</exception>
     /// <exception cref="JobThrottledException">The service is shedding load.</exception>
     Task<JobInfo> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every queue that a job names or that has limits, by name.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one queue (a queue no job names and without limits comes back empty and unlimited).</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="JobValidationException">The name is not a valid queue name.</exception>
+    Task<QueueInfo> GetQueueAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets a queue's limits, replacing the ones it had (a limit left null is removed). Silos other than the one that
+    /// takes the request apply them within the service's refresh interval (2 s by default).
+    /// </summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="limits">The new limits.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="JobValidationException">The name or a limit is invalid; the exception lists each problem.</exception>
+    Task<QueueInfo> ConfigureQueueAsync(string name, QueueLimits limits, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a queue: it accepts jobs but starts none until it is resumed. Its limits stay.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<QueueInfo> PauseQueueAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused queue.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -34,6 +34,9 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Queue limits go out with their nulls.</summary>
+    private static readonly JsonSerializerOptions QueueJson = new(JsonSerializerDefaults.Web);
+
     private readonly HttpClient _http;
     private readonly OrleansJobsClientOptions _options;
     private readonly TimeProvider _time;
@@ -300,6 +303,37 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         return "api/schedules/" + Uri.EscapeDataString(name);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<QueueList>(HttpMethod.Get, "api/queues", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    public Task<QueueInfo> GetQueueAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<QueueInfo>(HttpMethod.Get, QueuePath(name), jobId: null, configure: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QueueInfo> ConfigureQueueAsync(string name, QueueLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return SendAsync<QueueInfo>(HttpMethod.Put, QueuePath(name), jobId: null,
+            // Nulls are sent: PUT replaces every limit, and a null one is removed.
+            request => request.Content = JsonContent.Create(limits, options: QueueJson), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<QueueInfo> PauseQueueAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<QueueInfo>(HttpMethod.Post, QueuePath(name) + "/pause", jobId: null, configure: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync<QueueInfo>(HttpMethod.Post, QueuePath(name) + "/resume", jobId: null, configure: null, cancellationToken);
+
+    private static string QueuePath(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return "api/queues/" + Uri.EscapeDataString(name);
+    }
+
     private static string JobPath(string jobId)
     {
         CheckJobId(jobId);
@@ -352,6 +386,9 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
 
     /// <summary>The answer of <c>GET /api/schedules</c>.</summary>
     private sealed record SchedulePage(IReadOnlyList<ScheduleInfo> Items);
+
+    /// <summary>The body of <c>GET /api/queues</c>.</summary>
+    private sealed record QueueList(IReadOnlyList<QueueInfo> Items);
 
     /// <summary>One page of <c>GET /api/jobs</c>.</summary>
     private sealed record JobPage(IReadOnlyList<JobInfo> Items, string? NextCursor);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
+using OrleansJobs.Queues;
 using OrleansJobs.Jobs;
 using OrleansJobs.Schedules;
 using OrleansJobs.Telemetry;
@@ -14,8 +15,9 @@ public static class JobsSiloBuilderExtensions
 {
     /// <summary>
     /// The job service's grains and silo services: the handler runner, the built-in job types, the sweeper and completion
-    /// callbacks, recurring schedules. Storage is configured separately (embedded SQLite or PostgreSQL); callbacks keep their deliveries in the
-    /// default grain storage and need a reminder service; so do schedules.
+    /// callbacks, recurring schedules, named queues. Storage is configured separately (embedded SQLite or PostgreSQL);
+    /// callbacks and schedules keep their state, and queues their settings, in the default grain storage, and callbacks
+    /// and schedules need a reminder service.
     /// </summary>
     public static ISiloBuilder AddJobService(this ISiloBuilder silo)
     {
@@ -24,6 +26,8 @@ public static class JobsSiloBuilderExtensions
         services.AddOptions<ExecutionOptions>().BindConfiguration(ExecutionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobRunner>();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<QueueAdmission>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.TryAddSingleton<JobCountSampler>();

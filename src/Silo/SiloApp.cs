@@ -78,6 +78,7 @@ public static class SiloApp
         app.UseRateLimiter();
         app.MapJobEndpoints();
         app.MapScheduleEndpoints();
+        app.MapQueueEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using OrleansJobs.Handlers;
+using OrleansJobs.Queues;
 using OrleansJobs.Retries;
 using OrleansJobs.Telemetry;
 
@@ -20,6 +21,7 @@ namespace OrleansJobs.Jobs;
 public sealed class JobGrain(
     [PersistentState("job", JobGrain.StorageName)] IPersistentState<JobState> store,
     JobRunner runner,
+    QueueAdmission admission,
     JobMetrics metrics,
     TimeProvider time,
     IOptions<JobServiceOptions> options,
@@ -109,6 +111,7 @@ public sealed class JobGrain(
             throw new JobConflictException(Job.Id, Job.Status, $"Job '{Job.Id}' is already {Job.Status}.");
         await ChangeAsync(job => JobLifecycle.Cancel(job, time.GetUtcNow()));
         Disarm();
+        await admission.LeaveAsync(Job); // it may have been waiting for a slot
         return Snapshot();
     }
 
@@ -239,6 +242,7 @@ public sealed class JobGrain(
     private async Task RunAttemptAsync()
     {
         if (runner.Draining) return; // stays Queued in storage; resumed after restart
+        if (!await admission.EnterAsync(Job, _silo)) return; // waits Queued for a slot: its queue wakes it
         // Created before the Running write so that a cancel arriving during that write is not lost.
         using var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
@@ -251,6 +255,7 @@ public sealed class JobGrain(
         if (slot is null)
         {
             _attemptCancellation = null;
+            await admission.LeaveAsync(Job);
             return;
         }
         // The attempt's span in the submitter's trace, current while the handler runs so that its outbound calls carry the trace on.
@@ -265,6 +270,7 @@ public sealed class JobGrain(
         {
             _attemptCancellation = null;
             JobTelemetry.Discard(span);
+            await admission.LeaveAsync(Job);
             return;
         }
         var started = Job.Attempts[^1];
@@ -314,6 +320,7 @@ public sealed class JobGrain(
             }
         }, untilSaved: true);
         _progress = null;
+        await admission.LeaveAsync(Job);
         var ended = Job.Attempts[^1];
         metrics.AttemptEnded(spec, ended.Outcome!.Value, ended.EndedAt - ended.StartedAt);
         JobTelemetry.AttemptEnded(span, Job, ended, error);

@@ -11,6 +11,9 @@ public sealed record JobPage(IReadOnlyList<JobState> Items, string? NextCursor);
 /// <summary>How many jobs of a queue are in a status.</summary>
 public sealed record JobCount(string Queue, JobStatus Status, long Count);
 
+/// <summary>A Queued or Running job of a queue, as its queue grain needs it to rebuild who holds a slot and who waits.</summary>
+public sealed record QueueMember(string JobId, JobStatus Status, int Priority, string? ConcurrencyKey, DateTimeOffset CreatedAt, string Owner);
+
 /// <summary>The expected version did not match the stored one: another activation wrote the job.</summary>
 public sealed class JobVersionConflictException(string jobId, long expected, long? actual)
     : Exception($"Job '{jobId}' was written concurrently (expected version {expected}, found {actual?.ToString() ?? "none"}).");
@@ -54,6 +57,18 @@ public interface IJobStore
 
     /// <summary>How many jobs are Scheduled, Queued or Running, per queue and status (only non-zero counts).</summary>
     Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Jobs of <paramref name="queue"/> in <paramref name="status"/> (Queued or Running), highest priority first, then
+    /// oldest first.
+    /// </summary>
+    Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many jobs are Scheduled, Queued, Running or Failed, per queue and status (only non-zero counts).</summary>
+    Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every queue name that some job has, in order.</summary>
+    Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Throws if the storage cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);

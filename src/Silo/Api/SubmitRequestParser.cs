@@ -35,6 +35,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
     /// <summary>Whether <paramref name="name"/> has only the characters of queue and schedule names: letters, digits, '.', '_' and '-'.</summary>
     public static bool IsPlainName(string name) => name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
 
+    /// <summary>1 to <see cref="MaxQueueLength"/> letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsValidQueueName(string name) =>
+        name.Length is > 0 and <= MaxQueueLength && name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
+
     /// <summary>Parses UTF-8 JSON; malformed JSON gives <see cref="SubmitParseResult.IsMalformedJson"/> with the parser's message.</summary>
     public SubmitParseResult Parse(
         ReadOnlyMemory<byte> utf8Json, string? idempotencyKey = null, string? correlationId = null, string? traceParent = null, string? traceState = null)
@@ -90,7 +94,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                 case "queue":
                     if (fields.String(name, value, MaxQueueLength) is { } queue)
                     {
-                        if (IsPlainName(queue))
+                        if (IsValidQueueName(queue))
                             spec = spec with { Queue = queue };
                         else
                             fields.Error(name, "Use only letters, digits, '.', '_' and '-'.");

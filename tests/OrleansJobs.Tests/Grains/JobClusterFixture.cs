@@ -30,6 +30,7 @@ public sealed class JobClusterFixture : IAsyncLifetime
             silo.AddJobStorage(JobGrain.StorageName);
             silo.UseAdoNetReminderService(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connectionString; });
             silo.AddMemoryGrainStorage("PubSubStore");
+            silo.AddMemoryGrainStorageAsDefault(); // queue settings
             silo.Services.AddSqliteJobStore(databasePath);
             silo.Services.AddJobHandler<StubbornHandler>("stubborn");
             silo.Services.PostConfigure<JobServiceOptions>(o =>

@@ -28,7 +28,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             ],
         });
 
-    private static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
+    internal static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
     {
         // Started together, as a deployment would: they race to apply the schema and to join.
         var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString)).ToList();

@@ -27,7 +27,7 @@ public sealed class MigrateCommandTests
         await using var scripts = new NpgsqlCommand("SELECT count(*), max(version) FROM schema_version", connection);
         await using var reader = await scripts.ExecuteReaderAsync(TestContext.Current.CancellationToken);
         Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
-        Assert.Equal((6L, 6), (reader.GetInt64(0), reader.GetInt32(1)));
+        Assert.Equal((7L, 7), (reader.GetInt64(0), reader.GetInt32(1)));
     }
 
     [Fact]

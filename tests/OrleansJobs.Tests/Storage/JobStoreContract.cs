@@ -207,6 +207,42 @@ public abstract class JobStoreContract(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Queue_members_come_best_first_with_their_key_and_owner_and_queues_are_counted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        static JobState Member(JobStatus status, string queue, int priority, string? key, int minute) =>
+            Jobs.New(status, queue: queue, createdAt: Jobs.T0.AddMinutes(minute)) is var job
+                ? WithSpec(job, job.Spec! with { Priority = priority, ConcurrencyKey = key })
+                : throw new InvalidOperationException();
+        static JobState WithSpec(JobState job, JobSpec spec) { job.Spec = spec; return job; }
+        var low = Member(JobStatus.Queued, "reports", 0, "acme", 1);
+        var highLate = Member(JobStatus.Queued, "reports", 5, null, 3);
+        var highEarly = Member(JobStatus.Queued, "reports", 5, "globex", 2);
+        var running = Member(JobStatus.Running, "reports", 1, "acme", 0);
+        var failed = Member(JobStatus.Failed, "reports", 0, null, 0);
+        var elsewhere = Member(JobStatus.Queued, "emails", 9, null, 0);
+        await Task.WhenAll(new[] { low, highLate, highEarly, failed, elsewhere }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+        await Store.WriteAsync(running, "S10.0.0.9:11111:1", 0, ct);
+
+        var queued = await Store.FindQueueMembersAsync("reports", JobStatus.Queued, 10, ct);
+        var holders = await Store.FindQueueMembersAsync("reports", JobStatus.Running, 10, ct);
+        var counts = await Store.CountByQueueAsync(ct);
+        var queues = await Store.ListQueuesAsync(ct);
+
+        Assert.Equal([highEarly.Id, highLate.Id, low.Id], queued.Select(m => m.JobId));
+        Assert.Equal(new QueueMember(highEarly.Id, JobStatus.Queued, 5, "globex", Jobs.T0.AddMinutes(2), Silo), queued[0]);
+        Assert.Null(queued[1].ConcurrencyKey);
+        Assert.Equal(new QueueMember(running.Id, JobStatus.Running, 1, "acme", Jobs.T0, "S10.0.0.9:11111:1"), Assert.Single(holders));
+        Assert.Single(await Store.FindQueueMembersAsync("reports", JobStatus.Queued, 1, ct));
+        Assert.Equivalent(new[]
+        {
+            new JobCount("reports", JobStatus.Queued, 3), new JobCount("reports", JobStatus.Running, 1),
+            new JobCount("reports", JobStatus.Failed, 1), new JobCount("emails", JobStatus.Queued, 1),
+        }, counts);
+        Assert.Equal(["emails", "reports"], queues);
+    }
+
+    [Fact]
     public async Task Orphans_are_queued_or_running_jobs_of_owners_no_longer_alive()
     {
         var ct = TestContext.Current.CancellationToken;

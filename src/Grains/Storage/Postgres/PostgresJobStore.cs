@@ -159,15 +159,48 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, horizon.ToUnixTimeMilliseconds(), limit);
     }
 
-    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.Query, cancellationToken);
+
+    private Task<IReadOnlyList<JobCount>> Count(string sql, CancellationToken cancellationToken) =>
         Guard<IReadOnlyList<JobCount>>(async () =>
         {
-            await using var command = _dataSource.CreateCommand(JobCountSql.Query);
+            await using var command = _dataSource.CreateCommand(sql);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var counts = new List<JobCount>();
             while (await reader.ReadAsync(cancellationToken)) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
             return counts;
         });
+
+    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // The status terms repeat the partial index's WHERE clause, so the planner can use it.
+        return Guard<IReadOnlyList<QueueMember>>(async () =>
+        {
+            await using var command = _dataSource.CreateCommand("""
+                SELECT id, status, priority, state::json -> 'spec' ->> 'concurrencyKey', created_at, owner FROM jobs
+                WHERE status IN ('Queued', 'Running') AND queue = $1 AND status = $2
+                ORDER BY priority DESC, created_at, id
+                LIMIT $3
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = queue });
+            command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var members = new List<QueueMember>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                members.Add(new QueueMember(reader.GetString(0), Enum.Parse<JobStatus>(reader.GetString(1)), reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
+            }
+
+            return members;
+        });
+    }
+
+    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.PerQueue, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => ReadIds(JobCountSql.Queues, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {

@@ -141,15 +141,45 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
             """, cancellationToken, ("@horizon", horizon.ToUnixTimeMilliseconds()), ("@limit", limit));
     }
 
-    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.Query, cancellationToken);
+
+    private Task<IReadOnlyList<JobCount>> Count(string sql, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<JobCount>>(connection =>
         {
-            using var command = Command(connection, JobCountSql.Query);
+            using var command = Command(connection, sql);
             using var reader = command.ExecuteReader();
             var counts = new List<JobCount>();
             while (reader.Read()) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
             return counts;
         }, cancellationToken);
+
+    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // The status terms repeat the partial index's WHERE clause so that SQLite uses it.
+        return Read<IReadOnlyList<QueueMember>>(connection =>
+        {
+            using var command = Command(connection, """
+                SELECT id, status, priority, json_extract(state, '$.spec.concurrencyKey'), created_at, owner FROM jobs
+                WHERE status IN ('Queued', 'Running') AND queue = @queue AND status = @status
+                ORDER BY priority DESC, created_at, id
+                LIMIT @limit
+                """, ("@queue", queue), ("@status", status.ToString()), ("@limit", limit));
+            using var reader = command.ExecuteReader();
+            var members = new List<QueueMember>();
+            while (reader.Read())
+            {
+                members.Add(new QueueMember(reader.GetString(0), Enum.Parse<JobStatus>(reader.GetString(1)), reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
+            }
+
+            return members;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.PerQueue, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => ReadIds(JobCountSql.Queues, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,63 @@
+namespace OrleansJobs.Client;
+
+/// <summary>
+/// The limits of a named queue, cluster-wide. Null means no limit; a queue with none that is not paused starts its jobs
+/// as soon as they are due, in any number.
+/// </summary>
+public sealed record QueueLimits
+{
+    /// <summary>Most jobs of the queue running at once anywhere in the cluster (1 to 100,000).</summary>
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>Most jobs with the same concurrency key running at once (see <see cref="SubmitOptions.ConcurrencyKey"/>).</summary>
+    public int? MaxConcurrencyPerKey { get; init; }
+
+    /// <summary>Most job starts per second, on average.</summary>
+    public double? RatePerSecond { get; init; }
+
+    /// <summary>Starts allowed at once after a quiet spell; needs <see cref="RatePerSecond"/>. Null: one second's worth.</summary>
+    public int? Burst { get; init; }
+
+    /// <summary>A paused queue accepts jobs but starts none.</summary>
+    public bool Paused { get; init; }
+}
+
+/// <summary>A named queue: how many of its jobs are where, and its limits.</summary>
+public sealed record QueueInfo
+{
+    /// <summary>The queue's name, as jobs give it in <see cref="SubmitOptions.Queue"/>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Jobs waiting to start (for a slot, or for a worker).</summary>
+    public long Queued { get; init; }
+
+    /// <summary>Jobs running now.</summary>
+    public long Running { get; init; }
+
+    /// <summary>Jobs waiting for their run time or their next retry.</summary>
+    public long Scheduled { get; init; }
+
+    /// <summary>Jobs that failed for good.</summary>
+    public long Failed { get; init; }
+
+    /// <inheritdoc cref="QueueLimits.MaxConcurrency"/>
+    public int? MaxConcurrency { get; init; }
+
+    /// <inheritdoc cref="QueueLimits.MaxConcurrencyPerKey"/>
+    public int? MaxConcurrencyPerKey { get; init; }
+
+    /// <inheritdoc cref="QueueLimits.RatePerSecond"/>
+    public double? RatePerSecond { get; init; }
+
+    /// <inheritdoc cref="QueueLimits.Burst"/>
+    public int? Burst { get; init; }
+
+    /// <inheritdoc cref="QueueLimits.Paused"/>
+    public bool Paused { get; init; }
+
+    /// <summary>While the queue is limited or paused: jobs holding one of its slots right now (null otherwise).</summary>
+    public int? Holding { get; init; }
+
+    /// <summary>While the queue is limited or paused: jobs waiting for a slot right now (null otherwise).</summary>
+    public int? Waiting { get; init; }
+}
