@@ -47,6 +47,14 @@ if [[ $pg_status != online* ]]; then
 fi
 pg_isready -q -h 127.0.0.1 -p "$pg_port" -t 30 || { echo "PostgreSQL $pg_version/$pg_cluster does not answer on 127.0.0.1:$pg_port" >&2; exit 1; }
 
+# Test classes run in parallel, several of them starting clusters of silo processes, each with its own connection
+# pools: the default of 100 connections runs out. Raised once, with a restart.
+if (( $(as_postgres psql -p "$pg_port" -d postgres -qAt -c "SHOW max_connections") < 400 )); then
+  as_postgres psql -p "$pg_port" -d postgres -qAt -c "ALTER SYSTEM SET max_connections = 400"
+  as_root pg_ctlcluster "$pg_version" "$pg_cluster" restart
+  pg_isready -q -h 127.0.0.1 -p "$pg_port" -t 30 || { echo "PostgreSQL did not come back after raising max_connections" >&2; exit 1; }
+fi
+
 pg_user=orleansjobs_test
 pg_password=orleansjobs_test # loopback-only test role
 psql_admin() { as_postgres psql -p "$pg_port" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
