@@ -166,7 +166,7 @@ public sealed class ScheduleApiTests(SiloHostFixture host)
         var resumedAt = DateTimeOffset.UtcNow;
         using var resumed = await Http.PostAsync($"/api/schedules/{name}/resume", null, Token);
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
-        await Eventually.Until(async () => (await JobsOfAsync(name)).Count >= 3, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200), "the resumed schedule did not fire");
+        await Eventually.Until(async () => (await JobsOfAsync(name)).Count >= 3, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), "the resumed schedule did not fire");
         using var paused = await Http.PostAsync($"/api/schedules/{name}/pause", null, Token);
         var occurrences = (await JobsOfAsync(name)).Select(j => DateTimeOffset.Parse(j.GetProperty("tags").GetProperty("occurrence").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         // Nothing of the paused time was caught up: every occurrence is after the resume, and none fired twice.
@@ -182,7 +182,7 @@ public sealed class ScheduleApiTests(SiloHostFixture host)
         var name = NewName();
         await PutAsync(name, $$$"""{"cron":"* * * * * *","job":{"type":"delay","queue":"{{{name}}}","payload":{"duration":"00:00:01.500","steps":1}},"overlap":"{{{overlap}}}"}""");
         await Eventually.Until(async () => (await JobsOfAsync(name)).Count(j => j.GetProperty("status").GetString() == "Succeeded") >= 3,
-            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250), "the schedule did not run three jobs");
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), "the schedule did not run three jobs");
         using var paused = await Http.PostAsync($"/api/schedules/{name}/pause", null, Token);
         var schedule = await Http.GetFromJsonAsync<JsonElement>($"/api/schedules/{name}", Token);
 

@@ -38,7 +38,7 @@ public sealed class ScheduleClusterTests
         var survivor = victim == first ? second : first;
         victim.Kill();
         var killedAt = DateTimeOffset.UtcNow;
-        // It fires again on the survivor once the dead silo is noticed, catching up what fell in between with one job.
+        // It fires again on the survivor once the dead silo is noticed.
         await Eventually.Until(async () => (await ScheduleJobsAsync(survivor.Http, name)).Count(j => Occurrence(j) > killedAt) >= 3,
             TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), "the schedule did not go on after the kill");
         using var pause = await survivor.Http.PostAsync($"/api/schedules/{name}/pause", null, TestContext.Current.CancellationToken);
@@ -49,10 +49,13 @@ public sealed class ScheduleClusterTests
         TestContext.Current.TestOutputHelper?.WriteLine($"killed at {killedAt:HH:mm:ss.fff}; jobs: {DescribeScheduleJobs(jobs)}");
         Assert.Equal(occurrences.Count, occurrences.Distinct().Count());
         // A gap in the occurrences is only ever one catch-up job's, ending at it.
-        var catchUps = jobs.Where(j => j.GetProperty("tags").TryGetProperty("missedOccurrences", out _)).Select(Occurrence).ToHashSet();
-        var catchUp = Assert.Single(catchUps);
-        var gap = Assert.Single(occurrences.Zip(occurrences.Skip(1), (a, b) => (From: a, To: b)), p => p.To - p.From != Period);
-        Assert.Equal(catchUp, gap.To);
-        Assert.True(catchUp > killedAt);
+        var catchUps = jobs.Where(j => j.GetProperty("tags").TryGetProperty("missedOccurrences", out _)).Select(Occurrence).ToList();
+        var gaps = occurrences.Zip(occurrences.Skip(1), (a, b) => (From: a, To: b)).Where(p => p.To - p.From != Period).Select(p => p.To).ToList();
+        // The dead silo is noticed within a second or two here (its port refuses the probes at once): the survivor either
+        // fires the next occurrence on time, or catches up what fell in between with one job. Either way, no hole.
+        Assert.InRange(catchUps.Count, 0, 1);
+        Assert.Equal(catchUps, gaps);
+        Assert.All(catchUps, c => Assert.True(c > killedAt));
+        Assert.Contains($"Schedule {name} is active on this silo", survivor.RecentOutput(), StringComparison.Ordinal);
     }
 }

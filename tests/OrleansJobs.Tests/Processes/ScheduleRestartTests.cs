@@ -31,7 +31,7 @@ public sealed class ScheduleRestartTests : IDisposable
                 new { cron = "*/2 * * * * *", job = new { type = "noop", queue = name }, misfire = "fireOnce" }, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             await Eventually.Until(async () => (await ScheduleJobsAsync(silo.Http, name)).Count >= 3,
-                TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200), "the schedule did not fire three times");
+                TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), "the schedule did not fire three times");
             silo.Kill();
             killedAt = DateTimeOffset.UtcNow;
         }
@@ -41,7 +41,7 @@ public sealed class ScheduleRestartTests : IDisposable
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
         var readyAt = DateTimeOffset.UtcNow;
         await Eventually.Until(async () => (await ScheduleJobsAsync(restarted.Http, name)).Count(j => Occurrence(j) > readyAt) >= 3,
-            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200), "the schedule did not fire three times after the restart");
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), "the schedule did not fire three times after the restart");
         using var pause = await restarted.Http.PostAsync($"/api/schedules/{name}/pause", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
 
