@@ -106,7 +106,8 @@ public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelp
         var (a, b) = (cluster.Silos[0].Http, cluster.Silos[1].Http);
         await QueueRuns.ConfigureAsync(a, "ordered", new { maxConcurrency = 1 });
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the other silo's copy refreshes
-        var blocker = await SubmitAsync(a, new { type = "delay", queue = "ordered", payload = new { duration = "00:00:03" } });
+        // Holds the slot until every other job waits for it, however slow the machine: then it is cancelled.
+        var blocker = await SubmitAsync(a, new { type = "delay", queue = "ordered", payload = new { duration = "00:01:00" } });
         await Eventually.Until(async () => (await QueueRuns.GetAsync(a, "ordered")).GetProperty("holding").GetInt32() == 1,
             TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "the first job did not take the slot");
 
@@ -115,7 +116,9 @@ public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelp
         for (var i = 0; i < priorities.Length; i++)
             waiting.Add((await SubmitAsync(i % 2 == 0 ? b : a, new { type = "noop", queue = "ordered", priority = priorities[i] }), priorities[i], i));
         await Eventually.Until(async () => (await QueueRuns.GetAsync(a, "ordered")).GetProperty("waiting").GetInt32() == priorities.Length,
-            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "the jobs did not all wait for the slot");
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "the jobs did not all wait for the slot");
+        using var cancelled = await a.PostAsync($"/api/jobs/{blocker}/cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
 
         var jobs = await UntilEveryAsync(a, waiting.Select(w => w.Id).Append(blocker), Finished, TimeSpan.FromSeconds(60), "the ordered jobs did not all finish");
 
