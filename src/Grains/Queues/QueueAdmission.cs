@@ -68,9 +68,10 @@ public sealed class QueueAdmission(IGrainFactory grains, TimeProvider time, IOpt
 
     private async ValueTask<ImmutableDictionary<string, QueueSettings>> SettingsAsync()
     {
+        // Nothing known yet, or a copy older than the refresh interval (an idle silo's copy may be hours old): no job starts
+        // on it unchecked. Callers meanwhile share the one refresh, so this is one grain call per interval and silo at most.
         var known = _known;
-        if (known is null) return (await Refresh()).Queues; // nothing known yet: no job may start unchecked
-        if (time.GetElapsedTime(known.LoadedAt) >= options.Value.SettingsRefreshInterval) _ = Refresh();
+        if (known is null || time.GetElapsedTime(known.LoadedAt) >= options.Value.SettingsRefreshInterval) return (await Refresh()).Queues;
         return known.Queues;
     }
 

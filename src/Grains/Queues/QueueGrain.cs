@@ -29,6 +29,8 @@ public sealed class QueueGrain(
     private QueueSettings _settings = QueueSettings.Unlimited;
     private TokenBucketRateLimiter? _tokens;
     private IGrainTimer? _tokenTimer;
+    /// <summary>When the bucket last gained tokens, or last stopped being full: the next refill is a whole period after it.</summary>
+    private long _refilledAt;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -99,12 +101,15 @@ public sealed class QueueGrain(
             if (best is null) return;
             if (_tokens is not null)
             {
+                // A full bucket does not fill further: time towards the next token counts from when it stops being full.
+                var wasFull = _tokens.GetStatistics()?.CurrentAvailablePermits >= TokenLimit(_settings);
                 using var lease = _tokens.AttemptAcquire();
                 if (!lease.IsAcquired)
                 {
                     ArmTokenTimer();
                     return;
                 }
+                if (wasFull) _refilledAt = time.GetTimestamp();
             }
 
             _waiters.Remove(best.JobId);
@@ -137,17 +142,29 @@ public sealed class QueueGrain(
         }
     }
 
+    /// <summary>
+    /// Refills the bucket one period after its last refill, never sooner (a timer may fire a little early, and a refill per
+    /// early tick would run the queue faster than its rate), then grants what the new tokens allow.
+    /// </summary>
     private void ArmTokenTimer()
     {
         if (_tokenTimer is not null || _tokens is null) return;
+        var wait = _tokens.ReplenishmentPeriod - time.GetElapsedTime(_refilledAt);
         _tokenTimer = this.RegisterGrainTimer(_ =>
         {
             _tokenTimer?.Dispose();
             _tokenTimer = null;
-            _tokens?.TryReplenish();
+            if (_tokens is null) return Task.CompletedTask;
+            if (time.GetElapsedTime(_refilledAt) < _tokens.ReplenishmentPeriod)
+            {
+                ArmTokenTimer();
+                return Task.CompletedTask;
+            }
+            _tokens.TryReplenish();
+            _refilledAt = time.GetTimestamp();
             Grant();
             return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(_tokens.ReplenishmentPeriod, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }, new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     /// <summary>
@@ -206,20 +223,25 @@ public sealed class QueueGrain(
         _settings = settings;
         if (!rateChanged && (_tokens is not null || settings.RatePerSecond is null)) return;
         _tokens?.Dispose();
-        _tokens = settings.RatePerSecond is { } rate ? TokenBucket(rate, settings.Burst) : null;
+        _tokens = settings.RatePerSecond is { } rate ? TokenBucket(rate, TokenLimit(settings)) : null;
+        _refilledAt = time.GetTimestamp();
     }
 
+    /// <summary>The bucket's size: the burst, or one second's worth of the rate.</summary>
+    private static int TokenLimit(QueueSettings settings) =>
+        settings.Burst ?? Math.Max(1, (int)Math.Ceiling(settings.RatePerSecond ?? 1));
+
     /// <summary>
-    /// A bucket of <paramref name="burst"/> tokens (one second's worth by default), refilled by this grain's timer
+    /// A bucket of <paramref name="tokenLimit"/> tokens, refilled by this grain's timer
     /// rather than a timer of its own, so that every grant happens in a grain turn. Up to 20 tokens a second come one at
     /// a time; faster rates come in small steps of 50 ms.
     /// </summary>
-    private static TokenBucketRateLimiter TokenBucket(double rate, int? burst)
+    private static TokenBucketRateLimiter TokenBucket(double rate, int tokenLimit)
     {
         var perPeriod = Math.Max(1, (int)Math.Ceiling(rate / 20));
         return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = burst ?? Math.Max(1, (int)Math.Ceiling(rate)),
+            TokenLimit = tokenLimit,
             TokensPerPeriod = perPeriod,
             ReplenishmentPeriod = TimeSpan.FromSeconds(perPeriod / rate),
             QueueLimit = 0,

@@ -65,6 +65,8 @@ public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelp
     {
         var (a, b) = (cluster.Silos[0].Http, cluster.Silos[1].Http);
         await QueueRuns.ConfigureAsync(a, "tenants", new { maxConcurrencyPerKey = 1 });
+        // Both silos must see the limit before the first job: the other silo's copy refreshes every 2 s.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
             foreach (var key in new[] { "acme", "globex", "initech" })
