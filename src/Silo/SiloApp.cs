@@ -74,6 +74,7 @@ public static class SiloApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapJobEndpoints();
+        app.MapBatchEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
