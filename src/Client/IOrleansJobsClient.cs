@@ -64,6 +64,33 @@ public interface IOrleansJobsClient
     Task<JobInfo> RetryAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Submits many jobs as one batch, and optionally a continuation that runs once every member has finished (succeeded,
+    /// failed or been cancelled), with the members' outcomes in its payload: <c>{ batchId, payload, members: [ { id,
+    /// status, result, error } ] }</c>, <c>payload</c> being the continuation's own.
+    /// </summary>
+    /// <param name="jobs">The members, 1 to 10,000.</param>
+    /// <param name="continuation">The job to run after them; null for none. It cannot have <see cref="SubmitOptions.DependsOn"/>.</param>
+    /// <param name="idempotencyKey">Submitting again with the same key returns the first batch and creates no job twice; when null the client makes one up for this call.</param>
+    /// <param name="cancellationToken">Cancels the request (not the batch).</param>
+    /// <returns>The batch as accepted, with its member ids.</returns>
+    /// <exception cref="JobValidationException">A member is invalid: <see cref="JobValidationException.Errors"/> names it by its place, as <c>jobs[3].type</c>.</exception>
+    /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
+    Task<BatchInfo> SubmitBatchAsync(IReadOnlyList<BatchJob> jobs, BatchJob? continuation = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a batch: its members' statuses, its progress, and its continuation.</summary>
+    /// <param name="batchId">The batch's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="BatchNotFoundException">No batch has the id.</exception>
+    Task<BatchInfo> GetBatchAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels every member of a batch that has not finished, and its continuation unless that has started.</summary>
+    /// <param name="batchId">The batch's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The batch, cancelled (members being cancelled may still show their former status for a moment).</returns>
+    /// <exception cref="BatchNotFoundException">No batch has the id.</exception>
+    Task<BatchInfo> CancelBatchAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Submits a job without a payload and waits for it to finish, with the service holding each request open while the
     /// job runs (<c>?wait=</c>). It asks again, with the same idempotency key, whenever a request's wait ends first.
     /// </summary>

@@ -114,6 +114,29 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         SendAsync<JobInfo>(HttpMethod.Post, JobPath(jobId) + "/retry", jobId, configure: null, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<BatchInfo> SubmitBatchAsync(
+        IReadOnlyList<BatchJob> jobs, BatchJob? continuation = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0) throw new ArgumentException("A batch needs at least one job.", nameof(jobs));
+        var body = JsonSerializer.SerializeToUtf8Bytes(new BatchBody(jobs.Select(BatchMember).ToList(), continuation is null ? null : BatchMember(continuation)), ApiJson);
+        var key = idempotencyKey ?? Guid.NewGuid().ToString("N");
+        return await SendAsync<BatchInfo>(HttpMethod.Post, "api/batches", jobId: null, request =>
+        {
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            request.Headers.Add(IdempotencyKeyHeader, key);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<BatchInfo> GetBatchAsync(string batchId, CancellationToken cancellationToken = default) =>
+        SendBatchAsync(HttpMethod.Get, batchId, "", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BatchInfo> CancelBatchAsync(string batchId, CancellationToken cancellationToken = default) =>
+        SendBatchAsync(HttpMethod.Post, batchId, "/cancel", cancellationToken);
+
+    /// <inheritdoc />
     public Task<JobInfo> SubmitAndWaitAsync(string type, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default)
     {
         CheckTimeout(timeout);
@@ -235,16 +258,44 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
 
     private PreparedSubmit PrepareSubmit(string type, JsonElement? payload, SubmitOptions? options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(type);
         options ??= new SubmitOptions();
-        if (options.RunAt is not null && options.Delay is not null)
-            throw new ArgumentException($"Set {nameof(SubmitOptions.RunAt)} or {nameof(SubmitOptions.Delay)}, not both.", nameof(options));
-        var runAt = options.RunAt ?? (options.Delay is { } delay ? _time.GetUtcNow() + delay : null);
-        var body = new SubmitBody(type, payload, options.Queue, options.Priority, options.ConcurrencyKey, runAt?.ToUniversalTime(),
-            options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags);
+        var body = Body(type, payload, options);
         // Always a key, so that a retry of this POST after a lost answer finds the first job instead of making a second.
         var key = options.IdempotencyKey ?? Guid.NewGuid().ToString("N");
         return new PreparedSubmit(type, JsonSerializer.SerializeToUtf8Bytes(body, ApiJson), key);
+    }
+
+    private SubmitBody Body(string type, JsonElement? payload, SubmitOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        if (options.RunAt is not null && options.Delay is not null)
+            throw new ArgumentException($"Set {nameof(SubmitOptions.RunAt)} or {nameof(SubmitOptions.Delay)}, not both.", nameof(options));
+        var runAt = options.RunAt ?? (options.Delay is { } delay ? _time.GetUtcNow() + delay : null);
+        return new SubmitBody(type, payload, options.Queue, options.Priority, options.ConcurrencyKey, runAt?.ToUniversalTime(),
+            options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags,
+            options.DependsOn, options.OnDependencyFailure);
+    }
+
+    private SubmitBody BatchMember(BatchJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Options?.IdempotencyKey is not null)
+            throw new ArgumentException("A batch's jobs take their ids from the batch: pass the idempotency key to SubmitBatchAsync instead.", nameof(job));
+        return Body(job.Type, job.Payload is null ? null : SerializePayload(job.Payload), job.Options ?? new SubmitOptions());
+    }
+
+    /// <summary>Sends a request about one batch; a 404 is a <see cref="BatchNotFoundException"/>.</summary>
+    private async Task<BatchInfo> SendBatchAsync(HttpMethod method, string batchId, string action, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        try
+        {
+            return await SendAsync<BatchInfo>(method, "api/batches/" + Uri.EscapeDataString(batchId) + action, jobId: null, configure: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobNotFoundException notFound)
+        {
+            throw new BatchNotFoundException(notFound.Problem, batchId);
+        }
     }
 
     private JsonElement SerializePayload<TPayload>(TPayload payload) =>
@@ -379,7 +430,12 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         TimeSpan? Timeout,
         string? CorrelationId,
         Uri? CallbackUrl,
-        IReadOnlyDictionary<string, string>? Tags);
+        IReadOnlyDictionary<string, string>? Tags,
+        IReadOnlyList<string>? DependsOn,
+        DependencyFailure? OnDependencyFailure);
+
+    /// <summary>The <c>POST /api/batches</c> body; the idempotency key goes in the header.</summary>
+    private sealed record BatchBody(IReadOnlyList<SubmitBody> Jobs, SubmitBody? Continuation);
 
     /// <summary>The <c>PUT /api/schedules/{name}</c> body; <c>job</c> is a submit body.</summary>
     private sealed record ScheduleBody(string Cron, string? TimeZone, JsonElement Job, ScheduleMisfire? Misfire, ScheduleOverlap? Overlap, bool? Paused);

@@ -79,6 +79,7 @@ public static class SiloApp
         app.MapJobEndpoints();
         app.MapScheduleEndpoints();
         app.MapQueueEndpoints();
+        app.MapBatchEndpoints();
         app.MapJobEventStream();
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

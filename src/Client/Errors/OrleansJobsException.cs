@@ -58,6 +58,15 @@ public sealed class ScheduleNotFoundException(JobProblem problem, string name) :
     public string Name { get; } = name;
 }
 
+/// <summary>No batch has the id (HTTP 404).</summary>
+/// <param name="problem">The answer's status and problem details.</param>
+/// <param name="batchId">The id that was asked for.</param>
+public sealed class BatchNotFoundException(JobProblem problem, string batchId) : OrleansJobsException(problem)
+{
+    /// <summary>The id that was asked for.</summary>
+    public string BatchId { get; } = batchId;
+}
+
 /// <summary>
 /// The request was refused as invalid: a field of the submit or listing is wrong (HTTP 400 or 422, see <see cref="Errors"/>),
 /// the body is not JSON (400), or the payload is over the service's limit (HTTP 413).

@@ -81,6 +81,15 @@ public sealed record JobInfo
     /// <summary>The <see cref="JobEvent.Sequence"/> of the job's latest event: a watch yields only events above it.</summary>
     public long Sequence { get; init; }
 
+    /// <summary>The batch the job is a member (or the continuation) of, if any.</summary>
+    public string? BatchId { get; init; }
+
+    /// <summary>The jobs this one waits for (<see cref="SubmitOptions.DependsOn"/>), if any.</summary>
+    public IReadOnlyList<string>? DependsOn { get; init; }
+
+    /// <summary>What the job does when one of <see cref="DependsOn"/> fails or is cancelled; null without dependencies.</summary>
+    public DependencyFailure? OnDependencyFailure { get; init; }
+
     /// <summary>True once the job is <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</summary>
     [JsonIgnore]
     public bool IsFinished => Status.IsTerminal();

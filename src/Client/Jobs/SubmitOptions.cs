@@ -50,6 +50,26 @@ public sealed record SubmitOptions
 
     /// <summary>Jobs that share a concurrency key run one at a time.</summary>
     public string? ConcurrencyKey { get; init; }
+
+    /// <summary>
+    /// Ids of jobs (at most 100, submitted before this one) that must succeed before this job runs; it waits as
+    /// <see cref="JobStatus.Scheduled"/> with no <see cref="JobInfo.ScheduledAt"/> until they have. An id that names no
+    /// job is refused with <see cref="JobValidationException"/>.
+    /// </summary>
+    public IReadOnlyList<string>? DependsOn { get; init; }
+
+    /// <summary>What the job does when one of <see cref="DependsOn"/> fails or is cancelled; the service's default is <see cref="DependencyFailure.Fail"/>.</summary>
+    public DependencyFailure? OnDependencyFailure { get; init; }
+}
+
+/// <summary>What a job waiting for its <see cref="SubmitOptions.DependsOn"/> does when one of them fails or is cancelled.</summary>
+public enum DependencyFailure
+{
+    /// <summary>The job fails without running, with an error naming the dependency.</summary>
+    Fail,
+
+    /// <summary>The job is cancelled without running.</summary>
+    Cancel,
 }
 
 /// <summary>The backoff between a job's failed attempts; members left null take the service's defaults.</summary>

@@ -28,6 +28,20 @@ public interface IJobGrain : IGrainWithStringKey
     /// </summary>
     Task<JobState?> Watch();
 
+    /// <summary>
+    /// Registers a job that waits for this one, durably, and returns this job's status (null if it does not exist).
+    /// A terminal status is the answer itself: the dependent is then not recorded, and acts on the status at once.
+    /// </summary>
+    Task<JobStatus?> AddDependent(string dependentId);
+
+    /// <summary>
+    /// A job this one depends on ended with <paramref name="status"/>: a waiting job starts once all have succeeded, or
+    /// fails or is cancelled (<see cref="JobSpec.OnDependencyFailure"/>) when one did not. Repeats are ignored.
+    /// Interleaves: it only waits for this job's own state changes, never for a call that may be waiting on its sender.
+    /// </summary>
+    [AlwaysInterleave]
+    Task DependencyFinished(string dependencyId, JobStatus status);
+
     /// <summary>Activates the grain so that a job left behind (orphaned, due, or queued) resumes.</summary>
     [AlwaysInterleave]
     Task Wake();

@@ -36,4 +36,19 @@ public sealed record JobSpec
     /// <summary>W3C trace context of the submitting request, so every attempt joins the submitter's trace.</summary>
     [Id(13)] public string? TraceParent { get; init; }
     [Id(14)] public string? TraceState { get; init; }
+    /// <summary>The batch this job belongs to (as a member or as its continuation): told when the job finishes.</summary>
+    [Id(20)] public string? BatchId { get; init; }
+    /// <summary>Jobs that must succeed before this one may run; it waits, Scheduled with no due time, until they have.</summary>
+    [Id(21)] public IReadOnlyList<string>? DependsOn { get; init; }
+    /// <summary>What becomes of this job when one of <see cref="DependsOn"/> ends Failed or Cancelled.</summary>
+    [Id(22)] public DependencyFailure OnDependencyFailure { get; init; }
+}
+
+/// <summary>What a job waiting for its dependencies does when one of them fails or is cancelled.</summary>
+public enum DependencyFailure
+{
+    /// <summary>The job fails, with an error naming the dependency.</summary>
+    Fail,
+    /// <summary>The job is cancelled.</summary>
+    Cancel,
 }

@@ -58,8 +58,16 @@ public sealed class JobState
     [Id(15)] public long Sequence { get; set; }
     /// <summary>Someone watches (or watched) this job: its events are published. Unwatched jobs publish nothing.</summary>
     [Id(16)] public bool Watched { get; set; }
-    /// <summary>Finished, with a completion callback not yet handed to its callback grain.</summary>
+    /// <summary>
+    /// A hand-over is pending: the job owes other grains a message and the sweeper wakes it until it is sent. Once
+    /// finished: its completion callback, its batch and its dependents are to be told. While it waits for its
+    /// dependencies: it is still to register with them. (The name is older than the batch and dependency hand-overs.)
+    /// </summary>
     [Id(17)] public bool CallbackPending { get; set; }
+    /// <summary>Jobs waiting for this one (their <see cref="JobSpec.DependsOn"/> names it): told when it finishes.</summary>
+    [Id(30)] public List<string> Dependents { get; set; } = [];
+    /// <summary>Those of <see cref="JobSpec.DependsOn"/> that have succeeded so far.</summary>
+    [Id(31)] public List<string> DependenciesSucceeded { get; set; } = [];
 
     [JsonIgnore]
     public bool Exists => Spec is not null;
@@ -72,7 +80,10 @@ public sealed class JobState
     [JsonIgnore]
     public int CountedAttempts => Attempts.Skip(AttemptsBeforeRetry).Count(a => a.Outcome is not AttemptOutcome.Interrupted);
 
-    /// <summary>When the job is next due to run (its run time or its retry time), if it is waiting.</summary>
+    /// <summary>
+    /// When the job is next due to run (its run time or its retry time), if it is waiting: none while it waits for its
+    /// dependencies rather than for a time.
+    /// </summary>
     [JsonIgnore]
     public DateTimeOffset? DueAt => Status == JobStatus.Scheduled ? NextAttemptAt ?? ScheduledAt : null;
 }

@@ -6,6 +6,8 @@ namespace OrleansJobs.Api;
 /// <summary>
 /// A job as the HTTP API shows it (PRODUCT.md, "Job representation"), and as completion callbacks post it.
 /// <c>sequence</c> is that of the job's latest event (hub, SSE): a watcher that read the job here applies only events above it.
+/// <c>batchId</c> names the batch of a member or continuation; <c>dependsOn</c> the jobs it waits for, with
+/// <c>onDependencyFailure</c> (shown only with them).
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -32,7 +34,10 @@ public sealed record JobResponse(
     TimeSpan? Timeout,
     RetryResponse Retry,
     IReadOnlyDictionary<string, string>? Tags,
-    long Sequence)
+    long Sequence,
+    string? BatchId,
+    IReadOnlyList<string>? DependsOn,
+    DependencyFailure? OnDependencyFailure)
 {
     /// <summary>
     /// The JSON options of the API (ASP.NET Core's web defaults: camelCase) with enums as names. The silo host adds
@@ -61,7 +66,10 @@ public sealed record JobResponse(
             spec.ConcurrencyKey, spec.IdempotencyKey, spec.CorrelationId, job.TraceId, spec.Timeout,
             new RetryResponse(spec.Retry.InitialDelay, spec.Retry.MaxDelay, spec.Retry.Multiplier, spec.Retry.Jitter),
             spec.Tags,
-            job.Sequence);
+            job.Sequence,
+            spec.BatchId,
+            spec.DependsOn,
+            spec.DependsOn is { Count: > 0 } ? spec.OnDependencyFailure : null);
     }
 
     private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);

@@ -90,6 +90,7 @@ public sealed class JobGrain(
         if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
         await ChangeAsync(job => JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, time.GetUtcNow()));
         metrics.Submitted(spec);
+        if (Job.CallbackPending) await RegisterWithDependenciesAsync();
         var submitted = Snapshot();
         Resume();
         if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateOnIdle();
@@ -145,6 +146,25 @@ public sealed class JobGrain(
         return Snapshot();
     }
 
+    async Task<JobStatus?> IJobGrain.AddDependent(string dependentId)
+    {
+        if (!Job.Exists) return Missing()?.Status;
+        await ChangeAsync(job =>
+        {
+            if (job.Status.IsTerminal() || job.Dependents.Contains(dependentId)) return false;
+            job.Dependents.Add(dependentId);
+            return true;
+        });
+        return Job.Status;
+    }
+
+    async Task IJobGrain.DependencyFinished(string dependencyId, JobStatus status)
+    {
+        if (!Job.Exists) return;
+        await ChangeAsync(job => JobDependencies.Apply(job, dependencyId, status, time.GetUtcNow()));
+        Resume();
+    }
+
     /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
     async Task IJobGrain.Wake()
     {
@@ -153,12 +173,16 @@ public sealed class JobGrain(
             await _gate.WaitAsync();
             try
             {
-                if (Job.CallbackPending) await HandOverCallbackAsync();
+                if (Job.CallbackPending) await HandOverAsync();
             }
             finally
             {
                 _gate.Release();
             }
+        }
+        else if (Job.CallbackPending)
+        {
+            await RegisterWithDependenciesAsync();
         }
 
         if (Job.Status == JobStatus.Running && _attempt is null or { IsCompleted: true })
@@ -398,8 +422,10 @@ public sealed class JobGrain(
             if (!change(Job)) return;
             var statusChanged = Job.Status != statusBefore || !existedBefore;
             if (statusChanged) Job.Sequence++;
-            var callbackDue = statusChanged && Job.Status.IsTerminal() && Job.Spec?.CallbackUrl is not null;
-            if (callbackDue) Job.CallbackPending = true; // in the same write that finishes the job
+            // Owed in the same write that creates a job still to register with its dependencies, or that finishes a job.
+            if (!existedBefore && JobDependencies.IsWaiting(Job)) Job.CallbackPending = true;
+            var handOverDue = statusChanged && Job.Status.IsTerminal() && JobHandOver.IsOwed(Job);
+            if (statusChanged && Job.Status.IsTerminal()) Job.CallbackPending = handOverDue;
             if (untilSaved)
             {
                 await SaveUntilStoredAsync();
@@ -419,7 +445,7 @@ public sealed class JobGrain(
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
             if (statusChanged && Job.Status.IsTerminal()) metrics.Completed(Job.Spec!, Job.Status);
             if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job));
-            if (callbackDue) await HandOverCallbackAsync();
+            if (handOverDue) await HandOverAsync();
         }
         finally
         {
@@ -486,20 +512,19 @@ public sealed class JobGrain(
     }
 
     /// <summary>
-    /// Hands the final state to the job's callback grain, which delivers it durably (see <see cref="IJobCallbackGrain"/>),
-    /// then clears <see cref="JobState.CallbackPending"/>. Until that is stored, the sweeper finds the job and wakes it
-    /// to hand over again (the callback grain ignores a repeat), so a silo lost in between loses no callback.
-    /// Called under the gate.
+    /// Hands the final state to its completion callback, batch and dependents (<see cref="JobHandOver"/>), then clears
+    /// <see cref="JobState.CallbackPending"/>. Until that is stored, the sweeper finds the job and wakes it to hand over
+    /// again (every receiver ignores a repeat), so a silo lost in between loses nothing. Called under the gate.
     /// </summary>
-    private async Task HandOverCallbackAsync()
+    private async Task HandOverAsync()
     {
         try
         {
-            await GrainFactory.GetGrain<IJobCallbackGrain>(Job.Id).Deliver(copier.Copy(Job));
+            await JobHandOver.DeliverAsync(GrainFactory, copier.Copy(Job));
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not hand job {JobId} to its completion callback; the sweeper tries again", Job.Id);
+            logger.LogWarning(ex, "Could not hand finished job {JobId} over; the sweeper tries again", Job.Id);
             return;
         }
 
@@ -511,7 +536,36 @@ public sealed class JobGrain(
         catch (Exception ex)
         {
             Job.CallbackPending = true;
-            logger.LogWarning(ex, "Job {JobId} handed over its callback but could not record it; it will hand it over again", Job.Id);
+            logger.LogWarning(ex, "Job {JobId} handed over but could not record it; it will hand over again", Job.Id);
+        }
+    }
+
+    /// <summary>
+    /// Registers a waiting job with each of its dependencies (each answers at once if it has already ended), then
+    /// clears <see cref="JobState.CallbackPending"/>; should a call fail, the sweeper wakes the job to register again.
+    /// Not under the gate: a dependency may be telling this job about its ending meanwhile.
+    /// </summary>
+    private async Task RegisterWithDependenciesAsync()
+    {
+        try
+        {
+            foreach (var dependency in Job.Spec!.DependsOn ?? [])
+            {
+                if (!JobDependencies.IsWaiting(Job)) break;
+                var status = await GrainFactory.GetGrain<IJobGrain>(dependency).AddDependent(Job.Id);
+                if (status is null || status.Value.IsTerminal())
+                    await ChangeAsync(job => JobDependencies.Apply(job, dependency, status, time.GetUtcNow()));
+            }
+            await ChangeAsync(job =>
+            {
+                if (!job.CallbackPending || job.Status.IsTerminal()) return false;
+                job.CallbackPending = false;
+                return true;
+            });
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Job {JobId} could not register with its dependencies; the sweeper tries again", Job.Id);
         }
     }
 

@@ -11,13 +11,15 @@ namespace OrleansJobs.Jobs;
 ///     └────────────┼─────────────────┘   retry backoff │ ├──► Cancelled
 ///                  └───────────────────────────────────┘ └──► Queued (interrupted by shutdown)
 ///   Scheduled/Queued ──cancel──► Cancelled;  Failed/Cancelled ──retry──► Queued
+///   submit with dependsOn ──► Scheduled (no due time) ──all succeeded──► Queued (or Scheduled for its runAt)
+///                                  └──one failed or was cancelled──► Failed or Cancelled
 /// </code>
 /// </summary>
 public static class JobLifecycle
 {
     private static readonly Dictionary<JobStatus, JobStatus[]> Moves = new()
     {
-        [JobStatus.Scheduled] = [JobStatus.Queued, JobStatus.Cancelled],
+        [JobStatus.Scheduled] = [JobStatus.Queued, JobStatus.Cancelled, JobStatus.Failed],
         [JobStatus.Queued] = [JobStatus.Running, JobStatus.Cancelled],
         [JobStatus.Running] = [JobStatus.Succeeded, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Scheduled, JobStatus.Queued],
         [JobStatus.Succeeded] = [],
@@ -27,7 +29,10 @@ public static class JobLifecycle
 
     public static bool CanMove(JobStatus from, JobStatus to) => Moves[from].Contains(to);
 
-    /// <summary>Initialises a new job: Scheduled when it has a future run time, Queued otherwise.</summary>
+    /// <summary>
+    /// Initialises a new job: Scheduled when it has dependencies (with no due time: it waits for them, see
+    /// <see cref="DependenciesMet"/>) or a future run time, Queued otherwise.
+    /// </summary>
     public static void Create(JobState job, string id, JobSpec spec, DateTimeOffset now)
     {
         if (job.Exists) throw new InvalidOperationException($"Job '{id}' already exists.");
@@ -36,7 +41,11 @@ public static class JobLifecycle
         job.CreatedAt = now;
         job.UpdatedAt = now;
         job.TraceId = Telemetry.JobTelemetry.TraceIdOf(spec.TraceParent);
-        if (spec.RunAt is { } runAt && runAt > now)
+        if (spec.DependsOn is { Count: > 0 })
+        {
+            job.Status = JobStatus.Scheduled;
+        }
+        else if (spec.RunAt is { } runAt && runAt > now)
         {
             job.Status = JobStatus.Scheduled;
             job.ScheduledAt = runAt;
@@ -49,6 +58,28 @@ public static class JobLifecycle
 
     /// <summary>A scheduled job's time has come.</summary>
     public static void BecomeDue(JobState job, DateTimeOffset now) => Move(job, JobStatus.Queued, now);
+
+    /// <summary>Every dependency of a waiting job succeeded: it is due now, or at its run time if that is still ahead.</summary>
+    public static void DependenciesMet(JobState job, DateTimeOffset now)
+    {
+        if (job.Spec!.RunAt is { } runAt && runAt > now)
+        {
+            job.ScheduledAt = runAt;
+            job.UpdatedAt = now;
+        }
+        else
+        {
+            Move(job, JobStatus.Queued, now);
+        }
+    }
+
+    /// <summary>A job that never ran fails without an attempt (a dependency of it failed).</summary>
+    public static void FailWaiting(JobState job, DateTimeOffset now, JobError error)
+    {
+        Move(job, JobStatus.Failed, now);
+        job.Error = error;
+        job.CompletedAt = now;
+    }
 
     /// <summary>Opens a new attempt; returns it.</summary>
     public static JobAttempt Start(JobState job, DateTimeOffset now, string silo)

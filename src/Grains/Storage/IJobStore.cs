@@ -45,10 +45,11 @@ public interface IJobStore
     Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Ids of Queued or Running jobs, and of finished jobs whose callback is still to be handed over, not written since
-    /// <paramref name="updatedBefore"/>, oldest first: usually long handlers, but also a job whose activation vanished
-    /// while its silo lives on (a grain deactivated while the cluster's directory was recovering from a lost silo) or
-    /// died between finishing and handing over its callback. Waking them is cheap for the first and recovers the rest.
+    /// Ids of Queued or Running jobs, and of jobs with a hand-over pending (<see cref="JobState.CallbackPending"/>: a
+    /// finished job's callback, batch or dependents still to be told, or a waiting job still to register with its
+    /// dependencies), not written since <paramref name="updatedBefore"/>, oldest first: usually long handlers, but also a
+    /// job whose activation vanished while its silo lives on (a grain deactivated while the cluster's directory was
+    /// recovering from a lost silo) or died before handing over. Waking them is cheap for the first and recovers the rest.
     /// </summary>
     Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default);
 

@@ -53,6 +53,8 @@ public static class JobEndpoints
         if (parsedRequest.IsPayloadTooLarge) return Problems.TooLarge(maxPayload);
         if (parsedRequest.IsMalformedJson) return Problems.BadRequest("The body is not valid JSON.", parsedRequest.Detail ?? "Malformed JSON.");
         if (!parsedRequest.IsValid) return TypedResults.ValidationProblem(parsedRequest.Errors, title: "The job submission is invalid.");
+        if (await Dependencies.UnknownAsync(grains, [parsedRequest.Spec]) is { Count: > 0 } unknown)
+            return TypedResults.ValidationProblem(unknown, title: "The job submission is invalid.");
 
         var spec = parsedRequest.Spec!;
         var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
@@ -157,7 +159,7 @@ public static class JobEndpoints
         return buffer.ToArray();
     }
 
-    private static IResult Unavailable(string detail) =>
+    internal static IResult Unavailable(string detail) =>
         new RetryAfterResult(UnavailableExceptionHandler.RetryAfter, TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
 }
 
@@ -176,6 +178,9 @@ internal static class Problems
 {
     public static IResult NotFound(string id) =>
         TypedResults.Problem($"No job has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+
+    public static IResult BatchNotFound(string id) =>
+        TypedResults.Problem($"No batch has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Batch not found");
 
     public static IResult Conflict(string detail, JobStatus status) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",

@@ -21,13 +21,14 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
     public const int MaxAttemptsLimit = 100;
     public const double MaxMultiplier = 100;
     public const int MaxTags = 50;
+    public const int MaxDependencies = 100;
 
     /// <summary>The error key for a problem with the body as a whole.</summary>
     public const string BodyField = "$";
 
     private static readonly string[] Fields =
         ["type", "payload", "queue", "priority", "concurrencyKey", "runAt", "maxAttempts", "retry", "timeout",
-         "idempotencyKey", "correlationId", "callbackUrl", "tags"];
+         "idempotencyKey", "correlationId", "callbackUrl", "tags", "dependsOn", "onDependencyFailure"];
     private static readonly string[] RetryFields = ["initialDelay", "maxDelay", "multiplier", "jitter"];
     private static readonly SearchValues<char> QueueChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
@@ -73,6 +74,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
 
         string? type = null;
         string? bodyIdempotencyKey = null;
+        DependencyFailure? onDependencyFailure = null;
         var spec = new JobSpec { Type = "" };
         foreach (var (name, value) in body.EnumerateObject().Select(p => (p.Name, p.Value)))
         {
@@ -151,6 +153,18 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                     if (ReadTags(fields, value) is { } tags)
                         spec = spec with { Tags = tags };
                     break;
+                case "dependsOn":
+                    if (ReadDependsOn(fields, value) is { } dependsOn)
+                        spec = spec with { DependsOn = dependsOn };
+                    break;
+                case "onDependencyFailure":
+                    if (fields.String(name, value, 10) is { } failure)
+                    {
+                        if (failure.Equals("fail", StringComparison.OrdinalIgnoreCase)) onDependencyFailure = DependencyFailure.Fail;
+                        else if (failure.Equals("cancel", StringComparison.OrdinalIgnoreCase)) onDependencyFailure = DependencyFailure.Cancel;
+                        else fields.Error(name, "Expected \"fail\" or \"cancel\".");
+                    }
+                    break;
                 default:
                     fields.Error(name, $"Unknown field. The fields are: {string.Join(", ", Fields)}.");
                     break;
@@ -161,6 +175,13 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
             fields.Error("type", "The job type is required.");
         else if (type is not null && !handlers.IsKnown(type))
             fields.Error("type", $"Unknown job type '{type}'. Known types: {string.Join(", ", handlers.Types)}.");
+
+        if (onDependencyFailure is { } onFailure)
+        {
+            if (spec.DependsOn is null && !fields.Errors.ContainsKey("dependsOn"))
+                fields.Error("onDependencyFailure", "Only meaningful with dependsOn.");
+            spec = spec with { OnDependencyFailure = onFailure };
+        }
 
         if (idempotencyKey is not null)
         {
@@ -242,6 +263,35 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
             return null;
         }
         return retry;
+    }
+
+    private static List<string>? ReadDependsOn(FieldReader fields, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            fields.Error("dependsOn", $"Expected an array of job ids such as [\"job_0192…\"], not {Describe(value)}.");
+            return null;
+        }
+        var count = value.GetArrayLength();
+        if (count is 0 or > MaxDependencies)
+        {
+            fields.Error("dependsOn", $"List 1 to {MaxDependencies} job ids, not {count}.");
+            return null;
+        }
+        var ids = new List<string>(count);
+        var (index, valid) = (0, true);
+        foreach (var item in value.EnumerateArray())
+        {
+            var field = $"dependsOn[{index++}]";
+            if (item.ValueKind == JsonValueKind.String && JobIds.IsValid(item.GetString()))
+            {
+                if (!ids.Contains(item.GetString()!)) ids.Add(item.GetString()!);
+                continue;
+            }
+            fields.Error(field, $"Expected a job id (\"{JobIds.Prefix}\" and 32 lowercase hex digits), not {(item.ValueKind == JsonValueKind.String ? $"'{item.GetString()}'" : Describe(item))}.");
+            valid = false;
+        }
+        return valid ? ids : null;
     }
 
     private static Dictionary<string, string>? ReadTags(FieldReader fields, JsonElement value)

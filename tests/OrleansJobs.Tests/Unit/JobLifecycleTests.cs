@@ -8,7 +8,7 @@ public sealed class JobLifecycleTests
 
     private static readonly (JobStatus From, JobStatus To)[] Legal =
     [
-        (JobStatus.Scheduled, JobStatus.Queued), (JobStatus.Scheduled, JobStatus.Cancelled),
+        (JobStatus.Scheduled, JobStatus.Queued), (JobStatus.Scheduled, JobStatus.Cancelled), (JobStatus.Scheduled, JobStatus.Failed),
         (JobStatus.Queued, JobStatus.Running), (JobStatus.Queued, JobStatus.Cancelled),
         (JobStatus.Running, JobStatus.Succeeded), (JobStatus.Running, JobStatus.Failed), (JobStatus.Running, JobStatus.Cancelled),
         (JobStatus.Running, JobStatus.Scheduled), (JobStatus.Running, JobStatus.Queued),

@@ -306,6 +306,25 @@ public sealed class SubmitRequestParserTests
     private static string Body((string Field, string Value) field) =>
         JsonSerializer.Serialize(new Dictionary<string, string> { ["type"] = "noop", [field.Field] = field.Value });
 
+    [Fact]
+    public void DependsOn_takes_distinct_job_ids_and_onDependencyFailure_fail_or_cancel()
+    {
+        var spec = Valid("""{ "type": "noop", "dependsOn": ["job_0000000000000000000000000000000a", "job_0000000000000000000000000000000a", "job_0000000000000000000000000000000b"], "onDependencyFailure": "Cancel" }""");
+
+        Assert.Equal(["job_0000000000000000000000000000000a", "job_0000000000000000000000000000000b"], spec.DependsOn);
+        Assert.Equal(DependencyFailure.Cancel, spec.OnDependencyFailure);
+        Assert.Equal(DependencyFailure.Fail, Valid("""{ "type": "noop", "dependsOn": ["job_0000000000000000000000000000000a"] }""").OnDependencyFailure);
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "noop", "dependsOn": [] }""", "dependsOn")]
+    [InlineData("""{ "type": "noop", "dependsOn": "job_0000000000000000000000000000000a" }""", "dependsOn")]
+    [InlineData("""{ "type": "noop", "dependsOn": ["job_0000000000000000000000000000000a", "batch_1"] }""", "dependsOn[1]")]
+    [InlineData("""{ "type": "noop", "dependsOn": [7] }""", "dependsOn[0]")]
+    [InlineData("""{ "type": "noop", "dependsOn": ["job_0000000000000000000000000000000a"], "onDependencyFailure": "ignore" }""", "onDependencyFailure")]
+    [InlineData("""{ "type": "noop", "onDependencyFailure": "cancel" }""", "onDependencyFailure")]
+    public void Bad_dependencies_are_refused_naming_the_entry(string body, string field) => Assert.NotEmpty(Error(body, field));
+
     private JobSpec Valid(string body, string? idempotencyKey = null, string? correlationId = null, string? traceParent = null, string? traceState = null)
     {
         var result = parser.Parse(Encoding.UTF8.GetBytes(body), idempotencyKey, correlationId, traceParent, traceState);

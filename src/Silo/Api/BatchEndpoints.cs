@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using OrleansJobs.Batches;
+using OrleansJobs.Handlers;
+using OrleansJobs.Handlers.BuiltIn;
+using OrleansJobs.Jobs;
+using OrleansJobs.Silo.Hosting;
+
+namespace OrleansJobs.Silo.Api;
+
+/// <summary>
+/// Batches: many jobs submitted as one, tracked together, and an optional continuation that runs once all of them
+/// have ended, with their outcomes in its payload (README, "Batches and dependencies").
+/// </summary>
+public static class BatchEndpoints
+{
+    private const int SubmitChunk = 64;
+
+    public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
+    {
+        var batches = app.MapGroup("/api/batches").WithTags("Batches");
+        batches.MapPost("/", SubmitAsync);
+        batches.MapGet("/{id}", GetAsync);
+        batches.MapPost("/{id}/cancel", CancelAsync);
+        return app;
+    }
+
+    /// <summary>
+    /// Submits the members (ids derived from the batch id), then seals the batch. A request that fails part-way leaves
+    /// the members it submitted running; repeating it with the same Idempotency-Key submits the rest and seals the batch.
+    /// </summary>
+    private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
+        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time)
+    {
+        if (runner.Draining) return JobEndpoints.Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
+        var body = await JobEndpoints.ReadBodyAsync(request, BatchRequestParser.MaxBodyBytes);
+        if (body is null)
+            return TypedResults.Problem($"The batch body is larger than {BatchRequestParser.MaxBodyBytes} bytes; split it into several batches.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large");
+
+        var key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is { Length: 0 or > SubmitRequestParser.MaxKeyLength })
+            return Problems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
+        var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value.MaxPayloadBytes, outbound.CurrentValue)).Parse(body,
+            request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
+            Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
+            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
+        if (parsed.PayloadTooLarge is { } tooLarge)
+            return TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
+        if (parsed.MalformedJson is { } malformed) return Problems.BadRequest("The body is not valid JSON.", malformed);
+        if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
+        var members = parsed.Jobs!;
+        if (await Dependencies.UnknownAsync(grains, members, batch: true) is { Count: > 0 } unknown)
+            return TypedResults.ValidationProblem(unknown, title: "The batch is invalid.");
+
+        var id = key is null ? BatchIds.New() : BatchIds.FromIdempotencyKey(key);
+        var batch = grains.GetGrain<IBatchGrain>(id);
+        if (await batch.Get() is { } existing)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Accepted($"/api/batches/{id}", BatchResponse.From(existing));
+        }
+        for (var start = 0; start < members.Count; start += SubmitChunk)
+        {
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(SubmitChunk, members.Count - start))
+                .Select(i => grains.GetGrain<IJobGrain>(BatchIds.Member(id, i)).Submit(members[i] with { BatchId = id })));
+        }
+        var created = await batch.Create(members.Count, parsed.Continuation is { } continuation ? continuation with { BatchId = id } : null, time.GetUtcNow());
+        Activity.Current?.SetTag("batch.id", id);
+        return TypedResults.Accepted($"/api/batches/{id}", BatchResponse.From(created));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    {
+        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+    }
+
+    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
+    {
+        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+    }
+}
+
+/// <summary>
+/// A batch as the API shows it: <c>counts</c> per status (every status, zeros included), <c>progress</c> = finished /
+/// total, member ids in submission order, and the continuation's id and status (null before it is submitted).
+/// </summary>
+public sealed record BatchResponse(
+    string Id,
+    int Total,
+    int Finished,
+    double Progress,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<string> Jobs,
+    BatchContinuationResponse? Continuation,
+    bool Cancelled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt)
+{
+    public static BatchResponse From(BatchView batch) => new(
+        batch.Id, batch.Total, batch.Finished, batch.Total == 0 ? 1 : (double)batch.Finished / batch.Total,
+        Enum.GetValues<JobStatus>().ToDictionary(s => s.ToString(), s => batch.Counts.GetValueOrDefault(s)),
+        batch.Jobs,
+        batch.ContinuationId is { } continuation ? new BatchContinuationResponse(continuation, batch.ContinuationStatus) : null,
+        batch.Cancelled, batch.CreatedAt, batch.CompletedAt);
+}
+
+/// <summary>The continuation: its job id (fixed by the batch id) and status; Cancelled without a job when the batch was cancelled before it was due.</summary>
+public sealed record BatchContinuationResponse(string Id, JobStatus? Status);
