@@ -52,14 +52,31 @@ public sealed class BenchDatabases : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         foreach (var database in new[] { OrleansJobs, Hangfire })
+            await DropAsync(database);
+    }
+
+    /// <summary>
+    /// FORCE ends this run's own connections, but not a server process of another role (an autovacuum worker) that
+    /// happens to be in the database: that refusal passes in a moment, so it is retried a few times.
+    /// </summary>
+    private async Task DropAsync(string database)
+    {
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                return;
+            }
+            catch (NpgsqlException ex) when (attempt < 10)
+            {
+                Console.Error.WriteLine($"Could not drop database {database} yet ({ex.Message}); retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1));
             }
             catch (NpgsqlException ex)
             {
                 Console.Error.WriteLine($"Could not drop database {database}: {ex.Message}");
+                return;
             }
         }
     }

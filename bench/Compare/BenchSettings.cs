@@ -10,12 +10,17 @@ public sealed record BenchSettings
     public required string Postgres { get; init; }
     public bool Smoke { get; init; }
 
+    /// <summary>Workload ids to run (<c>--only W1,W6</c>); empty = all of them.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
     /// <summary>Hangfire's workers; OrleansJobs has no worker pool (every job is a grain, handlers run on the thread pool).</summary>
     public int HangfireWorkers { get; init; } = 20;
 
     public int BurstJobs { get; init; } = 20_000;
     public int BurstProducers { get; init; } = 8;
-    public TimeSpan BurstCap { get; init; } = TimeSpan.FromSeconds(180);
+    public TimeSpan BurstCap { get; init; } = TimeSpan.FromSeconds(120);
 
     public int SteadyRate { get; init; } = 200;
     public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromSeconds(30);
@@ -54,7 +59,9 @@ public sealed record BenchSettings
             throw new ArgumentException($"Give the PostgreSQL server with --postgres \"Host=…;Username=…;Password=…\" or {PostgresVariable} (a user allowed to CREATE DATABASE).");
 
         var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
-        return Option("--workers") is { } workers ? settings with { HangfireWorkers = int.Parse(workers, CultureInfo.InvariantCulture) } : settings;
+        if (Option("--workers") is { } workers) settings = settings with { HangfireWorkers = int.Parse(workers, CultureInfo.InvariantCulture) };
+        if (Option("--only") is { } only) settings = settings with { Only = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries).ToHashSet() };
+        return settings;
     }
 
     /// <summary>Seconds per workload and tiny counts: the same code paths, to keep the benchmark from rotting.</summary>

@@ -20,45 +20,68 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
 
     public async Task RunAsync()
     {
-        var bound = await DatabaseBound.MeasureAsync(databases.ConnectionString(databases.Hangfire), settings.PgBenchDuration, cancellationToken);
-        table.Set("W1", DbBound, ResultTable.OrleansJobs, Cell.Of(bound));
-        Progress($"database bound: {bound:N0} lifecycles/s");
-
-        var ojConnection = databases.ConnectionString(databases.OrleansJobs);
-        await using (var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken))
+        var bound = double.NaN;
+        if (settings.Runs("W1"))
         {
-            var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
-            table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * endToEnd / bound));
-            await SteadyAsync(silo, "oj", ResultTable.OrleansJobs);
-            await DelayedAsync(silo, "oj", ResultTable.OrleansJobs);
-            await RetryAsync(silo, "oj", ResultTable.OrleansJobs);
-            await HttpSubmitAsync(silo);
+            bound = await DatabaseBound.MeasureAsync(databases.ConnectionString(databases.Hangfire), settings.PgBenchDuration, cancellationToken);
+            table.Set("W1", DbBound, ResultTable.OrleansJobs, Cell.Of(bound));
+            Progress($"database bound: {bound:N0} lifecycles/s");
         }
 
-        // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
-        await using (var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, cancellationToken))
+        var ojConnection = databases.ConnectionString(databases.OrleansJobs);
+        if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            if (settings.Runs("W1"))
+            {
+                var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
+                table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * endToEnd / bound));
+            }
+            foreach (var workload in new[] { "W2", "W3", "W4" }.Where(settings.Runs))
+                await RunCommonAsync(workload, silo, "oj", ResultTable.OrleansJobs);
+            if (settings.Runs("W5")) await HttpSubmitAsync(silo);
+        }
+
+        if (settings.Runs("W1"))
+        {
+            // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, cancellationToken);
             var on = table.Value("W1", EndToEnd, ResultTable.OrleansJobs) ?? double.NaN;
             var off = await BurstAsync(silo, "ojoff", column: null);
             table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(off));
             table.Set("W1", "telemetry cost (% of end-to-end throughput)", ResultTable.OrleansJobs, Cell.Of(100 * (off - on) / off));
         }
 
-        await using (var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken))
-            await IdleMemoryAsync(silo);
-
-        var hangfireConnection = databases.ConnectionString(databases.Hangfire);
-        foreach (var (column, key, tuned) in new[] { (ResultTable.HangfireDefault, "hfd", false), (ResultTable.HangfireTuned, "hft", true) })
+        if (settings.Runs("W6"))
         {
-            await using var hangfire = HangfireSystem.Start(key, databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
-            await BurstAsync(hangfire, key, column);
-            await SteadyAsync(hangfire, key, column);
-            await DelayedAsync(hangfire, key, column);
-            await RetryAsync(hangfire, key, column);
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            await IdleMemoryAsync(silo);
+        }
+
+        if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs))
+        {
+            var hangfireConnection = databases.ConnectionString(databases.Hangfire);
+            foreach (var (column, key, tuned) in new[] { (ResultTable.HangfireDefault, "hfd", false), (ResultTable.HangfireTuned, "hft", true) })
+            foreach (var workload in new[] { "W1", "W2", "W3", "W4" }.Where(settings.Runs))
+            {
+                // A Hangfire schema of its own per workload: jobs a capped workload leaves behind do not run into the next one's figures.
+                await using var hangfire = HangfireSystem.Start(key, $"hangfire_{key}_{workload.ToLowerInvariant()}", databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
+                await RunCommonAsync(workload, hangfire, key, column);
+            }
         }
 
         SetTargets();
     }
+
+    /// <summary>One of the workloads both systems run.</summary>
+    private Task RunCommonAsync(string workload, IJobSystem system, string key, string column) => workload switch
+    {
+        "W1" => BurstAsync(system, key, column),
+        "W2" => SteadyAsync(system, key, column),
+        "W3" => DelayedAsync(system, key, column),
+        "W4" => RetryAsync(system, key, column),
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Not a workload both systems run."),
+    };
 
     /// <summary>W1: a burst of no-op jobs from 8 producers. Returns end-to-end jobs/s.</summary>
     private async Task<double> BurstAsync(IJobSystem system, string key, string? column)

@@ -27,9 +27,10 @@ public sealed class HangfireSystem : IJobSystem
     public string Database { get; }
 
     /// <param name="tuned">False: Hangfire's and Hangfire.PostgreSql's defaults. True: both polling intervals at <see cref="TunedPollInterval"/>.</param>
-    public static HangfireSystem Start(string name, string database, string connectionString, int workers, bool tuned)
+    /// <param name="schema">Hangfire's tables go into this schema of <paramref name="database"/> (created if missing).</param>
+    public static HangfireSystem Start(string name, string schema, string database, string connectionString, int workers, bool tuned)
     {
-        var storageOptions = new PostgreSqlStorageOptions { SchemaName = tuned ? "hangfire_tuned" : "hangfire_default", PrepareSchemaIfNecessary = true };
+        var storageOptions = new PostgreSqlStorageOptions { SchemaName = schema, PrepareSchemaIfNecessary = true };
         if (tuned) storageOptions.QueuePollInterval = TunedPollInterval;
         // Sets JobStorage.Current, which the static BackgroundJob client uses.
         GlobalConfiguration.Configuration.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), storageOptions);

@@ -3,7 +3,7 @@
 // run creates its own two databases on the server and drops them at the end, also after a failure or Ctrl-C. Prints
 // progress on stderr and one Markdown table on stdout. docs/benchmarks.md explains every figure.
 //
-//   dotnet run -c Release --project bench/Compare -- [--postgres "Host=…;Username=…;Password=…"] [--workers 20] [--smoke]
+//   dotnet run -c Release --project bench/Compare -- [--postgres "Host=…;Username=…;Password=…"] [--workers 20] [--only W1,W6] [--smoke]
 //
 // --postgres defaults to ORLEANSJOBS_TEST_POSTGRES; --smoke runs every workload with tiny counts in seconds.
 using System.Diagnostics;
