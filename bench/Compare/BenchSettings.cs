@@ -18,6 +18,9 @@ public sealed record BenchSettings
     /// <summary>Hangfire's workers; OrleansJobs has no worker pool (every job is a grain, handlers run on the thread pool).</summary>
     public int HangfireWorkers { get; init; } = 20;
 
+    /// <summary>Jobs run through each freshly started system before it is measured.</summary>
+    public int WarmUpJobs { get; init; } = 200;
+
     public int BurstJobs { get; init; } = 20_000;
     public int BurstProducers { get; init; } = 8;
     public TimeSpan BurstCap { get; init; } = TimeSpan.FromSeconds(120);
@@ -69,6 +72,7 @@ public sealed record BenchSettings
     {
         Postgres = postgres,
         Smoke = true,
+        WarmUpJobs = 20,
         BurstJobs = 200,
         BurstCap = TimeSpan.FromSeconds(15),
         SteadyRate = 50,

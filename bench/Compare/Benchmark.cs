@@ -32,6 +32,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            await WarmUpAsync(silo, "oj");
             if (settings.Runs("W1"))
             {
                 var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
@@ -46,6 +47,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         {
             // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, cancellationToken);
+            await WarmUpAsync(silo, "ojoff");
             var on = table.Value("W1", EndToEnd, ResultTable.OrleansJobs) ?? double.NaN;
             var off = await BurstAsync(silo, "ojoff", column: null);
             table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(off));
@@ -66,6 +68,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             {
                 // A Hangfire schema of its own per workload: jobs a capped workload leaves behind do not run into the next one's figures.
                 await using var hangfire = HangfireSystem.Start(key, $"hangfire_{key}_{workload.ToLowerInvariant()}", databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
+                await WarmUpAsync(hangfire, $"{key}-{workload}");
                 await RunCommonAsync(workload, hangfire, key, column);
             }
         }
@@ -82,6 +85,17 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         "W4" => RetryAsync(system, key, column),
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Not a workload both systems run."),
     };
+
+    /// <summary>
+    /// A few jobs through a freshly started system before it is measured, so that no workload pays for its just-in-time
+    /// compilation and first connections.
+    /// </summary>
+    private async Task WarmUpAsync(IJobSystem system, string key)
+    {
+        var workload = "warmup-" + key.ToLowerInvariant();
+        var submissions = await Load.BurstAsync(system, settings.WarmUpJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+        await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
+    }
 
     /// <summary>W1: a burst of no-op jobs from 8 producers. Returns end-to-end jobs/s.</summary>
     private async Task<double> BurstAsync(IJobSystem system, string key, string? column)

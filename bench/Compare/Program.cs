@@ -10,7 +10,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using OrleansJobs.Bench.Compare;
 
-// Hangfire's client blocks its thread, and 8 producers plus the silo's HTTP client must not wait for the pool to grow.
+// Bursts of continuations (HTTP answers, the load schedule's timers) must not wait for the thread pool to grow.
 ThreadPool.SetMinThreads(64, 64);
 BenchSettings settings;
 try

@@ -50,10 +50,10 @@ public sealed class ResultTable
         return row.Better == Better.Higher ? values.Max() : values.Min();
     }
 
-    /// <summary>States the target of a figure and whether this run met it (null: the figure is missing).</summary>
+    /// <summary>States the target of a figure and whether this run met it (null: no number to judge).</summary>
     public void Target(string workload, string figure, string target, bool? met)
     {
-        var row = RowOf(workload, figure, null);
+        if (_rows.FirstOrDefault(r => r.Workload == workload && r.Figure == figure) is not { } row) return; // not run
         row.Target = target;
         row.Met = met;
     }
