@@ -63,12 +63,15 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs))
         {
             var hangfireConnection = databases.ConnectionString(databases.Hangfire);
+            var hangfireWarm = false;
             foreach (var (column, key, tuned) in new[] { (ResultTable.HangfireDefault, "hfd", false), (ResultTable.HangfireTuned, "hft", true) })
             foreach (var workload in new[] { "W1", "W2", "W3", "W4" }.Where(settings.Runs))
             {
                 // A Hangfire schema of its own per workload: jobs a capped workload leaves behind do not run into the next one's figures.
                 await using var hangfire = HangfireSystem.Start(key, $"hangfire_{key}_{workload.ToLowerInvariant()}", databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
-                await WarmUpAsync(hangfire, $"{key}-{workload}");
+                // Hangfire runs in this process: once warm, it stays warm for the servers started after it.
+                if (!hangfireWarm) await WarmUpAsync(hangfire, key);
+                hangfireWarm = true;
                 await RunCommonAsync(workload, hangfire, key, column);
             }
         }
