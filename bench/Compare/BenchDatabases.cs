@@ -1,0 +1,98 @@
+using Npgsql;
+
+namespace OrleansJobs.Bench.Compare;
+
+/// <summary>
+/// The run's own databases on the given server, one per system, dropped at the end (also after a failure or Ctrl-C:
+/// the driver disposes this in a finally block).
+/// </summary>
+public sealed class BenchDatabases : IAsyncDisposable
+{
+    private readonly string _server;
+
+    private BenchDatabases(string server, string orleansJobs, string hangfire)
+    {
+        _server = server;
+        OrleansJobs = orleansJobs;
+        Hangfire = hangfire;
+    }
+
+    public string OrleansJobs { get; }
+    public string Hangfire { get; }
+
+    public static async Task<BenchDatabases> CreateAsync(string server)
+    {
+        var run = $"orleansjobs_bench_{Guid.NewGuid():N}"[..26];
+        var databases = new BenchDatabases(server, run + "_oj", run + "_hf");
+        await databases.ExecuteAsync($"CREATE DATABASE {databases.OrleansJobs}");
+        try
+        {
+            await databases.ExecuteAsync($"CREATE DATABASE {databases.Hangfire}");
+        }
+        catch
+        {
+            await databases.DisposeAsync();
+            throw;
+        }
+        return databases;
+    }
+
+    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder(_server) { Database = database }.ConnectionString;
+
+    /// <summary>Commits of every backend connected to <paramref name="database"/>, as PostgreSQL's statistics last heard of them.</summary>
+    public async Task<long> CommitsAsync(string database)
+    {
+        await using var connection = await OpenMaintenanceAsync();
+        await using var command = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        foreach (var database in new[] { OrleansJobs, Hangfire })
+            await DropAsync(database);
+    }
+
+    /// <summary>
+    /// FORCE ends this run's own connections, but not a server process of another role (an autovacuum worker) that
+    /// happens to be in the database: that refusal passes in a moment, so it is retried a few times.
+    /// </summary>
+    private async Task DropAsync(string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                return;
+            }
+            catch (NpgsqlException ex) when (attempt < 10)
+            {
+                Console.Error.WriteLine($"Could not drop database {database} yet ({ex.Message}); retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (NpgsqlException ex)
+            {
+                Console.Error.WriteLine($"Could not drop database {database}: {ex.Message}");
+                return;
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenMaintenanceAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<NpgsqlConnection> OpenMaintenanceAsync()
+    {
+        var maintenance = new NpgsqlConnectionStringBuilder(_server) { Database = "postgres", Pooling = false };
+        var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace OrleansJobs.Bench.Compare;
+
+/// <summary>Sizes and time caps of one run: the full figures, or tiny ones for the smoke run.</summary>
+public sealed record BenchSettings
+{
+    public const string PostgresVariable = "ORLEANSJOBS_TEST_POSTGRES";
+
+    public required string Postgres { get; init; }
+    public bool Smoke { get; init; }
+
+    /// <summary>Workload ids to run (<c>--only W1,W6</c>); empty = all of them.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
+    /// <summary>Hangfire's workers; OrleansJobs has no worker pool (every job is a grain, handlers run on the thread pool).</summary>
+    public int HangfireWorkers { get; init; } = 20;
+
+    /// <summary>Jobs run through each freshly started system before it is measured.</summary>
+    public int WarmUpJobs { get; init; } = 200;
+
+    public int BurstJobs { get; init; } = 20_000;
+    public int BurstProducers { get; init; } = 8;
+    public TimeSpan BurstCap { get; init; } = TimeSpan.FromSeconds(120);
+
+    public int SteadyRate { get; init; } = 200;
+    public TimeSpan SteadyDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int DelayedJobs { get; init; } = 1_000;
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int RetryJobs { get; init; } = 1_000;
+
+    /// <summary>Cap of the short workloads (W2–W4) after their last submit.</summary>
+    public TimeSpan DrainCap { get; init; } = TimeSpan.FromSeconds(45);
+
+    public int HttpRate { get; init; } = 1_000;
+    public TimeSpan HttpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int IdleJobs { get; init; } = 100_000;
+    public int IdleProducers { get; init; } = 32;
+    public TimeSpan IdleCap { get; init; } = TimeSpan.FromSeconds(240);
+
+    /// <summary>How long the silo is left alone before its memory is read (grains deactivated, GC settled).</summary>
+    public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan PgBenchDuration { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// Wait before reading pg_stat_database: PostgreSQL 15 backends report their commits when they go idle, but at most
+    /// once a second, and an idle backend with unreported ones reports them about 10 s later.
+    /// </summary>
+    public TimeSpan StatsSettle { get; init; } = TimeSpan.FromSeconds(11);
+
+    public static BenchSettings Parse(string[] args)
+    {
+        string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(postgres))
+            throw new ArgumentException($"Give the PostgreSQL server with --postgres \"Host=…;Username=…;Password=…\" or {PostgresVariable} (a user allowed to CREATE DATABASE).");
+
+        var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
+        if (Option("--workers") is { } workers) settings = settings with { HangfireWorkers = int.Parse(workers, CultureInfo.InvariantCulture) };
+        if (Option("--only") is { } only) settings = settings with { Only = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries).ToHashSet() };
+        return settings;
+    }
+
+    /// <summary>Seconds per workload and tiny counts: the same code paths, to keep the benchmark from rotting.</summary>
+    private static BenchSettings Tiny(string postgres) => new()
+    {
+        Postgres = postgres,
+        Smoke = true,
+        WarmUpJobs = 20,
+        BurstJobs = 200,
+        BurstCap = TimeSpan.FromSeconds(15),
+        SteadyRate = 50,
+        SteadyDuration = TimeSpan.FromSeconds(2),
+        DelayedJobs = 20,
+        Delay = TimeSpan.FromSeconds(2),
+        RetryJobs = 20,
+        DrainCap = TimeSpan.FromSeconds(5),
+        HttpRate = 100,
+        HttpDuration = TimeSpan.FromSeconds(2),
+        IdleJobs = 300,
+        IdleCap = TimeSpan.FromSeconds(15),
+        IdleSettle = TimeSpan.FromSeconds(2),
+        PgBenchDuration = TimeSpan.FromSeconds(1),
+        StatsSettle = TimeSpan.FromSeconds(1),
+    };
+}

@@ -1,0 +1,257 @@
+using System.Globalization;
+
+namespace OrleansJobs.Bench.Compare;
+
+/// <summary>The workloads W1–W6, each against each system that takes part in it, into one <see cref="ResultTable"/>.</summary>
+public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
+{
+    private const string DbBound = "database bound: pgbench lifecycles/s (8 clients × insert+update+update)";
+    private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
+    private const string EndToEndTelemetryOff = "end-to-end, telemetry off (jobs/s)";
+    private const string CommitsPerJob = "database commits per job";
+    private const string FractionOfBound = "end-to-end as % of the database bound";
+    private const string LatencyP99 = "submit → start p99 (ms)";
+    private const string KeptUp = "kept up";
+    private const string LatenessP99 = "start lateness p99 (ms)";
+    private const string RetryLatenessP99 = "retry lateness p99 (ms)";
+    private const string ResponseP99 = "HTTP submit response p99 (ms)";
+    private const string ResponseErrors = "errors";
+    private const string IdleRss = "silo RSS after they are idle (MiB)";
+
+    public async Task RunAsync()
+    {
+        var bound = double.NaN;
+        if (settings.Runs("W1"))
+        {
+            bound = await DatabaseBound.MeasureAsync(databases.ConnectionString(databases.Hangfire), settings.PgBenchDuration, cancellationToken);
+            table.Set("W1", DbBound, ResultTable.OrleansJobs, Cell.Of(bound));
+            Progress($"database bound: {bound:N0} lifecycles/s");
+        }
+
+        var ojConnection = databases.ConnectionString(databases.OrleansJobs);
+        if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
+        {
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            await WarmUpAsync(silo, "oj");
+            if (settings.Runs("W1"))
+            {
+                var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
+                table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * endToEnd / bound));
+            }
+            foreach (var workload in new[] { "W2", "W3", "W4" }.Where(settings.Runs))
+                await RunCommonAsync(workload, silo, "oj", ResultTable.OrleansJobs);
+            if (settings.Runs("W5")) await HttpSubmitAsync(silo);
+        }
+
+        if (settings.Runs("W1"))
+        {
+            // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, cancellationToken);
+            await WarmUpAsync(silo, "ojoff");
+            var on = table.Value("W1", EndToEnd, ResultTable.OrleansJobs) ?? double.NaN;
+            var off = await BurstAsync(silo, "ojoff", column: null);
+            table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(off));
+            table.Set("W1", "telemetry cost (% of end-to-end throughput)", ResultTable.OrleansJobs, Cell.Of(100 * (off - on) / off));
+        }
+
+        if (settings.Runs("W6"))
+        {
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            await IdleMemoryAsync(silo);
+        }
+
+        if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs))
+        {
+            var hangfireConnection = databases.ConnectionString(databases.Hangfire);
+            var hangfireWarm = false;
+            foreach (var (column, key, tuned) in new[] { (ResultTable.HangfireDefault, "hfd", false), (ResultTable.HangfireTuned, "hft", true) })
+            foreach (var workload in new[] { "W1", "W2", "W3", "W4" }.Where(settings.Runs))
+            {
+                // A Hangfire schema of its own per workload: jobs a capped workload leaves behind do not run into the next one's figures.
+                await using var hangfire = HangfireSystem.Start(key, $"hangfire_{key}_{workload.ToLowerInvariant()}", databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
+                // Hangfire runs in this process: once warm, it stays warm for the servers started after it.
+                if (!hangfireWarm) await WarmUpAsync(hangfire, key);
+                hangfireWarm = true;
+                await RunCommonAsync(workload, hangfire, key, column);
+            }
+        }
+
+        SetTargets();
+    }
+
+    /// <summary>One of the workloads both systems run.</summary>
+    private Task RunCommonAsync(string workload, IJobSystem system, string key, string column) => workload switch
+    {
+        "W1" => BurstAsync(system, key, column),
+        "W2" => SteadyAsync(system, key, column),
+        "W3" => DelayedAsync(system, key, column),
+        "W4" => RetryAsync(system, key, column),
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, "Not a workload both systems run."),
+    };
+
+    /// <summary>
+    /// A few jobs through a freshly started system before it is measured, so that no workload pays for its just-in-time
+    /// compilation and first connections.
+    /// </summary>
+    private async Task WarmUpAsync(IJobSystem system, string key)
+    {
+        var workload = "warmup-" + key.ToLowerInvariant();
+        var submissions = await Load.BurstAsync(system, settings.WarmUpJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+        await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
+    }
+
+    /// <summary>W1: a burst of no-op jobs from 8 producers. Returns end-to-end jobs/s.</summary>
+    private async Task<double> BurstAsync(IJobSystem system, string key, string? column)
+    {
+        var workload = "w1-" + key;
+        var commitsBefore = await SettledCommitsAsync(system.Database);
+        var started = DateTimeOffset.UtcNow;
+        var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.BurstCap, cancellationToken);
+        var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
+        var commits = await SettledCommitsAsync(system.Database) - commitsBefore;
+
+        var finished = jobs.Where(j => j.EndedAt is not null).ToList();
+        var submitRate = submissions.Acked / (submissions.LastAck - submissions.FirstSent).TotalSeconds;
+        var lastEnd = finished.Select(j => j.EndedAt!.Value).DefaultIfEmpty(DateTimeOffset.UtcNow).Max();
+        var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
+        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits");
+        if (column is null) return endToEnd;
+
+        table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(submitRate), Better.Higher);
+        table.Set("W1", EndToEnd, column, Cell.Of(endToEnd), Better.Higher);
+        table.Set("W1", "completed", column, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions));
+        table.Set("W1", CommitsPerJob, column, Cell.Of(finished.Count == 0 ? double.NaN : commits / (double)finished.Count), Better.Lower);
+        return endToEnd;
+    }
+
+    /// <summary>W2: a steady rate for a while; how long each job waits to start, and whether the system keeps up.</summary>
+    private async Task SteadyAsync(IJobSystem system, string key, string column)
+    {
+        var workload = "w2-" + key;
+        var submissions = await Load.SteadyAsync(system, settings.SteadyRate, settings.SteadyDuration, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+        var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
+        var waits = jobs.Where(j => j.Attempts.Count > 0).Select(j => (j.Attempts[0].StartedAt - submissions.SentAt[j.Index]).TotalMilliseconds).Order().ToArray();
+        var lastSent = submissions.SentAt.Max();
+        var lastStart = jobs.Where(j => j.Attempts.Count > 0).Select(j => j.Attempts[0].StartedAt).DefaultIfEmpty(DateTimeOffset.MaxValue).Max();
+        var achievedRate = submissions.Acked / (lastSent - submissions.FirstSent).TotalSeconds;
+        var keptUp = drained && waits.Length == submissions.Count && achievedRate >= 0.95 * settings.SteadyRate && lastStart - lastSent <= TimeSpan.FromSeconds(1);
+        Progress($"{system.Name} W2 ({key}): {waits.Length}/{submissions.Count} started, p99 {Percentile(waits, 0.99):N1} ms, kept up: {keptUp}");
+
+        table.Set("W2", "submit → start p50 (ms)", column, Cell.Of(Percentile(waits, 0.50)), Better.Lower);
+        table.Set("W2", "submit → start p95 (ms)", column, Cell.Of(Percentile(waits, 0.95)), Better.Lower);
+        table.Set("W2", LatencyP99, column, Cell.Of(Percentile(waits, 0.99)), Better.Lower);
+        table.Set("W2", KeptUp, column, Cell.Note(keptUp
+            ? "yes"
+            : string.Create(CultureInfo.InvariantCulture, $"no: {waits.Length:N0} of {submissions.Count:N0} started, submits at {achievedRate:N0}/s")));
+    }
+
+    /// <summary>W3: jobs delayed a few seconds; how late each starts after its due time.</summary>
+    private async Task DelayedAsync(IJobSystem system, string key, string column)
+    {
+        var workload = "w3-" + key;
+        var submissions = await Load.BurstAsync(system, settings.DelayedJobs, settings.BurstProducers,
+            i => new JobOrder(workload, i, RunAt: DateTimeOffset.UtcNow + settings.Delay), settings.DrainCap, cancellationToken);
+        var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.Delay + settings.DrainCap, cancellationToken);
+        var lateness = jobs.Where(j => j.Attempts is [{ DueAt: not null }, ..])
+            .Select(j => (j.Attempts[0].StartedAt - j.Attempts[0].DueAt!.Value).TotalMilliseconds).Order().ToArray();
+        Progress($"{system.Name} W3 ({key}): {lateness.Length}/{submissions.Count} started, lateness p99 {Percentile(lateness, 0.99):N1} ms");
+
+        table.Set("W3", "start lateness p50 (ms)", column, Cell.Of(Percentile(lateness, 0.50)), Better.Lower);
+        table.Set("W3", LatenessP99, column, Cell.Of(Percentile(lateness, 0.99)), Better.Lower);
+        table.Set("W3", "started", column, Completed(lateness.Length, settings.DelayedJobs, drained, null, submissions));
+    }
+
+    /// <summary>W4: jobs that fail once and succeed on a retry 1 s later; how late the retry starts, and how long it all takes.</summary>
+    private async Task RetryAsync(IJobSystem system, string key, string column)
+    {
+        var workload = "w4-" + key;
+        var submissions = await Load.BurstAsync(system, settings.RetryJobs, settings.BurstProducers,
+            i => new JobOrder(workload, i, FailFirstAttempt: true), settings.DrainCap, cancellationToken);
+        var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(HangfireProbe.RetryDelaySeconds) + settings.DrainCap, cancellationToken);
+        // The same rule for both systems: the retry is due one second after the first attempt ended.
+        var retried = jobs.Where(j => j.Attempts is [{ EndedAt: not null }, _, ..]).ToList();
+        var lateness = retried
+            .Select(j => (j.Attempts[1].StartedAt - j.Attempts[0].EndedAt!.Value - TimeSpan.FromSeconds(HangfireProbe.RetryDelaySeconds)).TotalMilliseconds)
+            .Order().ToArray();
+        var done = retried.Where(j => j.EndedAt is not null).ToList();
+        var total = done.Select(j => j.EndedAt!.Value).DefaultIfEmpty(DateTimeOffset.UtcNow).Max() - submissions.FirstSent;
+        Progress($"{system.Name} W4 ({key}): {done.Count}/{submissions.Count} retried and done in {total.TotalSeconds:N1} s, retry lateness p99 {Percentile(lateness, 0.99):N1} ms");
+
+        table.Set("W4", RetryLatenessP99, column, Cell.Of(Percentile(lateness, 0.99)), Better.Lower);
+        table.Set("W4", "total time (s, first submit → last success)", column,
+            done.Count == settings.RetryJobs ? Cell.Of(total.TotalSeconds) : Completed(done.Count, settings.RetryJobs, drained, total, submissions), Better.Lower);
+    }
+
+    /// <summary>W5 (OrleansJobs only): HTTP submits at a steady rate; the API's response time and errors.</summary>
+    private async Task HttpSubmitAsync(IJobSystem system)
+    {
+        var workload = "w5-oj";
+        var submissions = await Load.SteadyAsync(system, settings.HttpRate, settings.HttpDuration, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+        var times = submissions.ResponseMs.Where(t => !double.IsNaN(t)).Order().ToArray();
+        var errors = submissions.Errors + (submissions.Count - submissions.Acked - submissions.Errors);
+        Progress($"OrleansJobs W5: {times.Length}/{submissions.Count} answered, p99 {Percentile(times, 0.99):N1} ms, {errors} errors {submissions.FirstError}");
+
+        table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"HTTP submit response p50 (ms) at {settings.HttpRate:N0}/s"), ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.50)));
+        table.Set("W5", ResponseP99, ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.99)));
+        table.Set("W5", ResponseErrors, ResultTable.OrleansJobs, Cell.Count(errors));
+    }
+
+    /// <summary>W6 (OrleansJobs only): many jobs scheduled a day ahead, then the silo's resident memory once they sleep.</summary>
+    private async Task IdleMemoryAsync(OrleansJobsSystem silo)
+    {
+        await Task.Delay(settings.IdleSettle, cancellationToken);
+        var fresh = silo.ResidentBytes();
+        var runAt = DateTimeOffset.UtcNow.AddDays(1);
+        var submissions = await Load.BurstAsync(silo, settings.IdleJobs, settings.IdleProducers, i => new JobOrder("w6-oj", i, RunAt: runAt), settings.IdleCap, cancellationToken);
+        // A job scheduled beyond the grain's timer horizon deactivates its grain right after it is stored; this waits for
+        // the last deactivations and a collection or two.
+        await Task.Delay(settings.IdleSettle, cancellationToken);
+        var idle = silo.ResidentBytes();
+        Progress($"OrleansJobs W6: {submissions.Acked} scheduled ({submissions.Errors} errors), RSS {fresh / 1048576.0:N0} → {idle / 1048576.0:N0} MiB");
+
+        table.Set("W6", "silo RSS when fresh (MiB)", ResultTable.OrleansJobs, Cell.Of(fresh / 1048576.0));
+        table.Set("W6", IdleRss, ResultTable.OrleansJobs, Cell.Of(idle / 1048576.0));
+        table.Set("W6", "jobs scheduled a day ahead", ResultTable.OrleansJobs, submissions.Acked == settings.IdleJobs
+            ? Cell.Count(submissions.Acked)
+            : Cell.Note(string.Create(CultureInfo.InvariantCulture, $"{submissions.Acked:N0} of {settings.IdleJobs:N0} ({submissions.Errors:N0} errors)")));
+    }
+
+    private void SetTargets()
+    {
+        const string oj = ResultTable.OrleansJobs;
+        bool? AtMost(double? value, double limit) => value is { } v && !double.IsNaN(v) ? v <= limit : null;
+        bool? AtLeast(double? value, double limit) => value is { } v && !double.IsNaN(v) ? v >= limit : null;
+
+        var hangfire = table.BestHangfire("W1", EndToEnd);
+        table.Target("W1", EndToEnd, "≥ 8× Hangfire", hangfire is { } h ? AtLeast(table.Value("W1", EndToEnd, oj), 8 * h) : null);
+        table.Target("W1", FractionOfBound, "≥ 50 %", AtLeast(table.Value("W1", FractionOfBound, oj), 50));
+        table.Target("W1", CommitsPerJob, "≤ 4", AtMost(table.Value("W1", CommitsPerJob, oj), 4));
+        table.Target("W2", LatencyP99, "≤ 20 ms", AtMost(table.Value("W2", LatencyP99, oj), 20));
+        table.Target("W2", KeptUp, "yes", table.Text("W2", KeptUp, oj) is { } text ? text == "yes" : null);
+        table.Target("W3", LatenessP99, "≤ 1,000 ms", AtMost(table.Value("W3", LatenessP99, oj), 1000));
+        table.Target("W4", RetryLatenessP99, "≤ 1,500 ms", AtMost(table.Value("W4", RetryLatenessP99, oj), 1500));
+        table.Target("W5", ResponseP99, "≤ 20 ms", AtMost(table.Value("W5", ResponseP99, oj), 20));
+        table.Target("W5", ResponseErrors, "0", AtMost(table.Value("W5", ResponseErrors, oj), 0));
+        table.Target("W6", IdleRss, "≤ 200 MiB", AtMost(table.Value("W6", IdleRss, oj), 200));
+    }
+
+    private async Task<long> SettledCommitsAsync(string database)
+    {
+        await Task.Delay(settings.StatsSettle, cancellationToken);
+        return await databases.CommitsAsync(database);
+    }
+
+    private static Cell Completed(int done, int expected, bool drained, TimeSpan? elapsed, Submissions submissions)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{done:N0} of {expected:N0}");
+        if (elapsed is { } e) text += string.Create(CultureInfo.InvariantCulture, $" in {e.TotalSeconds:N1} s");
+        if (!drained) text += " (time cap reached)";
+        if (submissions.Errors > 0) text += string.Create(CultureInfo.InvariantCulture, $"; {submissions.Errors:N0} submit errors: {submissions.FirstError}");
+        return Cell.Note(text);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,46 @@
+using OrleansJobs.Tests.Infrastructure;
+
+namespace OrleansJobs.Tests.Bench;
+
+/// <summary>
+/// Runs the Hangfire comparison benchmark (bench/Compare) in its smoke mode against the test PostgreSQL server, so the
+/// benchmark keeps working as the code changes. It asserts that the run finished and printed a figure for every
+/// workload, never how fast anything was.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    private static readonly string[] Workloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    private static readonly string[] HangfireWorkloads = ["W1", "W2", "W3", "W4"];
+
+    [Fact]
+    public async Task Smoke_run_prints_figures_for_every_workload_and_both_systems()
+    {
+        var server = PostgresFixture.ServerConnectionString;
+        var benchmark = BenchmarkAssembly();
+
+        var (exitCode, output, error) = await Tools.RunAsync(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Tools.RepositoryRoot, [benchmark, "--smoke", "--postgres", server],
+            "the .NET SDK's dotnet host is needed to run the benchmark", TimeSpan.FromMinutes(3));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output + "\n" + error);
+        Assert.True(exitCode == 0, $"The benchmark exited with {exitCode}:\n{error}");
+        var rows = output.Split('\n').Where(line => line.StartsWith("| W", StringComparison.Ordinal))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray()).ToList();
+        // Cells: "", id, figure, OrleansJobs, Hangfire default, Hangfire tuned, ratio, target, met, "".
+        foreach (var workload in Workloads)
+            Assert.Contains(rows, cells => cells[1] == workload && cells[3].Any(char.IsDigit));
+        foreach (var workload in HangfireWorkloads)
+        foreach (var column in new[] { 4, 5 })
+            Assert.Contains(rows, cells => cells[1] == workload && cells[column].Any(char.IsDigit));
+    }
+
+    /// <summary>The benchmark as built beside this test assembly's configuration (the test project references it, so it is built first).</summary>
+    private static string BenchmarkAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
+        var path = Path.Combine(Tools.RepositoryRoot, "bench", "Compare", "bin", configuration, framework, "OrleansJobs.Bench.Compare.dll");
+        Assert.True(File.Exists(path), $"The benchmark is not built at {path}; build the solution first.");
+        return path;
+    }
+}
