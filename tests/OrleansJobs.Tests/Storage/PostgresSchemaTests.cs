@@ -83,6 +83,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(
             [
                 "jobs_active_by_owner: CREATE INDEX jobs_active_by_owner ON public.jobs USING btree (owner) WHERE (status = ANY (ARRAY['Queued'::text, 'Running'::text]))",
+                "jobs_active_by_queue: CREATE INDEX jobs_active_by_queue ON public.jobs USING btree (queue, status, priority DESC, created_at, id) WHERE (status = ANY (ARRAY['Queued'::text, 'Running'::text]))",
                 "jobs_by_created: CREATE INDEX jobs_by_created ON public.jobs USING btree (created_at, id)",
                 "jobs_by_queue_created: CREATE INDEX jobs_by_queue_created ON public.jobs USING btree (queue, created_at, id)",
                 "jobs_by_status_created: CREATE INDEX jobs_by_status_created ON public.jobs USING btree (status, created_at, id)",
