@@ -87,29 +87,15 @@ public sealed class JobSweeperGrain(
 /// active again within one interval rather than at its next reminder tick.
 /// </summary>
 public sealed class JobSweeperKeeper(IGrainFactory grains, IOptions<JobServiceOptions> options, TimeProvider time, ILogger<JobSweeperKeeper> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+    : SiloActiveLoop
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(JobSweeperKeeper), ServiceLifecycleStage.Active, _ =>
-        {
-            _loop = Task.Run(KeepAsync);
-            return Task.CompletedTask;
-        }, async _ =>
-        {
-            await _stopping.CancelAsync();
-            await _loop;
-        });
-
-    private async Task KeepAsync()
+    protected override async Task RunAsync(CancellationToken stopping)
     {
-        while (!_stopping.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             try { await grains.GetGrain<IJobSweeperGrain>(0).Ping(); }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested) { logger.LogDebug(ex, "Sweeper ping failed"); }
-            try { await Task.Delay(options.Value.SweepInterval, time, _stopping.Token); }
+            catch (Exception ex) when (!stopping.IsCancellationRequested) { logger.LogDebug(ex, "Sweeper ping failed"); }
+            try { await Task.Delay(options.Value.SweepInterval, time, stopping); }
             catch (OperationCanceledException) { }
         }
     }

@@ -57,37 +57,22 @@ public sealed class ScheduleRegistryGrain(
 /// restart or the loss of a silo, schedules fire again (and catch up) within moments rather than at their reminder's
 /// next one-minute tick.
 /// </summary>
-public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipService membership, ILogger<ScheduleWaker> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipService membership, ILogger<ScheduleWaker> logger) : SiloActiveLoop
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _watch = Task.CompletedTask;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(ScheduleWaker), ServiceLifecycleStage.Active, _ =>
-        {
-            _watch = Task.Run(WatchAsync);
-            return Task.CompletedTask;
-        }, async _ =>
-        {
-            await _stopping.CancelAsync();
-            await _watch;
-        });
-
-    private async Task WatchAsync()
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         try
         {
-            await WakeAllAsync();
+            await WakeAllAsync(stopping);
             var dead = DeadSilos(membership.CurrentSnapshot);
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(_stopping.Token))
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stopping))
             {
                 var nowDead = DeadSilos(snapshot);
-                if (nowDead > dead) await WakeAllAsync();
+                if (nowDead > dead) await WakeAllAsync(stopping);
                 dead = nowDead;
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
     }
@@ -95,7 +80,7 @@ public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipServic
     private static int DeadSilos(ClusterMembershipSnapshot snapshot) => snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
 
     /// <summary>Tries for about a minute (the grain directory may still point at a lost silo); past that, the reminders take over.</summary>
-    private async Task WakeAllAsync()
+    private async Task WakeAllAsync(CancellationToken stopping)
     {
         for (var delay = TimeSpan.FromMilliseconds(500); ; delay *= 2)
         {
@@ -105,7 +90,7 @@ public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipServic
                 if (count > 0) logger.LogInformation("Woke {Count} schedules", count);
                 return;
             }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
                 if (delay >= TimeSpan.FromMinutes(1))
                 {
@@ -114,7 +99,7 @@ public sealed class ScheduleWaker(IGrainFactory grains, IClusterMembershipServic
                 }
                 logger.LogWarning(ex, "Could not wake the schedules; trying again in {Delay}", delay);
             }
-            await Task.Delay(delay, _stopping.Token);
+            await Task.Delay(delay, stopping);
         }
     }
 }
