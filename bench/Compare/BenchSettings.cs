@@ -15,11 +15,36 @@ public sealed record BenchSettings
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
 
+    /// <summary>
+    /// <c>--orleansjobs-only</c>: no Hangfire and no telemetry-off rerun, for quick before/after figures while working on
+    /// OrleansJobs' speed (the table then has no ratios).
+    /// </summary>
+    public bool OrleansJobsOnly { get; init; }
+
+    /// <summary>
+    /// <c>--silo-env NAME=VALUE</c> (repeatable): environment variables for every silo the run starts, to compare
+    /// settings (<c>OrleansJobs__Dashboard=false</c>, <c>DOTNET_gcServer=0</c>) with the defaults.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Hangfire's workers; OrleansJobs has no worker pool (every job is a grain, handlers run on the thread pool).</summary>
     public int HangfireWorkers { get; init; } = 20;
 
-    /// <summary>Jobs run through each freshly started system before it is measured.</summary>
-    public int WarmUpJobs { get; init; } = 200;
+    /// <summary>
+    /// Jobs run through each freshly started system before it is measured: enough for the .NET runtime to finish
+    /// compiling the hot paths at its optimising tier (a freshly started silo spends a quarter of the machine's CPU on
+    /// that for its first ~20,000 jobs), so that the workloads measure a running service, not its start.
+    /// </summary>
+    public int WarmUpJobs { get; init; } = 5_000;
+
+    /// <summary>
+    /// Hangfire's warm-up (once per run: it runs in the driver's process and stays warm). Its per-job cost is the
+    /// database's, not compilation, and at its ~100 jobs/s 5,000 would take most of a minute.
+    /// </summary>
+    public int HangfireWarmUpJobs { get; init; } = 1_000;
+
+    /// <summary>Quiet time after the warm-up, for the runtime's background compilation to catch up.</summary>
+    public TimeSpan WarmUpSettle { get; init; } = TimeSpan.FromSeconds(5);
 
     public int BurstJobs { get; init; } = 20_000;
     public int BurstProducers { get; init; } = 8;
@@ -63,6 +88,10 @@ public sealed record BenchSettings
 
         var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
         if (Option("--workers") is { } workers) settings = settings with { HangfireWorkers = int.Parse(workers, CultureInfo.InvariantCulture) };
+        var siloEnvironment = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--silo-env" && a.i + 1 < args.Length)
+            .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
+        if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
         if (Option("--only") is { } only) settings = settings with { Only = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries).ToHashSet() };
         return settings;
     }
@@ -73,6 +102,8 @@ public sealed record BenchSettings
         Postgres = postgres,
         Smoke = true,
         WarmUpJobs = 20,
+        HangfireWarmUpJobs = 20,
+        WarmUpSettle = TimeSpan.Zero,
         BurstJobs = 200,
         BurstCap = TimeSpan.FromSeconds(15),
         SteadyRate = 50,

@@ -9,6 +9,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
     private const string EndToEndTelemetryOff = "end-to-end, telemetry off (jobs/s)";
     private const string CommitsPerJob = "database commits per job";
+    private const string MachineCpuPerJob = "machine CPU per job (ms; every process: driver, system, database)";
     private const string FractionOfBound = "end-to-end as % of the database bound";
     private const string LatencyP99 = "submit → start p99 (ms)";
     private const string KeptUp = "kept up";
@@ -31,8 +32,8 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var ojConnection = databases.ConnectionString(databases.OrleansJobs);
         if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
-            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
-            await WarmUpAsync(silo, "oj");
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
+            await WarmUpAsync(silo, "oj", settings.WarmUpJobs);
             if (settings.Runs("W1"))
             {
                 var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
@@ -43,11 +44,11 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             if (settings.Runs("W5")) await HttpSubmitAsync(silo);
         }
 
-        if (settings.Runs("W1"))
+        if (settings.Runs("W1") && !settings.OrleansJobsOnly)
         {
             // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
-            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, cancellationToken);
-            await WarmUpAsync(silo, "ojoff");
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, settings.SiloEnvironment, cancellationToken);
+            await WarmUpAsync(silo, "ojoff", settings.WarmUpJobs);
             var on = table.Value("W1", EndToEnd, ResultTable.OrleansJobs) ?? double.NaN;
             var off = await BurstAsync(silo, "ojoff", column: null);
             table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(off));
@@ -56,11 +57,11 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
 
         if (settings.Runs("W6"))
         {
-            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, cancellationToken);
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
             await IdleMemoryAsync(silo);
         }
 
-        if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs))
+        if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs) && !settings.OrleansJobsOnly)
         {
             var hangfireConnection = databases.ConnectionString(databases.Hangfire);
             var hangfireWarm = false;
@@ -70,7 +71,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
                 // A Hangfire schema of its own per workload: jobs a capped workload leaves behind do not run into the next one's figures.
                 await using var hangfire = HangfireSystem.Start(key, $"hangfire_{key}_{workload.ToLowerInvariant()}", databases.Hangfire, hangfireConnection, settings.HangfireWorkers, tuned);
                 // Hangfire runs in this process: once warm, it stays warm for the servers started after it.
-                if (!hangfireWarm) await WarmUpAsync(hangfire, key);
+                if (!hangfireWarm) await WarmUpAsync(hangfire, key, settings.HangfireWarmUpJobs);
                 hangfireWarm = true;
                 await RunCommonAsync(workload, hangfire, key, column);
             }
@@ -93,11 +94,13 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     /// A few jobs through a freshly started system before it is measured, so that no workload pays for its just-in-time
     /// compilation and first connections.
     /// </summary>
-    private async Task WarmUpAsync(IJobSystem system, string key)
+    private async Task WarmUpAsync(IJobSystem system, string key, int count)
     {
         var workload = "warmup-" + key.ToLowerInvariant();
-        var submissions = await Load.BurstAsync(system, settings.WarmUpJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+        var submissions = await Load.BurstAsync(system, count, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
         await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
+        await Task.Delay(settings.WarmUpSettle, cancellationToken);
+        Progress($"{system.Name} ({key}) warmed up with {count:N0} jobs");
     }
 
     /// <summary>W1: a burst of no-op jobs from 8 producers. Returns end-to-end jobs/s.</summary>
@@ -105,22 +108,30 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     {
         var workload = "w1-" + key;
         var commitsBefore = await SettledCommitsAsync(system.Database);
+        var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), (system as OrleansJobsSystem)?.CpuTime());
         var started = DateTimeOffset.UtcNow;
         var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.BurstCap, cancellationToken);
         var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
+        // Before the statistics settle: the quiet wait would only add idle time.
+        var machineCpu = Machine.BusyCpuSeconds() - machineBefore;
+        var siloCpu = (system as OrleansJobsSystem)?.CpuTime() - siloBefore;
         var commits = await SettledCommitsAsync(system.Database) - commitsBefore;
 
         var finished = jobs.Where(j => j.EndedAt is not null).ToList();
         var submitRate = submissions.Acked / (submissions.LastAck - submissions.FirstSent).TotalSeconds;
         var lastEnd = finished.Select(j => j.EndedAt!.Value).DefaultIfEmpty(DateTimeOffset.UtcNow).Max();
         var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
-        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits");
+        var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
+        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits, " +
+                 $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms");
         if (column is null) return endToEnd;
 
         table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(submitRate), Better.Higher);
         table.Set("W1", EndToEnd, column, Cell.Of(endToEnd), Better.Higher);
         table.Set("W1", "completed", column, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions));
         table.Set("W1", CommitsPerJob, column, Cell.Of(finished.Count == 0 ? double.NaN : commits / (double)finished.Count), Better.Lower);
+        table.Set("W1", MachineCpuPerJob, column, Cell.Of(machineCpu * perJob), Better.Lower);
+        if (siloCpu is { } silo) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(silo.TotalSeconds * perJob));
         return endToEnd;
     }
 

@@ -38,6 +38,13 @@ public sealed class OrleansJobsSystem : IJobSystem
     public string Name { get; }
     public string Database { get; }
 
+    /// <summary>CPU time the silo process has used so far (user and system).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>The silo's resident memory now (VmRSS of /proc/&lt;pid&gt;/status), in bytes.</summary>
     public long ResidentBytes()
     {
@@ -46,7 +53,8 @@ public sealed class OrleansJobsSystem : IJobSystem
     }
 
     /// <param name="telemetry">The silo's OrleansJobs:Telemetry:Enabled (tracing and metrics).</param>
-    public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string connectionString, bool telemetry, CancellationToken cancellationToken)
+    public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string connectionString, bool telemetry,
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
         if (!File.Exists(siloAssembly)) throw new FileNotFoundException("The built silo is not beside the benchmark; build the solution first.", siloAssembly);
@@ -70,6 +78,7 @@ public sealed class OrleansJobsSystem : IJobSystem
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start };
         var system = new OrleansJobsSystem(name, database, process, httpPort);

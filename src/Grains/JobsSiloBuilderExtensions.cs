@@ -28,6 +28,7 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<JobRunner>();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<QueueAdmission>();
+        services.TryAddSingleton<NewJobIds>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.TryAddSingleton<JobCountSampler>();

@@ -55,7 +55,8 @@ public static class SiloApp
             else UseEmbedded(silo, settings, new SqliteJobStoreOptions(EmbeddedDatabasePath(builder.Configuration, builder.Environment.ContentRootPath)).ConnectionString);
             silo.AddJobService();
             silo.AddJobStorage(JobGrain.StorageName);
-            silo.AddDashboard();
+            if (settings.Dashboard) silo.AddDashboard();
+            silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = settings.GrainLocationCacheSize);
         });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = JobDrainService.ShutdownTimeout(settings));
@@ -84,7 +85,7 @@ public static class SiloApp
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOrleansDashboard("/dashboard");
+        if (settings.Dashboard) app.MapOrleansDashboard("/dashboard");
         app.MapOpenApi();
         app.MapSiloTelemetry();
         return app;

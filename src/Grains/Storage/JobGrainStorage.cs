@@ -9,14 +9,16 @@ namespace OrleansJobs.Storage;
 /// <c>IPersistentState</c> model while their writes are group-committed into the queryable job table.
 /// The grain key is the job id; the ETag is the row version; the owner written is this silo.
 /// </summary>
-public sealed class JobGrainStorage(IJobStore store, ILocalSiloDetails silo) : IGrainStorage
+public sealed class JobGrainStorage(IJobStore store, ILocalSiloDetails silo, NewJobIds newJobs) : IGrainStorage
 {
     private readonly string _owner = silo.SiloAddress.ToParsableString();
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         EnsureJobState<T>(stateName);
-        var stored = await store.ReadAsync(grainId.Key.ToString());
+        var jobId = grainId.Key.ToString()!;
+        // A job this silo is submitting under an id it just made: there is nothing to read (see NewJobIds).
+        var stored = newJobs.TryTake(jobId) ? null : await store.ReadAsync(jobId);
         grainState.State = (T)(object)(stored?.State ?? new JobState());
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored is not null;

@@ -29,7 +29,8 @@ public static class JobEndpoints
     }
 
     private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
-        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers, string? wait = null)
+        JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers,
+        string? wait = null)
     {
         if (runner.Draining) return Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
         TimeSpan? waitFor = null;
@@ -57,7 +58,7 @@ public static class JobEndpoints
             return TypedResults.ValidationProblem(unknown, title: "The job submission is invalid.");
 
         var spec = parsedRequest.Spec!;
-        var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : JobIds.New();
+        var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : newJobs.Create();
         if (spec.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
         using var logScope = loggers.CreateLogger("OrleansJobs.Api").BeginScope(new Dictionary<string, object?>
         {
@@ -66,7 +67,15 @@ public static class JobEndpoints
         });
         var grain = grains.GetGrain<IJobGrain>(id);
         // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
-        var submitted = await grain.Submit(spec);
+        SubmitResult submitted;
+        try
+        {
+            submitted = await grain.Submit(spec);
+        }
+        finally
+        {
+            newJobs.Forget(id);
+        }
 
         var job = submitted.Job;
         Activity.Current?.SetTag("job.id", id);

@@ -16,6 +16,9 @@ public static class SiloTelemetry
 {
     private const string DefaultServiceName = "orleansjobs";
 
+    /// <summary>Series kept per instrument of the meters OrleansJobs exports but does not own (see the view below).</summary>
+    public const int OtherInstrumentCardinality = 200;
+
     public static TelemetryOptions Settings(IConfiguration configuration) =>
         configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
 
@@ -42,6 +45,10 @@ public static class SiloTelemetry
                     tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanFileExporter(file)));
             })
             .WithMetrics(metrics => metrics
+                // The SDK preallocates room for its cardinality limit (2,000 series by default) for every instrument, and
+                // Orleans, ASP.NET Core and the runtime publish some hundred: ~40 MiB before the first job. Their tags take
+                // a few values each, so 200 is plenty; OrleansJobs' own (queue × type × outcome) keep the default.
+                .AddView(instrument => instrument.Meter.Name == JobTelemetry.Name ? null : new MetricStreamConfiguration { CardinalityLimit = OtherInstrumentCardinality })
                 .AddMeter(JobTelemetry.Name)
                 .AddMeter("Microsoft.Orleans")
                 .AddMeter("Npgsql")
