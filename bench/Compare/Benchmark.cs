@@ -18,6 +18,12 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     private const string ResponseP99 = "HTTP submit response p99 (ms)";
     private const string ResponseErrors = "errors";
     private const string IdleRss = "silo RSS after they are idle (MiB)";
+    private const string IdleRssWorker = "worker silo (dashboard off): RSS after they are idle (MiB)";
+    private const string EndToEndWorker = "end-to-end, worker silo (dashboard off) (jobs/s)";
+    private const string FractionOfBoundWorker = "worker silo end-to-end as % of the database bound";
+
+    private static Dictionary<string, string> WorkerSilo(IReadOnlyDictionary<string, string> environment) =>
+        new(environment) { ["OrleansJobs__Dashboard"] = "false" };
 
     public async Task RunAsync()
     {
@@ -55,10 +61,25 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             table.Set("W1", "telemetry cost (% of end-to-end throughput)", ResultTable.OrleansJobs, Cell.Of(100 * (off - on) / off));
         }
 
+        if (settings.Runs("W1"))
+        {
+            // A cluster's worker silo (OrleansJobs:Dashboard=false; one silo with the dashboard shows them all).
+            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true,
+                WorkerSilo(settings.SiloEnvironment), cancellationToken);
+            await WarmUpAsync(silo, "ojworker", settings.WarmUpJobs);
+            var worker = await BurstAsync(silo, "ojworker", column: null);
+            table.Set("W1", EndToEndWorker, ResultTable.OrleansJobs, Cell.Of(worker));
+            table.Set("W1", FractionOfBoundWorker, ResultTable.OrleansJobs, Cell.Of(100 * worker / bound));
+        }
+
         if (settings.Runs("W6"))
         {
-            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
-            await IdleMemoryAsync(silo);
+            foreach (var worker in new[] { false, true })
+            {
+                await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true,
+                    worker ? WorkerSilo(settings.SiloEnvironment) : settings.SiloEnvironment, cancellationToken);
+                await IdleMemoryAsync(silo, worker);
+            }
         }
 
         if (new[] { "W1", "W2", "W3", "W4" }.Any(settings.Runs) && !settings.OrleansJobsOnly)
@@ -208,17 +229,25 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     }
 
     /// <summary>W6 (OrleansJobs only): many jobs scheduled a day ahead, then the silo's resident memory once they sleep.</summary>
-    private async Task IdleMemoryAsync(OrleansJobsSystem silo)
+    private async Task IdleMemoryAsync(OrleansJobsSystem silo, bool worker)
     {
         await Task.Delay(settings.IdleSettle, cancellationToken);
         var fresh = silo.ResidentBytes();
         var runAt = DateTimeOffset.UtcNow.AddDays(1);
-        var submissions = await Load.BurstAsync(silo, settings.IdleJobs, settings.IdleProducers, i => new JobOrder("w6-oj", i, RunAt: runAt), settings.IdleCap, cancellationToken);
+        var submissions = await Load.BurstAsync(silo, settings.IdleJobs, settings.IdleProducers, i => new JobOrder(worker ? "w6-ojworker" : "w6-oj", i, RunAt: runAt),
+            settings.IdleCap, cancellationToken);
         // A job scheduled beyond the grain's timer horizon deactivates its grain right after it is stored; this waits for
         // the last deactivations and a collection or two.
         await Task.Delay(settings.IdleSettle, cancellationToken);
         var idle = silo.ResidentBytes();
-        Progress($"OrleansJobs W6: {submissions.Acked} scheduled ({submissions.Errors} errors), RSS {fresh / 1048576.0:N0} → {idle / 1048576.0:N0} MiB");
+        Progress($"OrleansJobs W6{(worker ? " (worker silo)" : "")}: {submissions.Acked} scheduled ({submissions.Errors} errors), RSS {fresh / 1048576.0:N0} → {idle / 1048576.0:N0} MiB");
+
+        if (worker)
+        {
+            table.Set("W6", "worker silo (dashboard off): RSS when fresh (MiB)", ResultTable.OrleansJobs, Cell.Of(fresh / 1048576.0));
+            table.Set("W6", IdleRssWorker, ResultTable.OrleansJobs, Cell.Of(idle / 1048576.0));
+            return;
+        }
 
         table.Set("W6", "silo RSS when fresh (MiB)", ResultTable.OrleansJobs, Cell.Of(fresh / 1048576.0));
         table.Set("W6", IdleRss, ResultTable.OrleansJobs, Cell.Of(idle / 1048576.0));
@@ -244,6 +273,9 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Target("W5", ResponseP99, "≤ 20 ms", AtMost(table.Value("W5", ResponseP99, oj), 20));
         table.Target("W5", ResponseErrors, "0", AtMost(table.Value("W5", ResponseErrors, oj), 0));
         table.Target("W6", IdleRss, "≤ 200 MiB", AtMost(table.Value("W6", IdleRss, oj), 200));
+        table.Target("W6", IdleRssWorker, "≤ 200 MiB", AtMost(table.Value("W6", IdleRssWorker, oj), 200));
+        table.Target("W1", FractionOfBoundWorker, "≥ 50 %", AtLeast(table.Value("W1", FractionOfBoundWorker, oj), 50));
+        table.Target("W1", EndToEndWorker, "≥ 8× Hangfire", hangfire is { } hw ? AtLeast(table.Value("W1", EndToEndWorker, oj), 8 * hw) : null);
     }
 
     private async Task<long> SettledCommitsAsync(string database)

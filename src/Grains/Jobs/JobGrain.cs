@@ -352,6 +352,10 @@ public sealed class JobGrain(
             "Job {JobId} attempt {Attempt} ended {Outcome} after {Duration} ms", Job.Id, ended.Number, ended.Outcome, (ended.EndedAt - ended.StartedAt)?.TotalMilliseconds);
         if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptGuardedAsync();
         else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
+        // A finished job has nothing left to do here: its activation goes as soon as the calls waiting on it are
+        // answered, rather than after Orleans' idle period, so a silo's memory holds the jobs in flight and not the
+        // last quarter of an hour's (a later read activates it again from its row).
+        else if (Job.Status.IsTerminal() && !Job.CallbackPending) DeactivateOnIdle();
     }
 
     /// <summary>Waits for the handler; once it has been told to stop it gets a grace period, then it is abandoned.</summary>

@@ -37,6 +37,8 @@ public sealed class ComposeFileTests
                      "OrleansJobs__GatewayPort: '30001'", "OrleansJobs__AdvertisedHost: silo1", "OrleansJobs__AdvertisedHost: silo2",
                      "published: 5001", "published: 5002", "dockerfile: src/Silo/Dockerfile", "/var/lib/postgresql/data" })
             Assert.Contains(expected, config);
+        // One dashboard for the cluster, on silo 1: the other silo saves its memory.
+        Assert.Equal(1, Count(config, "OrleansJobs__Dashboard: \"false\""));
     }
 
     [Fact]
