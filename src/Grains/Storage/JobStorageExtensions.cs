@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansJobs.Jobs;
 using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 
@@ -15,6 +17,7 @@ public static class JobStorageExtensions
     /// </summary>
     public static ISiloBuilder AddJobStorage(this ISiloBuilder builder, string providerName = DefaultProviderName)
     {
+        builder.Services.TryAddSingleton<NewJobIds>();
         builder.Services.AddGrainStorage(providerName, (services, _) => ActivatorUtilities.CreateInstance<JobGrainStorage>(services));
         return builder;
     }
