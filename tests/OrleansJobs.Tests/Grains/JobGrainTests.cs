@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansJobs.Jobs;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Grains;
 
@@ -49,6 +50,23 @@ public sealed class JobGrainTests(JobClusterFixture fixture) : IClassFixture<Job
 
         var stored = await fixture.Store.ReadAsync(job.Id, TestContext.Current.CancellationToken);
         Assert.Equal(JobStatus.Succeeded, stored!.State.Status);
+    }
+
+    [Fact]
+    public async Task A_finished_job_leaves_memory_once_its_callers_are_answered()
+    {
+        var (grain, submitted) = await SubmitAsync(new JobSpec { Type = "delay", Payload = """{"duration":"00:00:01"}""" });
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        var grainId = GrainId.Create("job", submitted.Id);
+        async Task<bool> ActiveAsync() => (await management.GetActiveGrains(GrainType.Create("job"))).Contains(grainId);
+        Assert.True(await ActiveAsync(), "a running job's grain is not listed as active");
+
+        Assert.Equal(JobStatus.Succeeded, (await FinishedAsync(grain)).Status);
+
+        // Not after Orleans' idle period (minutes): as soon as the last call to it has been answered.
+        await Eventually.Until(async () => !await ActiveAsync(), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+            "the finished job's grain stayed active");
+        Assert.Equal(JobStatus.Succeeded, (await fixture.Store.ReadAsync(submitted.Id, TestContext.Current.CancellationToken))!.State.Status);
     }
 
     [Fact]
