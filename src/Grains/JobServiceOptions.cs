@@ -61,6 +61,12 @@ public sealed class JobServiceOptions
     /// </summary>
     [Range(1_000, 10_000_000)] public int GrainLocationCacheSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long the silo must be idle (allocating next to nothing) before it returns the memory its last busy period
+    /// left in the GC heap to the operating system; also the delay of one such trim after start. Zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")] public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(8);
+
     /// <summary>A scheduled job due sooner than this keeps its grain active with a precise timer; later ones sleep until the sweeper wakes them.</summary>
     public TimeSpan ArmAhead { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -55,12 +55,18 @@ public static class SiloApp
             else UseEmbedded(silo, settings, new SqliteJobStoreOptions(EmbeddedDatabasePath(builder.Configuration, builder.Environment.ContentRootPath)).ConnectionString);
             silo.AddJobService();
             silo.AddJobStorage(JobGrain.StorageName);
-            if (settings.Dashboard) silo.AddDashboard();
+            if (settings.Dashboard)
+            {
+                silo.AddDashboard();
+                DashboardAssets.ServeOnDemand(silo.Services);
+            }
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = settings.GrainLocationCacheSize);
         });
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = JobDrainService.ShutdownTimeout(settings));
         builder.Services.AddHostedService<JobDrainService>();
+        builder.Services.AddSingleton<IdleMemoryTrimmer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleMemoryTrimmer>());
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<JobWatchRegistry>();
         builder.Services.AddSingleton<HubSubscriptions>();
@@ -85,7 +91,11 @@ public static class SiloApp
         app.MapHub<JobsHub>("/hubs/jobs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        if (settings.Dashboard) app.MapOrleansDashboard("/dashboard");
+        if (settings.Dashboard)
+        {
+            app.MapOrleansDashboard(DashboardAssets.Prefix);
+            app.MapDashboardAssets();
+        }
         app.MapOpenApi();
         app.MapSiloTelemetry();
         return app;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 
 namespace OrleansJobs.Tests.Http;
@@ -31,6 +32,49 @@ public sealed class HostEndpointTests(SiloHostFixture host)
         using var redirect = await noRedirects.GetAsync("/dashboard", Token);
         Assert.True(redirect.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently, $"answered {redirect.StatusCode}");
         Assert.EndsWith("/dashboard/", redirect.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Dashboard_assets_come_from_the_package_on_demand_gzipped_when_asked_and_revalidated_by_etag()
+    {
+        using var plain = await host.Http.GetAsync("/dashboard/index.min.js", Token);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("text/javascript", plain.Content.Headers.ContentType?.MediaType);
+        var script = await plain.Content.ReadAsByteArrayAsync(Token);
+        Assert.True(script.Length > 100_000, $"index.min.js is {script.Length} bytes");
+
+        // The handler does not decompress: the bytes on the wire must be gzip of the same script.
+        using var gzipped = new HttpRequestMessage(HttpMethod.Get, "/dashboard/index.min.js") { Headers = { { "Accept-Encoding", "gzip" } } };
+        using var compressed = await host.Http.SendAsync(gzipped, Token);
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        await using (var unzip = new System.IO.Compression.GZipStream(await compressed.Content.ReadAsStreamAsync(Token), System.IO.Compression.CompressionMode.Decompress))
+        {
+            using var copy = new MemoryStream();
+            await unzip.CopyToAsync(copy, Token);
+            Assert.Equal(script, copy.ToArray());
+        }
+
+        var tag = plain.Headers.ETag;
+        Assert.NotNull(tag);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/dashboard/index.min.js") { Headers = { IfNoneMatch = { tag } } };
+        using var notModified = await host.Http.SendAsync(again, Token);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        foreach (var (path, type) in new[] { ("/dashboard/index.css", "text/css"), ("/dashboard/fonts/fa-solid-900.woff2", "font/woff2"), ("/dashboard/img/OrleansLogo.png", "image/png") })
+        {
+            using var asset = await host.Http.GetAsync(path, Token);
+            Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+            Assert.Equal(type, asset.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var missing = await host.Http.GetAsync("/dashboard/fonts/none.woff2", Token);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        // The package's own provider, which would hold every asset raw and gzipped in memory, was never loaded.
+        var providerType = typeof(Orleans.Dashboard.DashboardOptions).Assembly.GetType("Orleans.Dashboard.EmbeddedAssetProvider", throwOnError: true)!;
+        var provider = host.Services.GetRequiredService(providerType);
+        var cache = providerType.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic).Single(f => f.Name == "_resourceCache");
+        Assert.Null(cache.GetValue(provider));
     }
 
     [Fact]

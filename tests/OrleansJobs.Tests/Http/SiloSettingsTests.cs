@@ -8,7 +8,7 @@ using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Http;
 
-/// <summary>A host of its own, started with the memory-saving settings a worker silo uses: no dashboard, a small location cache.</summary>
+/// <summary>A host of its own, started with the memory-saving settings a worker silo uses: no dashboard, a small location cache, an early trim.</summary>
 public sealed class SiloSettingsTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-settings-").FullName;
@@ -19,7 +19,7 @@ public sealed class SiloSettingsTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SiloApp.BuildAsync([.. SiloHostFixture.Arguments(_baseAddress, _data), "--OrleansJobs:Dashboard=false", "--OrleansJobs:GrainLocationCacheSize=5000"]);
+        _app = await SiloApp.BuildAsync([.. SiloHostFixture.Arguments(_baseAddress, _data), "--OrleansJobs:Dashboard=false", "--OrleansJobs:GrainLocationCacheSize=5000", "--OrleansJobs:IdleTrimAfter=00:00:00.500"]);
         await _app.StartAsync(Token);
     }
 
@@ -50,6 +50,16 @@ public sealed class SiloSettingsTests : IAsyncLifetime
     public void The_grain_location_cache_takes_its_size_from_the_settings()
     {
         Assert.Equal(5000, _app!.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
+    }
+
+    [Fact]
+    public async Task The_memory_trimmer_collects_once_the_start_is_over()
+    {
+        var trimmer = _app!.Services.GetRequiredService<OrleansJobs.Silo.Hosting.IdleMemoryTrimmer>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (trimmer.Trims == 0 && DateTime.UtcNow < deadline) await Task.Delay(100, Token);
+
+        Assert.True(trimmer.Trims >= 1, "no trim 20 s after a start with IdleTrimAfter = 0.5 s");
     }
 
     [Fact]
