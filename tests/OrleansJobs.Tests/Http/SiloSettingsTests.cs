@@ -63,11 +63,11 @@ public sealed class SiloSettingsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void By_default_the_cache_is_a_tenth_of_orleans_own_and_the_dashboard_is_on()
+    public void By_default_the_cache_is_a_hundredth_of_orleans_own_and_the_dashboard_is_on()
     {
         var defaults = new JobServiceOptions();
 
-        Assert.Equal(GrainDirectoryOptions.DEFAULT_CACHE_SIZE / 10, defaults.GrainLocationCacheSize);
+        Assert.Equal(GrainDirectoryOptions.DEFAULT_CACHE_SIZE / 100, defaults.GrainLocationCacheSize);
         Assert.True(defaults.Dashboard);
     }
 }
