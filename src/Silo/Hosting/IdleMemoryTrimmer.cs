@@ -13,8 +13,10 @@ namespace OrleansJobs.Silo.Hosting;
 /// </summary>
 public sealed class IdleMemoryTrimmer(IOptions<JobServiceOptions> options, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
+    private int _trims;
+
     /// <summary>Collections run so far (start-up included).</summary>
-    public int Trims { get; private set; }
+    public int Trims => Volatile.Read(ref _trims);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,7 +48,7 @@ public sealed class IdleMemoryTrimmer(IOptions<JobServiceOptions> options, ILogg
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var after = Environment.WorkingSet;
-        Trims++;
+        Interlocked.Increment(ref _trims);
         logger.LogDebug("Memory trimmed ({Reason}) in {Elapsed:N1} ms: working set {Before} MiB -> {After} MiB",
             reason, watch.Elapsed.TotalMilliseconds, before >> 20, after >> 20);
         return after;

@@ -73,5 +73,5 @@ public static class SiloTelemetry
 
     /// <summary>Scrapes, health probes and the dashboard's polling are not worth a trace each.</summary>
     private static bool IsTraced(PathString path) =>
-        !path.StartsWithSegments("/metrics") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/dashboard");
+        !path.StartsWithSegments("/metrics") && !path.StartsWithSegments("/health") && !path.StartsWithSegments(Hosting.DashboardAssets.Prefix);
 }
