@@ -35,7 +35,14 @@ public sealed class JobGrain(
     private readonly string _silo = silo.SiloAddress.ToParsableString();
     private JobState Job => store.State;
 
+    /// <summary>The attempt loop (<see cref="RunAttemptsAsync"/>) while it runs; at most one per activation.</summary>
     private Task? _attempt;
+    /// <summary>Set when something asks for an attempt while the loop is still finishing the last one: it runs again.</summary>
+    private bool _runAgain;
+    /// <summary>Set once this activation is going away: it starts no more attempts (see <see cref="DeactivateWhenIdle"/>).</summary>
+    private bool _deactivating;
+    /// <summary>Set when an attempt was due but not started (or was interrupted) because this activation is going away.</summary>
+    private bool _wakeAfterDeactivation;
     private CancellationTokenSource? _attemptCancellation;
     private StopReason _stopReason;
     private ProgressSlot? _progress;
@@ -73,15 +80,31 @@ public sealed class JobGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivating = true;
+        var wake = _wakeAfterDeactivation;
         if (_attempt is { IsCompleted: false } attempt)
         {
             // Deactivated while running (shutdown, rebalancing): stop the handler and hand the job back to the queue.
-            logger.LogWarning("Job {JobId} attempt {Attempt} interrupted: its activation is being deactivated ({Reason})", Job.Id, Job.Attempt, reason);
+            if (Job.Status == JobStatus.Running)
+                logger.LogWarning("Job {JobId} attempt {Attempt} interrupted: its activation is being deactivated ({Reason})", Job.Id, Job.Attempt, reason);
             StopAttempt(StopReason.Shutdown);
             await attempt.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
-            if (Job.Status == JobStatus.Queued && !runner.Draining)
-                _ = GrainFactory.GetGrain<IJobGrain>(Job.Id).Wake();
+            wake = true;
         }
+        // Work this activation gave up on goes on in a fresh one (the call is queued until this one is gone).
+        if ((wake || _wakeAfterDeactivation) && Job.Exists && Job.Status == JobStatus.Queued && !runner.Draining)
+            _ = GrainFactory.GetGrain<IJobGrain>(Job.Id).Wake();
+    }
+
+    /// <summary>
+    /// Asks Orleans to deactivate this activation once the calls it is serving are answered. From here on it starts no
+    /// attempt: a call answered meanwhile that makes the job runnable again (a retry that races a finished job's
+    /// deactivation) is carried out by a fresh activation, which <see cref="OnDeactivateAsync"/> wakes.
+    /// </summary>
+    private void DeactivateWhenIdle()
+    {
+        _deactivating = true;
+        DeactivateOnIdle();
     }
 
     async Task<SubmitResult> IJobGrain.Submit(JobSpec spec)
@@ -93,7 +116,7 @@ public sealed class JobGrain(
         if (Job.CallbackPending) await RegisterWithDependenciesAsync();
         var submitted = Snapshot();
         Resume();
-        if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateOnIdle();
+        if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateWhenIdle();
         return new SubmitResult(submitted, Created: true);
     }
 
@@ -187,7 +210,7 @@ public sealed class JobGrain(
 
         if (Job.Status == JobStatus.Running && _attempt is null or { IsCompleted: true })
         {
-            // Stored as running, but not running here: the attempt ended without recording how (see RunAttemptGuardedAsync).
+            // Stored as running, but not running here: the attempt ended without recording how (see RunAttemptsAsync).
             logger.LogWarning("Job {JobId} attempt {Attempt} is not running anywhere; recovering it", Job.Id, Job.Attempt);
             await RecordLostAttemptAsync("The attempt stopped without recording its outcome.");
         }
@@ -199,8 +222,8 @@ public sealed class JobGrain(
     {
         switch (Job.Status)
         {
-            case JobStatus.Queued when _attempt is null or { IsCompleted: true }:
-                _attempt = RunAttemptGuardedAsync();
+            case JobStatus.Queued:
+                StartAttempt();
                 break;
             case JobStatus.Scheduled when Job.DueAt is { } due:
                 Arm(due);
@@ -236,30 +259,56 @@ public sealed class JobGrain(
             Arm(due); // timers may fire a few milliseconds early: never start before the due time
             return Task.CompletedTask;
         }
-        if (Job.Status == JobStatus.Scheduled && (_attempt is null || _attempt.IsCompleted))
+        if (Job.Status == JobStatus.Scheduled)
         {
             // Due is not persisted: if this silo dies now, the row is still Scheduled and past due, and the sweeper wakes it.
             JobLifecycle.BecomeDue(Job, time.GetUtcNow());
-            _attempt = RunAttemptGuardedAsync();
+            StartAttempt();
         }
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// An attempt whose state could not be recorded (another activation wrote the job meanwhile, or storage failed in a
-    /// way that is not an outage) leaves this activation's state behind the stored one: it is dropped, and the next call
-    /// (at the latest the sweeper's wake of a quiet job) loads the stored state and recovers the job from there.
+    /// Starts the attempt loop, or, when it is still finishing an attempt, has it run another. The loop's last check and
+    /// its end happen in one turn of this activation, so a request for an attempt is never lost between the two.
     /// </summary>
-    private async Task RunAttemptGuardedAsync()
+    private void StartAttempt()
     {
-        try
+        if (_deactivating)
+            _wakeAfterDeactivation = true;
+        else if (_attempt is { IsCompleted: false })
+            _runAgain = true;
+        else
+            _attempt = RunAttemptsAsync();
+    }
+
+    /// <summary>
+    /// Runs attempts while the job is queued and something asked for one. An attempt whose state could not be recorded
+    /// (another activation wrote the job meanwhile, or storage failed in a way that is not an outage) leaves this
+    /// activation's state behind the stored one: it is dropped, and the next call (at the latest the sweeper's wake of
+    /// a quiet job) loads the stored state and recovers the job from there.
+    /// </summary>
+    private async Task RunAttemptsAsync()
+    {
+        while (true)
         {
-            await RunAttemptAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Job {JobId} could not record its attempt; reloading it from storage", Job.Id);
-            DeactivateOnIdle();
+            _runAgain = false;
+            try
+            {
+                await RunAttemptAsync();
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Job {JobId} could not record its attempt; reloading it from storage", Job.Id);
+                DeactivateWhenIdle();
+                return;
+            }
+            if (!_runAgain || Job.Status != JobStatus.Queued || runner.Draining) return; // draining: stays Queued for the restart
+            if (_deactivating)
+            {
+                _wakeAfterDeactivation = true;
+                return;
+            }
         }
     }
 
@@ -267,6 +316,13 @@ public sealed class JobGrain(
     {
         if (runner.Draining) return; // stays Queued in storage; resumed after restart
         if (!await admission.EnterAsync(Job, _silo)) return; // waits Queued for a slot: its queue wakes it
+        if (_deactivating)
+        {
+            // Admitted while this activation is going away: the fresh one OnDeactivateAsync wakes enters again.
+            await admission.LeaveAsync(Job);
+            _wakeAfterDeactivation = true;
+            return;
+        }
         // Created before the Running write so that a cancel arriving during that write is not lost.
         using var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
@@ -350,12 +406,12 @@ public sealed class JobGrain(
         JobTelemetry.AttemptEnded(span, Job, ended, error);
         logger.Log(ended.Outcome is AttemptOutcome.Succeeded ? LogLevel.Debug : LogLevel.Information,
             "Job {JobId} attempt {Attempt} ended {Outcome} after {Duration} ms", Job.Id, ended.Number, ended.Outcome, (ended.EndedAt - ended.StartedAt)?.TotalMilliseconds);
-        if (Job.Status == JobStatus.Queued && !runner.Draining) _attempt = RunAttemptGuardedAsync();
+        if (Job.Status == JobStatus.Queued) _runAgain = true; // a lost or interrupted attempt: the loop goes on (or wakes a fresh activation)
         else if (Job.Status == JobStatus.Scheduled) Arm(Job.DueAt!.Value);
         // A finished job has nothing left to do here: its activation goes as soon as the calls waiting on it are
         // answered, rather than after Orleans' idle period, so a silo's memory holds the jobs in flight and not the
         // last quarter of an hour's (a later read activates it again from its row).
-        else if (Job.Status.IsTerminal() && !Job.CallbackPending) DeactivateOnIdle();
+        else if (Job.Status.IsTerminal() && !Job.CallbackPending) DeactivateWhenIdle();
     }
 
     /// <summary>Waits for the handler; once it has been told to stop it gets a grace period, then it is abandoned.</summary>
@@ -630,7 +686,7 @@ public sealed class JobGrain(
     /// <summary>Asked about a job that does not exist: answer, and do not keep an empty activation around.</summary>
     private JobState? Missing()
     {
-        DeactivateOnIdle();
+        DeactivateWhenIdle();
         return null;
     }
 }

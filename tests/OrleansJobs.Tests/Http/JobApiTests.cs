@@ -346,6 +346,26 @@ public sealed class JobApiTests(SiloHostFixture host)
     }
 
     [Fact]
+    public async Task Retries_that_race_the_finished_jobs_deactivation_each_run_one_attempt_that_succeeds()
+    {
+        // A finished job's activation goes as soon as it is idle; a retry right after the failure reaches it while it
+        // is going. Many rounds, four at a time, so that some retries land in that window.
+        var wrong = new List<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Token }, async (_, _) =>
+        {
+            var id = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}""");
+            Assert.Equal("Failed", Status(await Http.WaitUntilFinishedAsync(id)));
+            var (response, _) = await Http.PostJsonAsync($"/api/jobs/{id}/retry", "");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var done = await Http.WaitUntilFinishedAsync(id);
+            var outcomes = string.Join(",", done.GetProperty("attempts").EnumerateArray().Select(Outcome));
+            if (Status(done) != "Succeeded" || outcomes != "Failed,Succeeded")
+                lock (wrong) wrong.Add($"{id}: {Status(done)} after attempts {outcomes}");
+        });
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of 200 retried jobs went wrong:\n{string.Join("\n", wrong)}");
+    }
+
+    [Fact]
     public async Task Retry_of_a_cancelled_job_reruns_it()
     {
         var id = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:02","steps":2}}""");
