@@ -46,6 +46,18 @@ public sealed record BenchSettings
     /// <summary>Quiet time after the warm-up, for the runtime's background compilation to catch up.</summary>
     public TimeSpan WarmUpSettle { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Bursts with telemetry off, each followed by one more with it on (the first "on" is W1's own), so that the cost is
+    /// taken from silos that alternate rather than from one pair (<c>--telemetry-rounds N</c>; with
+    /// <c>--orleansjobs-only</c> only when given).
+    /// </summary>
+    public int TelemetryRounds { get; init; } = 2;
+
+    /// <summary>Whether this run measures telemetry's cost.</summary>
+    public bool MeasuresTelemetry => Runs("W1") && TelemetryRounds > 0 && (!OrleansJobsOnly || TelemetryRoundsGiven);
+
+    public bool TelemetryRoundsGiven { get; init; }
+
     public int BurstJobs { get; init; } = 20_000;
     public int BurstProducers { get; init; } = 8;
     public TimeSpan BurstCap { get; init; } = TimeSpan.FromSeconds(120);
@@ -92,6 +104,8 @@ public sealed record BenchSettings
             .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
         if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
+        if (Option("--telemetry-rounds") is { } rounds)
+            settings = settings with { TelemetryRounds = int.Parse(rounds, CultureInfo.InvariantCulture), TelemetryRoundsGiven = true };
         if (Option("--only") is { } only) settings = settings with { Only = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries).ToHashSet() };
         return settings;
     }
@@ -104,6 +118,7 @@ public sealed record BenchSettings
         WarmUpJobs = 20,
         HangfireWarmUpJobs = 20,
         WarmUpSettle = TimeSpan.Zero,
+        TelemetryRounds = 1,
         BurstJobs = 200,
         BurstCap = TimeSpan.FromSeconds(15),
         SteadyRate = 50,

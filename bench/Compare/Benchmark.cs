@@ -7,7 +7,10 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
 {
     private const string DbBound = "database bound: pgbench lifecycles/s (8 clients × insert+update+update)";
     private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
-    private const string EndToEndTelemetryOff = "end-to-end, telemetry off (jobs/s)";
+    private const string EndToEndTelemetryOff = "end-to-end, telemetry off (jobs/s; best of the off silos)";
+    private const string TelemetryCost = "telemetry cost (% of end-to-end throughput)";
+    private const string TelemetryCpuCost = "telemetry cost (% more silo CPU per job, least of each)";
+    private const string TelemetryOnMean = "end-to-end, telemetry on (jobs/s; best of the on silos, W1's the first)";
     private const string CommitsPerJob = "database commits per job";
     private const string MachineCpuPerJob = "machine CPU per job (ms; every process: driver, system, database)";
     private const string FractionOfBound = "end-to-end as % of the database bound";
@@ -36,29 +39,42 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         }
 
         var ojConnection = databases.ConnectionString(databases.OrleansJobs);
+        BurstResult? w1 = null;
         if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
             await WarmUpAsync(silo, "oj", settings.WarmUpJobs);
             if (settings.Runs("W1"))
             {
-                var endToEnd = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
-                table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * endToEnd / bound));
+                w1 = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
+                table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * w1.EndToEnd / bound));
             }
             foreach (var workload in new[] { "W2", "W3", "W4" }.Where(settings.Runs))
                 await RunCommonAsync(workload, silo, "oj", ResultTable.OrleansJobs);
             if (settings.Runs("W5")) await HttpSubmitAsync(silo);
         }
 
-        if (settings.Runs("W1") && !settings.OrleansJobsOnly)
+        if (settings.MeasuresTelemetry)
         {
-            // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost.
-            await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: false, settings.SiloEnvironment, cancellationToken);
-            await WarmUpAsync(silo, "ojoff", settings.WarmUpJobs);
-            var on = table.Value("W1", EndToEnd, ResultTable.OrleansJobs) ?? double.NaN;
-            var off = await BurstAsync(silo, "ojoff", column: null);
-            table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(off));
-            table.Set("W1", "telemetry cost (% of end-to-end throughput)", ResultTable.OrleansJobs, Cell.Of(100 * (off - on) / off));
+            // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost. Silos with
+            // it off and on alternate (on, off, on, off, ...), and the cost compares the best of each: this machine's
+            // noise (other tenants: the same build's burst has ranged from 726 to 1,105 jobs/s) only ever slows a burst
+            // down, by more than the cost itself, so one pair, or a mean, says more about the noise than about telemetry.
+            var on = new List<BurstResult> { w1 ?? throw new InvalidOperationException("W1 ran without a result.") };
+            var off = new List<BurstResult>();
+            for (var round = 1; round <= settings.TelemetryRounds; round++)
+            {
+                off.Add(await BurstOnFreshSiloAsync($"ojoff{round}", telemetry: false));
+                if (round < settings.TelemetryRounds) on.Add(await BurstOnFreshSiloAsync($"ojon{round + 1}", telemetry: true));
+            }
+            var (onRate, offRate) = (on.Max(r => r.EndToEnd), off.Max(r => r.EndToEnd));
+            var (onCpu, offCpu) = (on.Min(r => r.SiloCpuPerJob), off.Min(r => r.SiloCpuPerJob));
+            Progress($"telemetry on: {string.Join(", ", on.Select(r => $"{r.EndToEnd:N0}/s {r.SiloCpuPerJob:N2} ms"))}; " +
+                     $"off: {string.Join(", ", off.Select(r => $"{r.EndToEnd:N0}/s {r.SiloCpuPerJob:N2} ms"))}");
+            table.Set("W1", TelemetryOnMean, ResultTable.OrleansJobs, Cell.Of(onRate));
+            table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(offRate));
+            table.Set("W1", TelemetryCost, ResultTable.OrleansJobs, Cell.Of(100 * (offRate - onRate) / offRate));
+            table.Set("W1", TelemetryCpuCost, ResultTable.OrleansJobs, Cell.Of(100 * (onCpu - offCpu) / offCpu));
         }
 
         if (settings.Runs("W1"))
@@ -67,7 +83,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true,
                 WorkerSilo(settings.SiloEnvironment), cancellationToken);
             await WarmUpAsync(silo, "ojworker", settings.WarmUpJobs);
-            var worker = await BurstAsync(silo, "ojworker", column: null);
+            var worker = (await BurstAsync(silo, "ojworker", column: null)).EndToEnd;
             table.Set("W1", EndToEndWorker, ResultTable.OrleansJobs, Cell.Of(worker));
             table.Set("W1", FractionOfBoundWorker, ResultTable.OrleansJobs, Cell.Of(100 * worker / bound));
         }
@@ -130,8 +146,20 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         Progress($"{system.Name} ({key}) warmed up with {count:N0} jobs");
     }
 
-    /// <summary>W1: a burst of no-op jobs from 8 producers. Returns end-to-end jobs/s.</summary>
-    private async Task<double> BurstAsync(IJobSystem system, string key, string? column)
+    /// <summary>W1 on a silo of its own, started and warmed up for it, with telemetry on or off.</summary>
+    private async Task<BurstResult> BurstOnFreshSiloAsync(string key, bool telemetry)
+    {
+        await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, databases.ConnectionString(databases.OrleansJobs),
+            telemetry, settings.SiloEnvironment, cancellationToken);
+        await WarmUpAsync(silo, key, settings.WarmUpJobs);
+        return await BurstAsync(silo, key, column: null);
+    }
+
+    /// <summary>End-to-end jobs/s of a burst, and the silo's CPU per job in ms (NaN for Hangfire).</summary>
+    private sealed record BurstResult(double EndToEnd, double SiloCpuPerJob);
+
+    /// <summary>W1: a burst of no-op jobs from 8 producers.</summary>
+    private async Task<BurstResult> BurstAsync(IJobSystem system, string key, string? column)
     {
         var workload = "w1-" + key;
         var commitsBefore = await SettledCommitsAsync(system.Database);
@@ -151,7 +179,8 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
         Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits, " +
                  $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms");
-        if (column is null) return endToEnd;
+        var result = new BurstResult(endToEnd, siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN);
+        if (column is null) return result;
 
         table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(submitRate), Better.Higher);
         table.Set("W1", EndToEnd, column, Cell.Of(endToEnd), Better.Higher);
@@ -159,7 +188,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Set("W1", CommitsPerJob, column, Cell.Of(finished.Count == 0 ? double.NaN : commits / (double)finished.Count), Better.Lower);
         table.Set("W1", MachineCpuPerJob, column, Cell.Of(machineCpu * perJob), Better.Lower);
         if (siloCpu is { } silo) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(silo.TotalSeconds * perJob));
-        return endToEnd;
+        return result;
     }
 
     /// <summary>W2: a steady rate for a while; how long each job waits to start, and whether the system keeps up.</summary>
@@ -272,6 +301,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Target("W1", EndToEnd, "≥ 8× Hangfire", hangfire is { } h ? AtLeast(table.Value("W1", EndToEnd, oj), 8 * h) : null);
         table.Target("W1", FractionOfBound, "≥ 50 %", AtLeast(table.Value("W1", FractionOfBound, oj), 50));
         table.Target("W1", CommitsPerJob, "≤ 4", AtMost(table.Value("W1", CommitsPerJob, oj), 4));
+        table.Target("W1", TelemetryCost, "≤ 10 %", AtMost(table.Value("W1", TelemetryCost, oj), 10));
         table.Target("W2", LatencyP99, "≤ 20 ms", AtMost(table.Value("W2", LatencyP99, oj), 20));
         table.Target("W2", KeptUp, "yes", table.Text("W2", KeptUp, oj) is { } text ? text == "yes" : null);
         table.Target("W3", LatenessP99, "≤ 1,000 ms", AtMost(table.Value("W3", LatenessP99, oj), 1000));

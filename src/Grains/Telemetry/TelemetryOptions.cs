@@ -11,6 +11,12 @@ public sealed class TelemetryOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Spans (with <see cref="Enabled"/>): off leaves metrics on and starts no spans, so jobs carry no span ids.</summary>
+    public bool Traces { get; set; } = true;
+
+    /// <summary>Metrics and <c>GET /metrics</c> (with <see cref="Enabled"/>): off leaves traces on.</summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>How often the silo that reports the <c>orleansjobs_jobs</c> gauge counts the job table.</summary>
     public TimeSpan JobCountInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -22,19 +22,24 @@ public static class SiloTelemetry
     public static TelemetryOptions Settings(IConfiguration configuration) =>
         configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
 
-    /// <summary>Adds it all unless <c>OrleansJobs:Telemetry:Enabled</c> is false. Returns whether it did.</summary>
+    /// <summary>
+    /// Adds it all unless <c>OrleansJobs:Telemetry:Enabled</c> is false; <c>:Traces</c> and <c>:Metrics</c> turn one
+    /// signal off. Returns whether spans are on (and so whether Orleans' grain calls should carry the trace on).
+    /// </summary>
     public static bool AddSiloTelemetry(this WebApplicationBuilder builder)
     {
         var settings = Settings(builder.Configuration);
-        if (!settings.Enabled) return false;
+        if (!settings.Enabled || !(settings.Traces || settings.Metrics)) return false;
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
                 // OTEL_SERVICE_NAME, when set, names the service; this is only the default.
                 if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"])) resource.AddService(DefaultServiceName);
-            })
-            .WithTracing(tracing =>
+            });
+        if (settings.Traces)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing
                     .AddSource(JobTelemetry.Name)
@@ -43,8 +48,17 @@ public static class SiloTelemetry
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path));
                 if (settings.SpanFile is { Length: > 0 } file)
                     tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanFileExporter(file)));
-            })
-            .WithMetrics(metrics => metrics
+                // While no span leaves the silo, recording them is wasted work: parentbased_always_off still creates the
+                // submit span and each attempt's (so jobs keep their trace and span ids, and outbound calls carry the
+                // trace on), but records them only when the caller's traceparent says its trace is sampled, and skips the
+                // grain-call spans of unsampled traces altogether. OTEL_TRACES_SAMPLER, when set, decides instead.
+                if (!SpansLeave(builder.Configuration, settings) && string.IsNullOrEmpty(builder.Configuration[SamplerVariable]))
+                    tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
+            });
+        }
+        if (settings.Metrics)
+        {
+            telemetry.WithMetrics(metrics => metrics
                 // The SDK preallocates room for its cardinality limit (2,000 series by default) for every instrument, and
                 // Orleans, ASP.NET Core and the runtime publish some hundred: ~40 MiB before the first job. Their tags take
                 // a few values each, so 200 is plenty; OrleansJobs' own (queue × type × outcome) keep the default.
@@ -55,15 +69,25 @@ public static class SiloTelemetry
                 .AddMeter("System.Runtime", "System.Net.Http")
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
+        }
 
         if (OtlpRequested(builder.Configuration)) telemetry.UseOtlpExporter();
-        return true;
+        return settings.Traces;
     }
+
+    /// <summary>The standard variable that picks a sampler; when set, the SDK's reading of it decides.</summary>
+    private const string SamplerVariable = "OTEL_TRACES_SAMPLER";
+
+    /// <summary>Whether finished spans go anywhere: an OTLP endpoint for traces, or the span file.</summary>
+    private static bool SpansLeave(IConfiguration configuration, TelemetryOptions settings) =>
+        settings.SpanFile is { Length: > 0 }
+        || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        || !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 
     /// <summary>Maps <c>GET /metrics</c> (Prometheus text format) when telemetry is on.</summary>
     public static void MapSiloTelemetry(this WebApplication app)
     {
-        if (Settings(app.Configuration).Enabled) app.MapPrometheusScrapingEndpoint("/metrics");
+        if (Settings(app.Configuration) is { Enabled: true, Metrics: true }) app.MapPrometheusScrapingEndpoint("/metrics");
     }
 
     /// <summary>The standard variables: one endpoint for all signals, or one per signal.</summary>

@@ -122,6 +122,25 @@ public sealed class ObservabilityProcessTests : IDisposable
             Assert.Equal(correlationId, post.Headers["X-Correlation-Id"]);
             Assert.Equal(traceId, post.Headers["traceparent"].Split('-')[1]);
         });
+        // No span leaves this silo (no OTLP endpoint, no span file): spans are created for their ids but not recorded,
+        // and the trace goes on unsampled.
+        Assert.All(job.GetProperty("attempts").EnumerateArray(), attempt => Assert.Matches("^[0-9a-f]{16}$", attempt.GetProperty("spanId").GetString()));
+        Assert.All(posts, post => Assert.Equal("00", post.Headers["traceparent"].Split('-')[3]));
+
+        // A caller whose trace is sampled keeps it sampled through the job: the target is told so.
+        var (sampledUrl, sampledName) = target.Answering(200);
+        using var sampledRequest = new HttpRequestMessage(HttpMethod.Post, "/api/jobs?wait=10s")
+        {
+            Content = JsonContent.Create(new { type = "http", payload = new { url = sampledUrl, method = "POST" } }),
+        };
+        var sampledTrace = ActivityTraceId.CreateRandom().ToHexString();
+        sampledRequest.Headers.Add("traceparent", $"00-{sampledTrace}-{ActivitySpanId.CreateRandom()}-01");
+        using var sampledResponse = await silo.Http.SendAsync(sampledRequest, Token);
+        Assert.Equal("Succeeded", (await sampledResponse.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("status").GetString());
+        var sampledPost = Assert.Single(target.Posts(sampledName));
+        var sampledParent = sampledPost.Headers["traceparent"].Split('-');
+        Assert.Equal(sampledTrace, sampledParent[1]);
+        Assert.Equal("01", sampledParent[3]);
 
         // Every JSON log line written for this job's attempts carries the four values as scope fields.
         List<JsonElement> lines = [];
@@ -140,6 +159,35 @@ public sealed class ObservabilityProcessTests : IDisposable
         Assert.Contains(attemptLines, line => line.GetProperty("Message").GetString()!.Contains("ended Failed", StringComparison.Ordinal));
         // The submit request's own lines too: anything logged under its JobId carries the correlation id.
         Assert.All(lines, line => Assert.Equal(correlationId, Scope(line, "CorrelationId")));
+    }
+
+    [Fact]
+    public async Task Traces_and_metrics_each_turn_off_on_their_own()
+    {
+        await using (var metricsOff = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Telemetry:Metrics=false"] }))
+        {
+            await metricsOff.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            using var scrape = await metricsOff.Http.GetAsync("/metrics", Token);
+            Assert.Equal(HttpStatusCode.NotFound, scrape.StatusCode);
+            var job = await RunNoopAsync(metricsOff.Http);
+            Assert.Matches("^[0-9a-f]{16}$", job.GetProperty("attempts")[0].GetProperty("spanId").GetString());
+        }
+        await using (var tracesOff = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Telemetry:Traces=false"] }))
+        {
+            await tracesOff.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            var job = await RunNoopAsync(tracesOff.Http);
+            Assert.Equal(JsonValueKind.Null, job.GetProperty("attempts")[0].GetProperty("spanId").ValueKind);
+            await Eventually.Until(async () => (await ScrapeAsync(tracesOff.Http)).Keys.Any(series => series.StartsWith("orleansjobs_jobs_completed_total", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), "the completed job was not counted on /metrics");
+        }
+
+        static async Task<JsonElement> RunNoopAsync(HttpClient http)
+        {
+            using var response = await http.PostAsJsonAsync("/api/jobs?wait=10s", new { type = "noop" }, Token);
+            var job = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+            Assert.Equal("Succeeded", job.GetProperty("status").GetString());
+            return job;
+        }
     }
 
     [Fact]
