@@ -50,7 +50,7 @@ public static class SiloApp
         var traced = builder.AddSiloTelemetry();
         builder.UseOrleans(silo =>
         {
-            if (traced) silo.AddActivityPropagation(); // grain calls join the caller's trace
+            if (traced) silo.AddActivityPropagation(); // grain calls join the caller's trace (when spans go somewhere)
             if (postgres is not null) UsePostgres(silo, builder.Configuration, settings, postgres);
             else UseEmbedded(silo, settings, new SqliteJobStoreOptions(EmbeddedDatabasePath(builder.Configuration, builder.Environment.ContentRootPath)).ConnectionString);
             silo.AddJobService();

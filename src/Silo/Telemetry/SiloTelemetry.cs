@@ -24,7 +24,7 @@ public static class SiloTelemetry
 
     /// <summary>
     /// Adds it all unless <c>OrleansJobs:Telemetry:Enabled</c> is false; <c>:Traces</c> and <c>:Metrics</c> turn one
-    /// signal off. Returns whether spans are on (and so whether Orleans' grain calls should carry the trace on).
+    /// signal off. Returns whether Orleans' grain calls should carry the trace on (<see cref="GrainCallsTraced"/>).
     /// </summary>
     public static bool AddSiloTelemetry(this WebApplicationBuilder builder)
     {
@@ -72,8 +72,18 @@ public static class SiloTelemetry
         }
 
         if (OtlpRequested(builder.Configuration)) telemetry.UseOtlpExporter();
-        return settings.Traces;
+        return GrainCallsTraced(builder.Configuration, settings);
     }
+
+    /// <summary>
+    /// Orleans' activity propagation (grain calls as spans in the caller's trace) is on when spans are on and something
+    /// reads them: an exporter, the span file, or a sampler the operator chose. Otherwise there is no trace for the grain
+    /// calls to appear in, and propagating context on every call was the largest single part of telemetry's CPU cost (a
+    /// job's trace context does not need it: the API stores it with the job, and attempts start their spans from that).
+    /// </summary>
+    public static bool GrainCallsTraced(IConfiguration configuration, TelemetryOptions settings) =>
+        settings is { Enabled: true, Traces: true }
+        && (SpansLeave(configuration, settings) || !string.IsNullOrEmpty(configuration[SamplerVariable]));
 
     /// <summary>The standard variable that picks a sampler; when set, the SDK's reading of it decides.</summary>
     private const string SamplerVariable = "OTEL_TRACES_SAMPLER";
