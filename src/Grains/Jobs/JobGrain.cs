@@ -81,7 +81,7 @@ public sealed class JobGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivating = true;
-        var wake = _wakeAfterDeactivation;
+        var interrupted = false;
         if (_attempt is { IsCompleted: false } attempt)
         {
             // Deactivated while running (shutdown, rebalancing): stop the handler and hand the job back to the queue.
@@ -89,10 +89,10 @@ public sealed class JobGrain(
                 logger.LogWarning("Job {JobId} attempt {Attempt} interrupted: its activation is being deactivated ({Reason})", Job.Id, Job.Attempt, reason);
             StopAttempt(StopReason.Shutdown);
             await attempt.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Current);
-            wake = true;
+            interrupted = true;
         }
         // Work this activation gave up on goes on in a fresh one (the call is queued until this one is gone).
-        if ((wake || _wakeAfterDeactivation) && Job.Exists && Job.Status == JobStatus.Queued && !runner.Draining)
+        if ((interrupted || _wakeAfterDeactivation) && Job.Exists && Job.Status == JobStatus.Queued && !runner.Draining)
             _ = GrainFactory.GetGrain<IJobGrain>(Job.Id).Wake();
     }
 
