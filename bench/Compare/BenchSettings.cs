@@ -132,7 +132,7 @@ public sealed record BenchSettings
         IdleJobs = 300,
         IdleCap = TimeSpan.FromSeconds(15),
         IdleSettle = TimeSpan.FromSeconds(2),
-        PgBenchDuration = TimeSpan.FromSeconds(1),
+        PgBenchDuration = TimeSpan.FromSeconds(2),
         StatsSettle = TimeSpan.FromSeconds(1),
     };
 }
