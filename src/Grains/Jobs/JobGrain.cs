@@ -111,13 +111,61 @@ public sealed class JobGrain(
     {
         if (Job.Exists) return new SubmitResult(Snapshot(), Created: false);
         if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
-        await ChangeAsync(job => JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, time.GetUtcNow()));
+        // A job that can start at once is stored already Running, its first attempt begun: one write instead of two.
+        var hold = await TryHoldAtOnceAsync(spec);
+        try
+        {
+            await ChangeAsync(job =>
+            {
+                var now = time.GetUtcNow();
+                JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, now);
+                if (hold is not null && job.Status == JobStatus.Queued && !JobDependencies.IsWaiting(job))
+                    JobLifecycle.Start(job, now, _silo).SpanId = hold.Span?.SpanId.ToHexString();
+            });
+        }
+        catch
+        {
+            ReleaseUnstarted(hold);
+            throw;
+        }
         metrics.Submitted(spec);
+        if (hold is not null && Job.Status != JobStatus.Running) hold = ReleaseUnstarted(hold);
         if (Job.CallbackPending) await RegisterWithDependenciesAsync();
         var submitted = Snapshot();
-        Resume();
+        if (hold is not null) _attempt = RunAttemptsAsync(hold);
+        else Resume();
         if (Job.Status == JobStatus.Scheduled && !IsSoon(Job.DueAt)) DeactivateWhenIdle();
         return new SubmitResult(submitted, Created: true);
+    }
+
+    /// <summary>
+    /// What a new job's first attempt needs to start with its creation: its queue has no limits (so no queue grain is
+    /// asked for a slot), a handler slot is free on this silo now, and the silo is not draining. Null otherwise, and the
+    /// job is stored Queued and started as usual. The attempt's span is made here, as its id is stored with the attempt,
+    /// but not made current: the rest of the submit is not part of the attempt.
+    /// </summary>
+    private async ValueTask<AttemptHold?> TryHoldAtOnceAsync(JobSpec spec)
+    {
+        if (runner.Draining || _deactivating || _attempt is not null || spec.DependsOn is { Count: > 0 }) return null;
+        if (spec.RunAt is { } runAt && runAt > time.GetUtcNow()) return null;
+        if (!await admission.IsFreeAsync(spec.Queue) || runner.TryAcquireSlot(spec.Type) is not { } slot) return null;
+        var cancellation = new CancellationTokenSource();
+        _attemptCancellation = cancellation;
+        _stopReason = StopReason.None;
+        var current = Activity.Current;
+        var span = JobTelemetry.StartAttempt(spec, this.GetPrimaryKeyString(), 1);
+        Activity.Current = current;
+        return new AttemptHold(cancellation, slot, span);
+    }
+
+    /// <summary>An attempt held for a job that was not stored Running after all: gives back what it held.</summary>
+    private AttemptHold? ReleaseUnstarted(AttemptHold? hold)
+    {
+        if (hold is null) return null;
+        _attemptCancellation = null;
+        JobTelemetry.Discard(hold.Span);
+        hold.Dispose();
+        return null;
     }
 
     Task<JobState?> IJobGrain.Get() => Task.FromResult(Job.Exists ? Snapshot() : Missing());
@@ -288,14 +336,15 @@ public sealed class JobGrain(
     /// activation's state behind the stored one: it is dropped, and the next call (at the latest the sweeper's wake of
     /// a quiet job) loads the stored state and recovers the job from there.
     /// </summary>
-    private async Task RunAttemptsAsync()
+    private async Task RunAttemptsAsync(AttemptHold? started = null)
     {
         while (true)
         {
             _runAgain = false;
             try
             {
-                await RunAttemptAsync();
+                await (started is null ? RunAttemptAsync() : RunStartedAttemptAsync(started));
+                started = null;
             }
             catch (Exception ex)
             {
@@ -324,36 +373,68 @@ public sealed class JobGrain(
             return;
         }
         // Created before the Running write so that a cancel arriving during that write is not lost.
-        using var cancellation = new CancellationTokenSource();
+        var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
         _stopReason = StopReason.None;
         var spec = Job.Spec!;
+        AttemptHold? hold = null;
+        var handedOn = false;
+        try
+        {
+            // Waits, still Queued, for a handler slot on this silo (OrleansJobs:Execution); kept until the outcome is written.
+            using (logger.BeginScope(new AttemptLogScope(Job.Id, Job.Attempt + 1, Job.TraceId, spec.CorrelationId)))
+            {
+                var slot = await runner.AcquireSlotAsync(spec.Type, cancellation.Token);
+                if (slot is null)
+                {
+                    _attemptCancellation = null;
+                    await admission.LeaveAsync(Job);
+                    return;
+                }
+                // The attempt's span in the submitter's trace (made current while the handler runs, see RunStartedAttemptAsync).
+                var current = Activity.Current;
+                hold = new AttemptHold(cancellation, slot, JobTelemetry.StartAttempt(spec, Job.Id, Job.Attempt + 1));
+                Activity.Current = current;
+                await ChangeAsync(job =>
+                {
+                    if (job.Status != JobStatus.Queued) return false;
+                    JobLifecycle.Start(job, time.GetUtcNow(), _silo).SpanId = hold.Span?.SpanId.ToHexString();
+                    return true;
+                }, untilSaved: true);
+                if (Job.Status != JobStatus.Running)
+                {
+                    await admission.LeaveAsync(Job); // not started after all (cancelled meanwhile): the hold goes below
+                    return;
+                }
+                handedOn = true;
+            }
+        }
+        finally
+        {
+            if (!handedOn)
+            {
+                if (hold is null) cancellation.Dispose();
+                else ReleaseUnstarted(hold);
+            }
+        }
+        await RunStartedAttemptAsync(hold);
+    }
+
+    /// <summary>
+    /// Runs the handler of an attempt already stored as Running (by <see cref="RunAttemptAsync"/>, or with the job's
+    /// creation) and records its outcome; the hold is given back once that is written.
+    /// </summary>
+    private async Task RunStartedAttemptAsync(AttemptHold hold)
+    {
+        using var held = hold;
+        var spec = Job.Spec!;
+        var cancellation = hold.Cancellation;
         // Every log line of the attempt (the grain's and the handler's) carries these.
-        using var logScope = logger.BeginScope(new AttemptLogScope(Job.Id, Job.Attempt + 1, Job.TraceId, spec.CorrelationId));
-        // Waits, still Queued, for a handler slot on this silo (OrleansJobs:Execution); kept until the outcome is written.
-        using var slot = await runner.AcquireSlotAsync(spec.Type, cancellation.Token);
-        if (slot is null)
-        {
-            _attemptCancellation = null;
-            await admission.LeaveAsync(Job);
-            return;
-        }
-        // The attempt's span in the submitter's trace, current while the handler runs so that its outbound calls carry the trace on.
-        using var span = JobTelemetry.StartAttempt(spec, Job.Id, Job.Attempt + 1);
-        await ChangeAsync(job =>
-        {
-            if (job.Status != JobStatus.Queued) return false;
-            JobLifecycle.Start(job, time.GetUtcNow(), _silo).SpanId = span?.SpanId.ToHexString();
-            return true;
-        }, untilSaved: true);
-        if (Job.Status != JobStatus.Running)
-        {
-            _attemptCancellation = null;
-            JobTelemetry.Discard(span);
-            await admission.LeaveAsync(Job);
-            return;
-        }
         var started = Job.Attempts[^1];
+        using var logScope = logger.BeginScope(new AttemptLogScope(Job.Id, started.Number, Job.TraceId, spec.CorrelationId));
+        // Current from here on (this method's own context), so that the handler's outbound calls carry the trace on.
+        var span = hold.Span;
+        if (span is not null) Activity.Current = span;
         metrics.AttemptStarted(spec, started);
         JobTelemetry.AttemptStarted(span, Job, started);
         logger.LogDebug("Job {JobId} attempt {Attempt} started", Job.Id, started.Number);
@@ -688,5 +769,23 @@ public sealed class JobGrain(
     {
         DeactivateWhenIdle();
         return null;
+    }
+
+    /// <summary>What an attempt holds from just before its Running write until its outcome is written.</summary>
+    private sealed class AttemptHold(CancellationTokenSource cancellation, IDisposable slot, Activity? span) : IDisposable
+    {
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+        public Activity? Span { get; } = span;
+
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Span?.Dispose();
+            slot.Dispose();
+            Cancellation.Dispose();
+        }
     }
 }

@@ -54,6 +54,21 @@ public sealed class JobRunner(IServiceScopeFactory scopes, ILoggerFactory logger
         return new Leases(leases);
     }
 
+    /// <summary>
+    /// A slot to run a handler of <paramref name="type"/> here if one is free now, with nobody waiting before it; null
+    /// otherwise (or while draining). Dispose it when the attempt ends.
+    /// </summary>
+    public IDisposable? TryAcquireSlot(string type)
+    {
+        if (Draining) return null;
+        var leases = new List<RateLimitLease>(2);
+        if (_cpuBound.Contains(type)) leases.Add(_cpuSlots.AttemptAcquire(1));
+        leases.Add(_handlerSlots.AttemptAcquire(1));
+        if (leases.TrueForAll(l => l.IsAcquired)) return new Leases(leases);
+        leases.ForEach(l => l.Dispose());
+        return null;
+    }
+
     public void BeginDrain() => Draining = true;
 
     /// <summary>Registers a running attempt with the callback that interrupts it; dispose when it ends.</summary>

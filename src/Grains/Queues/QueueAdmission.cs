@@ -32,6 +32,14 @@ public sealed class QueueAdmission(IGrainFactory grains, TimeProvider time, IOpt
     }
 
     /// <summary>
+    /// True when <paramref name="queue"/> has no limits and is not paused: a job of it may start without asking its queue
+    /// grain, and <see cref="EnterAsync"/> would answer true at once. Reads this silo's copy of the settings (refreshing
+    /// it first when it is stale, as <see cref="EnterAsync"/> does).
+    /// </summary>
+    public async ValueTask<bool> IsFreeAsync(string queue) =>
+        (await SettingsAsync()).GetValueOrDefault(queue) is not { IsFree: false };
+
+    /// <summary>
     /// The job's attempt ended, or it stopped waiting: gives its slot back. Retried a few times, then left to the queue's
     /// own check, which finds the job no longer Running in the table and takes the slot back.
     /// </summary>

@@ -2,7 +2,6 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Orleans.Diagnostics;
 using OrleansJobs.Telemetry;
 
 namespace OrleansJobs.Silo.Telemetry;
@@ -43,8 +42,9 @@ public static class SiloTelemetry
             {
                 tracing
                     .AddSource(JobTelemetry.Name)
-                    .AddSource(ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.LifecycleActivitySourceName)
+                    .AddSource(BackgroundGrainCallFilter.Sources)
                     .AddSource("System.Net.Http")
+                    .AddProcessor(new BackgroundGrainCallFilter())
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path));
                 if (settings.SpanFile is { Length: > 0 } file)
                     tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanFileExporter(file)));

@@ -6,8 +6,8 @@ using OrleansJobs.Telemetry;
 namespace OrleansJobs.Silo.Telemetry;
 
 /// <summary>
-/// Appends finished spans of OrleansJobs and of its HTTP server (the submit requests, parents of the attempts) to a
-/// file, one JSON object a line (<c>OrleansJobs:Telemetry:SpanFile</c>): a look at traces without a collector. Each
+/// Appends finished spans of OrleansJobs, of its HTTP server (the submit requests, parents of the attempts) and of
+/// Orleans (grain calls and activations inside a trace) to a file, one JSON object a line (<c>OrleansJobs:Telemetry:SpanFile</c>): a look at traces without a collector. Each
 /// span is written as it ends, so a process killed afterwards keeps it.
 /// </summary>
 public sealed class SpanFileExporter : BaseExporter<Activity>
@@ -28,13 +28,14 @@ public sealed class SpanFileExporter : BaseExporter<Activity>
         {
             foreach (var span in batch)
             {
-                if (span.Source.Name is not (JobTelemetry.Name or AspNetCoreSource)) continue;
+                if (span.Source.Name is not (JobTelemetry.Name or AspNetCoreSource) && Array.IndexOf(BackgroundGrainCallFilter.Sources, span.Source.Name) < 0) continue;
                 _writer.WriteLine(JsonSerializer.Serialize(new
                 {
                     traceId = span.TraceId.ToHexString(),
                     spanId = span.SpanId.ToHexString(),
                     parentSpanId = span.ParentSpanId == default ? null : span.ParentSpanId.ToHexString(),
                     name = span.DisplayName,
+                    source = span.Source.Name,
                     kind = span.Kind.ToString(),
                     start = new DateTimeOffset(span.StartTimeUtc, TimeSpan.Zero),
                     end = new DateTimeOffset(span.StartTimeUtc + span.Duration, TimeSpan.Zero),

@@ -39,7 +39,9 @@ public sealed class JobGrainTests(JobClusterFixture fixture) : IClassFixture<Job
     public async Task Submitted_job_runs_and_succeeds_with_its_result()
     {
         var (grain, submitted) = await SubmitAsync(new JobSpec { Type = "delay", Payload = """{"duration":"00:00:00.2","steps":2}""" });
-        Assert.Equal(JobStatus.Queued, submitted.Status);
+        // Its queue has no limits and a handler slot is free: it is stored with its first attempt begun.
+        Assert.Equal(JobStatus.Running, submitted.Status);
+        Assert.Equal(1, Assert.Single(submitted.Attempts).Number);
 
         var job = await FinishedAsync(grain);
         Assert.Equal(JobStatus.Succeeded, job.Status);

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using static OrleansJobs.Tests.Http.JobApi;
 
 namespace OrleansJobs.Tests.Http;
@@ -25,7 +27,7 @@ public sealed class JobApiTests(SiloHostFixture host)
         page.GetProperty("items").EnumerateArray().Select(job => job.GetProperty("id").GetString()!).ToList();
 
     [Fact]
-    public async Task Submit_answers_202_with_location_and_the_queued_job_in_camel_case()
+    public async Task Submit_answers_202_with_location_and_the_job_in_camel_case()
     {
         var (response, job) = await Http.PostJsonAsync("/api/jobs", """{"type":"noop","tags":{"tenant":"acme"}}""");
 
@@ -34,7 +36,9 @@ public sealed class JobApiTests(SiloHostFixture host)
         var id = job.GetProperty("id").GetString()!;
         Assert.StartsWith("job_", id);
         Assert.Equal($"/api/jobs/{id}", response.Headers.Location?.OriginalString);
-        Assert.Equal("Queued", Status(job));
+        // Its queue has no limits and a handler slot was free: it was stored with its first attempt begun.
+        Assert.Equal("Running", Status(job));
+        Assert.Equal(1, job.GetProperty("attempt").GetInt32());
         Assert.Equal("noop", job.GetProperty("type").GetString());
         Assert.Equal("default", job.GetProperty("queue").GetString());
         Assert.Equal(3, job.GetProperty("maxAttempts").GetInt32());
@@ -44,6 +48,31 @@ public sealed class JobApiTests(SiloHostFixture host)
         var done = await Http.WaitUntilFinishedAsync(id);
         Assert.Equal("Succeeded", Status(done));
         Assert.Equal("Succeeded", Outcome(done.GetProperty("attempts").EnumerateArray().Single()));
+    }
+
+    [Fact]
+    public async Task A_job_that_can_start_at_once_costs_two_writes_and_one_that_must_wait_for_its_queue_three()
+    {
+        var store = host.Services.GetRequiredService<OrleansJobs.Storage.IJobStore>();
+        async Task<long> VersionOf(string id) => (await store.ReadAsync(id, TestContext.Current.CancellationToken))!.Version;
+
+        // Created and started in one write, then its outcome.
+        var (_, atOnce) = await Http.PostJsonAsync("/api/jobs", """{ "type": "noop" }""");
+        var atOnceId = atOnce.GetProperty("id").GetString()!;
+        var done = await Http.WaitUntilFinishedAsync(atOnceId);
+        Assert.Equal("Succeeded", Status(done));
+        Assert.Equal(atOnce.GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset(), done.GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(2, await VersionOf(atOnceId));
+
+        // A queue with a limit is asked for a slot first: created Queued, then started, then its outcome.
+        var queue = $"limited-{Guid.NewGuid():N}"[..20];
+        using (var put = await Http.PutAsJsonAsync($"/api/queues/{queue}", new { maxConcurrency = 1 }, TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var (_, limited) = await Http.PostJsonAsync("/api/jobs", $$"""{ "type": "noop", "queue": "{{queue}}" }""");
+        Assert.Equal("Queued", Status(limited));
+        var limitedId = limited.GetProperty("id").GetString()!;
+        Assert.Equal("Succeeded", Status(await Http.WaitUntilFinishedAsync(limitedId)));
+        Assert.Equal(3, await VersionOf(limitedId));
     }
 
     [Fact]

@@ -210,7 +210,7 @@ public sealed class ObservabilityProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task An_attempt_recovered_after_a_sigkill_is_still_a_child_of_the_submit_span()
+    public async Task An_attempt_recovered_after_a_sigkill_is_still_a_child_of_the_submit_span_and_grain_calls_join_the_trace()
     {
         var data = Path.Combine(_folder, "data");
         var spanFile = Path.Combine(_folder, "spans.jsonl");
@@ -258,7 +258,23 @@ public sealed class ObservabilityProcessTests : IDisposable
         Assert.Equal(job.GetProperty("attempts")[1].GetProperty("spanId").GetString(), recovered.GetProperty("spanId").GetString());
         var waited = recovered.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "job.waited");
         Assert.Equal("recovery", waited.GetProperty("tags").GetProperty("job.wait.reason").GetString());
+
+        // Orleans' grain calls are in the trace: the API's call to the job grain, as the caller's span and the grain's.
+        var call = Assert.Single(spans, s => s.GetProperty("name").GetString() == "IJobGrain/Submit" && s.GetProperty("kind").GetString() == "Client");
+        Assert.Equal(OrleansRuntimeSource, call.GetProperty("source").GetString());
+        Assert.Equal(submit.GetProperty("spanId").GetString(), call.GetProperty("parentSpanId").GetString());
+        var served = Assert.Single(spans, s => s.GetProperty("name").GetString() == "IJobGrain/Submit" && s.GetProperty("kind").GetString() == "Server");
+        Assert.Equal(call.GetProperty("spanId").GetString(), served.GetProperty("parentSpanId").GetString());
+        // Orleans' background work (stream polling, reminders, idle collection) starts no trace of its own: over both
+        // silos' lives, every Orleans span written continues some trace.
+        var orleansRoots = File.ReadAllLines(spanFile).Select(line => JsonSerializer.Deserialize<JsonElement>(line))
+            .Where(s => s.GetProperty("source").GetString()!.StartsWith("Microsoft.Orleans.", StringComparison.Ordinal) && s.GetProperty("parentSpanId").ValueKind == JsonValueKind.Null)
+            .Select(s => $"{s.GetProperty("source").GetString()} {s.GetProperty("name").GetString()}")
+            .ToList();
+        Assert.Empty(orleansRoots);
     }
+
+    private const string OrleansRuntimeSource = "Microsoft.Orleans.Runtime";
 
     [Fact]
     public async Task With_the_standard_OTLP_variables_set_the_silo_exports_spans_and_metrics_over_OTLP()
@@ -303,10 +319,12 @@ public sealed class ObservabilityProcessTests : IDisposable
             received.Any(r => r.Signal == signal && parts.All(part => r.Body.AsSpan().IndexOf(part) >= 0));
         await Eventually.Until(() => Task.FromResult(
                 Has("traces", traceBytes, "job.attempt noop"u8.ToArray(), "orleansjobs-otlp-test"u8.ToArray())
+                && Has("traces", traceBytes, "IJobGrain/Submit"u8.ToArray(), "Microsoft.Orleans.Runtime"u8.ToArray())
                 && Has("metrics", "orleansjobs.jobs.submitted"u8.ToArray())),
             TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200),
             $"the OTLP receiver did not get the job's span and metrics (got {string.Join(", ", received.Select(r => $"{r.Signal} {r.Body.Length} B"))}; " +
-            $"span: {Has("traces", traceBytes)} {Has("traces", "job.attempt noop"u8.ToArray())} {Has("traces", "orleansjobs-otlp-test"u8.ToArray())}, metric: {Has("metrics", "orleansjobs.jobs.submitted"u8.ToArray())})");
+            $"span: {Has("traces", traceBytes)} {Has("traces", "job.attempt noop"u8.ToArray())} {Has("traces", "orleansjobs-otlp-test"u8.ToArray())}, " +
+            $"grain call: {Has("traces", traceBytes, "IJobGrain/Submit"u8.ToArray())}, metric: {Has("metrics", "orleansjobs.jobs.submitted"u8.ToArray())})");
     }
 
     /// <summary>The silo's JSON log lines whose scopes (or state) name the job.</summary>
