@@ -130,6 +130,7 @@ public sealed class JobGrain(
         }
         metrics.Submitted(spec);
         if (hold is not null && Job.Status != JobStatus.Running) hold = ReleaseUnstarted(hold);
+        if (hold is not null) MarkHandlerStart();
         if (Job.CallbackPending) await RegisterWithDependenciesAsync();
         var submitted = Snapshot();
         if (hold is not null) _attempt = RunAttemptsAsync(hold);
@@ -157,6 +158,14 @@ public sealed class JobGrain(
         Activity.Current = current;
         return new AttemptHold(cancellation, slot, span);
     }
+
+    /// <summary>
+    /// The attempt just stored as Running starts its handler now: its <c>startedAt</c> (and the job's) becomes this
+    /// moment rather than the one its Running write was prepared at, so start delays and lateness include that write,
+    /// as a user waiting for the handler sees them. Stored with the attempt's outcome; until then the stored row holds
+    /// the earlier time (a write's duration before).
+    /// </summary>
+    private void MarkHandlerStart() => Job.Attempts[^1].StartedAt = (Job.StartedAt = time.GetUtcNow()).Value;
 
     /// <summary>An attempt held for a job that was not stored Running after all: gives back what it held.</summary>
     private AttemptHold? ReleaseUnstarted(AttemptHold? hold)
@@ -406,6 +415,7 @@ public sealed class JobGrain(
                     await admission.LeaveAsync(Job); // not started after all (cancelled meanwhile): the hold goes below
                     return;
                 }
+                MarkHandlerStart();
                 handedOn = true;
             }
         }
