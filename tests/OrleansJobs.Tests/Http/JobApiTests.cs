@@ -63,6 +63,9 @@ public sealed class JobApiTests(SiloHostFixture host)
         Assert.Equal("Succeeded", Status(done));
         Assert.Equal(atOnce.GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset(), done.GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset());
         Assert.Equal(2, await VersionOf(atOnceId));
+        // Its start is when the handler began, after the write that created it committed, not when that write was prepared.
+        Assert.True(done.GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset() > done.GetProperty("createdAt").GetDateTimeOffset(),
+            $"startedAt {done.GetProperty("attempts")[0].GetProperty("startedAt")} is not after createdAt {done.GetProperty("createdAt")}");
 
         // A queue with a limit is asked for a slot first: created Queued, then started, then its outcome.
         var queue = $"limited-{Guid.NewGuid():N}"[..20];
