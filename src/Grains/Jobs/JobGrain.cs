@@ -120,7 +120,7 @@ public sealed class JobGrain(
                 var now = time.GetUtcNow();
                 JobLifecycle.Create(job, this.GetPrimaryKeyString(), spec, now);
                 if (hold is not null && job.Status == JobStatus.Queued && !JobDependencies.IsWaiting(job))
-                    JobLifecycle.Start(job, now, _silo).SpanId = hold.Span?.SpanId.ToHexString();
+                    Begin(job, hold, now);
             });
         }
         catch
@@ -142,8 +142,7 @@ public sealed class JobGrain(
     /// <summary>
     /// What a new job's first attempt needs to start with its creation: its queue has no limits (so no queue grain is
     /// asked for a slot), a handler slot is free on this silo now, and the silo is not draining. Null otherwise, and the
-    /// job is stored Queued and started as usual. The attempt's span is made here, as its id is stored with the attempt,
-    /// but not made current: the rest of the submit is not part of the attempt.
+    /// job is stored Queued and started as usual.
     /// </summary>
     private async ValueTask<AttemptHold?> TryHoldAtOnceAsync(JobSpec spec)
     {
@@ -153,10 +152,7 @@ public sealed class JobGrain(
         var cancellation = new CancellationTokenSource();
         _attemptCancellation = cancellation;
         _stopReason = StopReason.None;
-        var current = Activity.Current;
-        var span = JobTelemetry.StartAttempt(spec, this.GetPrimaryKeyString(), 1);
-        Activity.Current = current;
-        return new AttemptHold(cancellation, slot, span);
+        return Hold(cancellation, slot, spec, this.GetPrimaryKeyString(), 1);
     }
 
     /// <summary>
@@ -166,6 +162,23 @@ public sealed class JobGrain(
     /// the earlier time (a write's duration before).
     /// </summary>
     private void MarkHandlerStart() => Job.Attempts[^1].StartedAt = (Job.StartedAt = time.GetUtcNow()).Value;
+
+    /// <summary>
+    /// What an attempt about to be stored Running holds: its cancellation, its handler slot, and its span in the
+    /// submitter's trace. The span is made here, as its id is stored with the attempt, but not made current: the rest
+    /// of the call is not part of the attempt (<see cref="RunStartedAttemptAsync"/> makes it current for the handler).
+    /// </summary>
+    private static AttemptHold Hold(CancellationTokenSource cancellation, IDisposable slot, JobSpec spec, string jobId, int attempt)
+    {
+        var current = Activity.Current;
+        var span = JobTelemetry.StartAttempt(spec, jobId, attempt);
+        Activity.Current = current;
+        return new AttemptHold(cancellation, slot, span);
+    }
+
+    /// <summary>Records the held attempt as begun on this silo, with its span's id.</summary>
+    private void Begin(JobState job, AttemptHold hold, DateTimeOffset now) =>
+        JobLifecycle.Start(job, now, _silo).SpanId = hold.Span?.SpanId.ToHexString();
 
     /// <summary>An attempt held for a job that was not stored Running after all: gives back what it held.</summary>
     private AttemptHold? ReleaseUnstarted(AttemptHold? hold)
@@ -400,14 +413,11 @@ public sealed class JobGrain(
                     await admission.LeaveAsync(Job);
                     return;
                 }
-                // The attempt's span in the submitter's trace (made current while the handler runs, see RunStartedAttemptAsync).
-                var current = Activity.Current;
-                hold = new AttemptHold(cancellation, slot, JobTelemetry.StartAttempt(spec, Job.Id, Job.Attempt + 1));
-                Activity.Current = current;
+                hold = Hold(cancellation, slot, spec, Job.Id, Job.Attempt + 1);
                 await ChangeAsync(job =>
                 {
                     if (job.Status != JobStatus.Queued) return false;
-                    JobLifecycle.Start(job, time.GetUtcNow(), _silo).SpanId = hold.Span?.SpanId.ToHexString();
+                    Begin(job, hold, time.GetUtcNow());
                     return true;
                 }, untilSaved: true);
                 if (Job.Status != JobStatus.Running)

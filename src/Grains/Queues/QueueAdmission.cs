@@ -26,7 +26,7 @@ public sealed class QueueAdmission(IGrainFactory grains, TimeProvider time, IOpt
     public async ValueTask<bool> EnterAsync(JobState job, string silo)
     {
         var spec = job.Spec!;
-        if ((await SettingsAsync()).GetValueOrDefault(spec.Queue) is not { IsFree: false }) return true;
+        if (await IsFreeAsync(spec.Queue)) return true;
         return await grains.GetGrain<IQueueGrain>(spec.Queue)
             .Acquire(new QueueTicket(job.Id, spec.Priority, spec.ConcurrencyKey, job.CreatedAt, silo));
     }

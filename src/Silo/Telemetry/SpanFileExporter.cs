@@ -28,14 +28,15 @@ public sealed class SpanFileExporter : BaseExporter<Activity>
         {
             foreach (var span in batch)
             {
-                if (span.Source.Name is not (JobTelemetry.Name or AspNetCoreSource) && Array.IndexOf(BackgroundGrainCallFilter.Sources, span.Source.Name) < 0) continue;
+                var source = span.Source.Name;
+                if (source is not (JobTelemetry.Name or AspNetCoreSource) && Array.IndexOf(BackgroundGrainCallFilter.Sources, source) < 0) continue;
                 _writer.WriteLine(JsonSerializer.Serialize(new
                 {
                     traceId = span.TraceId.ToHexString(),
                     spanId = span.SpanId.ToHexString(),
                     parentSpanId = span.ParentSpanId == default ? null : span.ParentSpanId.ToHexString(),
                     name = span.DisplayName,
-                    source = span.Source.Name,
+                    source,
                     kind = span.Kind.ToString(),
                     start = new DateTimeOffset(span.StartTimeUtc, TimeSpan.Zero),
                     end = new DateTimeOffset(span.StartTimeUtc + span.Duration, TimeSpan.Zero),
