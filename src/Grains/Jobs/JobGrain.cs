@@ -35,6 +35,18 @@ public sealed class JobGrain(
     private readonly string _silo = silo.SiloAddress.ToParsableString();
     private JobState Job => store.State;
 
+    /// <summary>
+    /// The state as stored while a change to it is being written, null otherwise. Answers come from here meanwhile, so
+    /// that no caller is shown a state that is not stored yet (a Succeeded that a SIGKILL would turn back into a lost
+    /// attempt that runs again).
+    /// </summary>
+    private JobState? _stored;
+    /// <summary>Set while a submit is being carried out: a read meanwhile finds no job, but must not deactivate it.</summary>
+    private bool _submitting;
+
+    /// <summary>The state callers are answered from: the stored one (see <see cref="_stored"/>).</summary>
+    private JobState Visible => _stored ?? Job;
+
     /// <summary>The attempt loop (<see cref="RunAttemptsAsync"/>) while it runs; at most one per activation.</summary>
     private Task? _attempt;
     /// <summary>Set when something asks for an attempt while the loop is still finishing the last one: it runs again.</summary>
@@ -111,6 +123,19 @@ public sealed class JobGrain(
     {
         if (Job.Exists) return new SubmitResult(Snapshot(), Created: false);
         if (runner.Draining) throw new JobServiceUnavailableException("The silo is shutting down.");
+        _submitting = true;
+        try
+        {
+            return await CreateAsync(spec);
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task<SubmitResult> CreateAsync(JobSpec spec)
+    {
         // A job that can start at once is stored already Running, its first attempt begun: one write instead of two.
         var hold = await TryHoldAtOnceAsync(spec);
         try
@@ -190,11 +215,12 @@ public sealed class JobGrain(
         return null;
     }
 
-    Task<JobState?> IJobGrain.Get() => Task.FromResult(Job.Exists ? Snapshot() : Missing());
+    Task<JobState?> IJobGrain.Get() => Task.FromResult(Visible.Exists ? Snapshot() : Missing());
 
     async Task<JobState> IJobGrain.Cancel()
     {
         EnsureExists();
+        await UntilStoredAsync(); // an outcome on its way decides between cancelling and "already finished"
         if (Job.Status == JobStatus.Running && _attempt is { } attempt)
         {
             StopAttempt(StopReason.Cancel);
@@ -222,15 +248,15 @@ public sealed class JobGrain(
 
     async Task<JobState?> IJobGrain.Watch()
     {
-        if (!Job.Exists) return Missing();
+        if (!Visible.Exists) return Missing();
         if (!Job.Watched && !Job.Status.IsTerminal()) await ChangeAsync(job => { job.Watched = true; });
         return Snapshot();
     }
 
     async Task<JobState?> IJobGrain.WaitForCompletion(TimeSpan timeout)
     {
-        if (!Job.Exists) return Missing();
-        if (!Job.Status.IsTerminal())
+        if (!Visible.Exists) return Missing();
+        if (!Visible.Status.IsTerminal())
         {
             if (_finished is null || _finished.Task.IsCompleted) // completed = a finish from before a manual retry
                 _finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -241,14 +267,14 @@ public sealed class JobGrain(
 
     async Task<JobStatus?> IJobGrain.AddDependent(string dependentId)
     {
-        if (!Job.Exists) return Missing()?.Status;
+        if (!Visible.Exists) return Missing()?.Status;
         await ChangeAsync(job =>
         {
             if (job.Status.IsTerminal() || job.Dependents.Contains(dependentId)) return false;
             job.Dependents.Add(dependentId);
             return true;
         });
-        return Job.Status;
+        return Visible.Status; // a dependent told of an ending acts on it for good: only a stored one
     }
 
     async Task IJobGrain.DependencyFinished(string dependencyId, JobStatus status)
@@ -578,9 +604,10 @@ public sealed class JobGrain(
         await _gate.WaitAsync();
         try
         {
-            var before = untilSaved ? null : copier.Copy(Job);
+            var before = copier.Copy(Job);
             var (statusBefore, existedBefore) = (Job.Status, Job.Exists);
             if (!change(Job)) return;
+            _stored = before;
             var statusChanged = Job.Status != statusBefore || !existedBefore;
             if (statusChanged) Job.Sequence++;
             // Owed in the same write that creates a job still to register with its dependencies, or that finishes a job.
@@ -599,10 +626,11 @@ public sealed class JobGrain(
                 }
                 catch
                 {
-                    store.State = before!;
+                    store.State = before;
                     throw;
                 }
             }
+            _stored = null;
             if (Job.Status.IsTerminal()) _finished?.TrySetResult();
             if (statusChanged && Job.Status.IsTerminal()) metrics.Completed(Job.Spec!, Job.Status);
             if (statusChanged && Job.Watched) await PublishAsync(JobEvent.Snapshot(Job));
@@ -610,8 +638,17 @@ public sealed class JobGrain(
         }
         finally
         {
+            _stored = null;
             _gate.Release();
         }
+    }
+
+    /// <summary>Returns once no change is being written (the next one may start right after).</summary>
+    private async Task UntilStoredAsync()
+    {
+        if (_stored is null) return;
+        await _gate.WaitAsync();
+        _gate.Release();
     }
 
     /// <summary>
@@ -768,13 +805,14 @@ public sealed class JobGrain(
     }
 
     /// <summary>
-    /// A copy of the state to answer with, taken now: an attempt started by this call changes the state before the
-    /// answer leaves. Live progress is shown at once and persisted with the attempt's outcome.
+    /// A copy of the stored state to answer with, taken now: an attempt started by this call changes the state before
+    /// the answer leaves. A running attempt's live progress is shown at once and persisted with its outcome.
     /// </summary>
     private JobState Snapshot()
     {
-        if (_progress?.Latest is { } live) Job.Progress = live;
-        return copier.Copy(Job);
+        var copy = copier.Copy(Visible);
+        if (_progress?.Latest is { } live && copy.Status == JobStatus.Running) copy.Progress = live;
+        return copy;
     }
 
     private void EnsureExists()
@@ -784,10 +822,13 @@ public sealed class JobGrain(
         throw new JobNotFoundException(this.GetPrimaryKeyString());
     }
 
-    /// <summary>Asked about a job that does not exist: answer, and do not keep an empty activation around.</summary>
+    /// <summary>
+    /// Asked about a job that does not exist (or whose creation is not stored yet): answer, and do not keep an empty
+    /// activation around.
+    /// </summary>
     private JobState? Missing()
     {
-        DeactivateWhenIdle();
+        if (!_submitting && !Job.Exists) DeactivateWhenIdle();
         return null;
     }
 

@@ -249,6 +249,42 @@ public sealed class JobGrainTests(JobClusterFixture fixture) : IClassFixture<Job
     }
 
     [Fact]
+    public async Task A_job_is_never_shown_in_a_state_that_is_not_stored_yet()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var id = JobIds.New();
+        var grain = fixture.Grains.GetGrain<IJobGrain>(id);
+        var release = new TaskCompletionSource();
+        var creating = fixture.HeldWrites.Hold(id, _ => true, release.Task);
+
+        // While its creation is being written, the job does not exist yet (its 202 has not been sent).
+        var submit = grain.Submit(new JobSpec { Type = "noop" });
+        await creating.WaitAsync(TimeSpan.FromSeconds(10), cancel);
+        Assert.Null(await grain.Get());
+        Assert.Null(await fixture.Store.ReadAsync(id, cancel));
+        var outcome = new TaskCompletionSource();
+        var finishing = fixture.HeldWrites.Hold(id, j => j.Status.IsTerminal(), outcome.Task);
+        release.SetResult();
+        var submitted = (await submit).Job;
+        Assert.Equal(JobStatus.Running, submitted.Status);
+
+        // The handler has returned and the outcome is being written: callers still see the stored Running.
+        await finishing.WaitAsync(TimeSpan.FromSeconds(10), cancel);
+        var shown = await grain.Get();
+        Assert.Equal(JobStatus.Running, shown!.Status);
+        Assert.Null(shown.Attempts[^1].Outcome);
+        var waited = await grain.WaitForCompletion(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(JobStatus.Running, waited!.Status);
+        Assert.Equal(JobStatus.Running, (await fixture.Store.ReadAsync(id, cancel))!.State.Status);
+
+        // Once it is stored, it is shown.
+        var completion = grain.WaitForCompletion(TimeSpan.FromSeconds(10));
+        outcome.SetResult();
+        Assert.Equal(JobStatus.Succeeded, (await completion)!.Status);
+        Assert.Equal(JobStatus.Succeeded, (await fixture.Store.ReadAsync(id, cancel))!.State.Status);
+    }
+
+    [Fact]
     public async Task Unknown_jobs_are_reported_as_missing()
     {
         var grain = fixture.Grains.GetGrain<IJobGrain>(JobIds.New());
