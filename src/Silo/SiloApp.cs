@@ -57,7 +57,7 @@ public static class SiloApp
             silo.AddJobStorage(JobGrain.StorageName);
             if (settings.Dashboard)
             {
-                silo.AddDashboard();
+                DashboardMetrics.AddDashboard(silo);
                 DashboardAssets.ServeOnDemand(silo.Services);
             }
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = settings.GrainLocationCacheSize);

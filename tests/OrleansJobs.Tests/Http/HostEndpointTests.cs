@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
+using System.Text.Json;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Http;
 
@@ -75,6 +77,39 @@ public sealed class HostEndpointTests(SiloHostFixture host)
         var provider = host.Services.GetRequiredService(providerType);
         var cache = providerType.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic).Single(f => f.Name == "_resourceCache");
         Assert.Null(cache.GetValue(provider));
+    }
+
+    [Fact]
+    public async Task Dashboard_shows_the_silo_counters_and_versions_fed_by_the_bounded_host()
+    {
+        // The package's host takes no part in the silo's start: it would build a provider keeping 2,000 series per
+        // Orleans instrument. The bounded one runs in its place.
+        var participants = host.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>().ToList();
+        Assert.Contains(participants, p => p is OrleansJobs.Silo.Hosting.DashboardMetrics);
+        Assert.DoesNotContain(participants, p => p.GetType().FullName == "Orleans.Dashboard.DashboardHost");
+        Assert.NotNull(host.Services.GetRequiredService<OrleansJobs.Silo.Hosting.DashboardMetrics>().MeterProvider);
+        var packageHost = host.Services.GetRequiredService(typeof(Orleans.Dashboard.DashboardOptions).Assembly.GetType("Orleans.Dashboard.DashboardHost", throwOnError: true)!);
+        Assert.Null(packageHost.GetType().GetField("_meterProvider", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(packageHost));
+
+        // The dashboard refreshes what it shows once a second.
+        string? silo = null;
+        await Eventually.Until(async () =>
+        {
+            using var cluster = JsonDocument.Parse(await host.Http.GetStringAsync("/dashboard/DashboardCounters", Token));
+            silo = cluster.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("siloAddress").GetString()).FirstOrDefault();
+            return silo is not null;
+        }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250), "the dashboard shows no silo");
+        var counters = new List<string>();
+        await Eventually.Until(async () =>
+        {
+            using var page = JsonDocument.Parse(await host.Http.GetStringAsync($"/dashboard/SiloCounters/{silo}", Token));
+            counters = [.. page.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!)];
+            return counters.Contains("orleans-catalog-activations");
+        }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250), "the dashboard shows no orleans-catalog-activations counter for the silo");
+        Assert.True(counters.Count > 20, $"only {counters.Count} counters: {string.Join(", ", counters)}");
+
+        using var properties = JsonDocument.Parse(await host.Http.GetStringAsync($"/dashboard/SiloProperties/{silo}", Token));
+        Assert.StartsWith("10.", properties.RootElement.GetProperty("orleansVersion").GetString());
     }
 
     [Fact]
