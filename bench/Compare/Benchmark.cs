@@ -23,6 +23,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     private const string IdleRss = "silo RSS after they are idle (MiB)";
     private const string IdleRssWorker = "worker silo (dashboard off): RSS after they are idle (MiB)";
     private const string EndToEndWorker = "end-to-end, worker silo (dashboard off) (jobs/s)";
+    private const string EndToEndBursts = "end-to-end of each burst (jobs/s)";
     private const string FractionOfBoundWorker = "worker silo end-to-end as % of the database bound";
 
     private static Dictionary<string, string> WorkerSilo(IReadOnlyDictionary<string, string> environment) =>
@@ -155,8 +156,38 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     /// <summary>End-to-end jobs/s of a burst, and the silo's CPU per job in ms (NaN for Hangfire).</summary>
     private sealed record BurstResult(double EndToEnd, double SiloCpuPerJob);
 
-    /// <summary>W1: a burst of no-op jobs from 8 producers.</summary>
+    /// <summary>What one W1 burst measured.</summary>
+    private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob)
+    {
+        public BurstResult Result => new(EndToEnd, SiloCpuPerJob);
+    }
+
+    /// <summary>
+    /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
+    /// column of the table, which shows the median burst (by end-to-end rate) and lists them all; one for a burst
+    /// outside the table (<paramref name="column"/> null).
+    /// </summary>
     private async Task<BurstResult> BurstAsync(IJobSystem system, string key, string? column)
+    {
+        var rounds = column is null ? 1 : settings.BurstRounds;
+        var bursts = new List<Burst>();
+        for (var round = 1; round <= rounds; round++)
+            bursts.Add(await OneBurstAsync(system, round == 1 ? key : $"{key}-{round}"));
+        var median = bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
+        if (column is null) return median.Result;
+
+        table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(median.SubmitRate), Better.Higher);
+        table.Set("W1", EndToEnd, column, Cell.Of(median.EndToEnd), Better.Higher);
+        if (bursts.Count > 1)
+            table.Set("W1", EndToEndBursts, column, Cell.Note(string.Join(" / ", bursts.Select(b => b.EndToEnd.ToString("N0", CultureInfo.InvariantCulture)))));
+        table.Set("W1", "completed", column, median.Completed);
+        table.Set("W1", CommitsPerJob, column, Cell.Of(median.CommitsPerJob), Better.Lower);
+        table.Set("W1", MachineCpuPerJob, column, Cell.Of(median.MachineCpuPerJob), Better.Lower);
+        if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(median.SiloCpuPerJob));
+        return median.Result;
+    }
+
+    private async Task<Burst> OneBurstAsync(IJobSystem system, string key)
     {
         var workload = "w1-" + key;
         var commitsBefore = await SettledCommitsAsync(system.Database);
@@ -176,16 +207,9 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
         Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits, " +
                  $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms");
-        var result = new BurstResult(endToEnd, siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN);
-        if (column is null) return result;
-
-        table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(submitRate), Better.Higher);
-        table.Set("W1", EndToEnd, column, Cell.Of(endToEnd), Better.Higher);
-        table.Set("W1", "completed", column, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions));
-        table.Set("W1", CommitsPerJob, column, Cell.Of(finished.Count == 0 ? double.NaN : commits / (double)finished.Count), Better.Lower);
-        table.Set("W1", MachineCpuPerJob, column, Cell.Of(machineCpu * perJob), Better.Lower);
-        if (siloCpu is { } silo) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(silo.TotalSeconds * perJob));
-        return result;
+        return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
+            finished.Count == 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
+            siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN);
     }
 
     /// <summary>W2: a steady rate for a while; how long each job waits to start, and whether the system keeps up.</summary>
