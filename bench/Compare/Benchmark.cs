@@ -40,7 +40,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         }
 
         var ojConnection = databases.ConnectionString(databases.OrleansJobs);
-        BurstResult? w1 = null;
+        Burst? w1 = null;
         if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
@@ -61,8 +61,8 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             // it off and on alternate (on, off, on, off, ...), and the cost compares the best of each: this machine's
             // noise (other tenants: the same build's burst has ranged from 726 to 1,105 jobs/s) only ever slows a burst
             // down, by more than the cost itself, so one pair, or a mean, says more about the noise than about telemetry.
-            var on = new List<BurstResult> { w1 ?? throw new InvalidOperationException("W1 ran without a result.") };
-            var off = new List<BurstResult>();
+            var on = new List<Burst> { w1 ?? throw new InvalidOperationException("W1 ran without a result.") };
+            var off = new List<Burst>();
             for (var round = 1; round <= settings.TelemetryRounds; round++)
             {
                 off.Add(await BurstOnFreshSiloAsync($"ojoff{round}", telemetry: false));
@@ -145,7 +145,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     }
 
     /// <summary>W1 on a silo of its own, started and warmed up for it (telemetry on or off; the run's silo environment unless given).</summary>
-    private async Task<BurstResult> BurstOnFreshSiloAsync(string key, bool telemetry, IReadOnlyDictionary<string, string>? environment = null)
+    private async Task<Burst> BurstOnFreshSiloAsync(string key, bool telemetry, IReadOnlyDictionary<string, string>? environment = null)
     {
         await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, databases.ConnectionString(databases.OrleansJobs),
             telemetry, environment ?? settings.SiloEnvironment, cancellationToken);
@@ -153,28 +153,22 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         return await BurstAsync(silo, key, column: null);
     }
 
-    /// <summary>End-to-end jobs/s of a burst, and the silo's CPU per job in ms (NaN for Hangfire).</summary>
-    private sealed record BurstResult(double EndToEnd, double SiloCpuPerJob);
-
-    /// <summary>What one W1 burst measured.</summary>
-    private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob)
-    {
-        public BurstResult Result => new(EndToEnd, SiloCpuPerJob);
-    }
+    /// <summary>What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silo's NaN for Hangfire).</summary>
+    private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
     /// column of the table, which shows the median burst (by end-to-end rate) and lists them all; one for a burst
     /// outside the table (<paramref name="column"/> null).
     /// </summary>
-    private async Task<BurstResult> BurstAsync(IJobSystem system, string key, string? column)
+    private async Task<Burst> BurstAsync(IJobSystem system, string key, string? column)
     {
         var rounds = column is null ? 1 : settings.BurstRounds;
         var bursts = new List<Burst>();
         for (var round = 1; round <= rounds; round++)
             bursts.Add(await OneBurstAsync(system, round == 1 ? key : $"{key}-{round}"));
         var median = bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
-        if (column is null) return median.Result;
+        if (column is null) return median;
 
         table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(median.SubmitRate), Better.Higher);
         table.Set("W1", EndToEnd, column, Cell.Of(median.EndToEnd), Better.Higher);
@@ -184,7 +178,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Set("W1", CommitsPerJob, column, Cell.Of(median.CommitsPerJob), Better.Lower);
         table.Set("W1", MachineCpuPerJob, column, Cell.Of(median.MachineCpuPerJob), Better.Lower);
         if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(median.SiloCpuPerJob));
-        return median.Result;
+        return median;
     }
 
     private async Task<Burst> OneBurstAsync(IJobSystem system, string key)

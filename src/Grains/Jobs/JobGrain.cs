@@ -828,7 +828,7 @@ public sealed class JobGrain(
     /// </summary>
     private JobState? Missing()
     {
-        if (!_submitting && !Job.Exists) DeactivateWhenIdle();
+        if (!_submitting) DeactivateWhenIdle(); // a job not stored yet exists in memory only while it is submitted
         return null;
     }
 
