@@ -12,6 +12,8 @@ public abstract class JobStoreContract(ITestOutputHelper output)
 {
     protected const string Silo = "S127.0.0.1:11111:1";
 
+    protected ITestOutputHelper Output { get; } = output;
+
     protected abstract IJobStore Store { get; }
 
     /// <summary>Transactions the store has committed so far.</summary>
@@ -127,7 +129,7 @@ public abstract class JobStoreContract(ITestOutputHelper output)
             .Select(_ => Task.Run(() => Store.WriteAsync(Jobs.New(), Silo, 0, TestContext.Current.CancellationToken))));
 
         var commits = CommitCount - commitsBefore;
-        output.WriteLine($"{writes} writes in {commits} commits");
+        Output.WriteLine($"{writes} writes in {commits} commits");
         Assert.All(versions, version => Assert.Equal(1, version));
         Assert.Equal((long)writes, Convert.ToInt64(Scalar("SELECT count(*) FROM jobs")));
         Assert.InRange(commits, 1, writes / 10);
