@@ -6,12 +6,12 @@ using Npgsql;
 namespace OrleansJobs.Storage;
 
 /// <summary>
-/// The job table in PostgreSQL, for the clustered mode. Writes from every grain of the silo queue on a channel;
-/// its writer loop (one by default, see <see cref="PostgresJobStoreOptions.WriterCount"/>) takes whatever has queued (up to <see cref="PostgresJobStoreOptions.MaxBatchSize"/>) and send
-/// it as one batch — an <c>unnest</c> insert, an <c>unnest</c> update with a version check per row, a delete — which
-/// PostgreSQL runs as one implicit transaction: one round trip and one commit for many jobs (group commit). Each
-/// caller's task completes after that commit. Activation reads are batched the same way. The schema must exist first
-/// (<see cref="PostgresSchema.ApplyAsync"/>).
+/// The job table in PostgreSQL, for the clustered mode. Writes from every grain of the silo queue on a channel; its
+/// write loop (one by default, see <see cref="PostgresJobStoreOptions.WriterCount"/>) takes whatever has queued (up to
+/// <see cref="PostgresJobStoreOptions.MaxBatchSize"/>) and sends it as one batch — an <c>unnest</c> insert, an
+/// <c>unnest</c> update with a version check per row, a delete — which PostgreSQL runs as one implicit transaction: one
+/// round trip and one commit for many jobs (group commit). Each caller's task completes after that commit. Activation
+/// reads are batched the same way. The schema must exist first (<see cref="PostgresSchema.ApplyAsync"/>).
 /// </summary>
 public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
 {
