@@ -151,9 +151,7 @@ public sealed class ScheduleGrain(
         try
         {
             var cron = Cron();
-            var planner = Planner;
-            var previousRunning = planner.NeedsPreviousJob(cron, definition, State.Cursor, State.Waiting) && await PreviousJobRunningAsync();
-            var decision = planner.Decide(cron, definition, State.Cursor, State.Waiting, previousRunning);
+            var decision = await Planner.DecideAsync(cron, definition, State.Cursor, State.Waiting, PreviousJobRunningAsync);
             var changed = decision.Cursor != State.Cursor || decision.Waiting != State.Waiting || decision.Skipped > 0 || decision.Fire is not null;
             if (decision.Fire is { } occurrence) await SubmitAsync(occurrence, decision.Missed, trigger: false);
             if (decision.Skipped > 0)
@@ -172,7 +170,7 @@ public sealed class ScheduleGrain(
         }
     }
 
-    private async Task<bool> PreviousJobRunningAsync()
+    private async ValueTask<bool> PreviousJobRunningAsync()
     {
         if (State.LastJobId is not { } previous) return false;
         var job = await GrainFactory.GetGrain<IJobGrain>(previous).Get();

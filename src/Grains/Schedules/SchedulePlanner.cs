@@ -31,12 +31,31 @@ public sealed class SchedulePlanner(TimeProvider time, TimeSpan misfireTolerance
 
     /// <summary>Whether <see cref="Decide"/> needs to know if the previous job still runs: an occurrence is due or waiting, and overlap matters.</summary>
     public bool NeedsPreviousJob(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting) =>
-        definition is { Paused: false, Overlap: not OverlapPolicy.Allow } && (waiting is not null || cron.Next(cursor) <= time.GetUtcNow());
+        NeedsPreviousJob(cron, definition, cursor, waiting, time.GetUtcNow());
 
-    public ScheduleDecision Decide(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting, bool previousRunning)
+    public ScheduleDecision Decide(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting, bool previousRunning) =>
+        Decide(cron, definition, cursor, waiting, previousRunning, time.GetUtcNow());
+
+    /// <summary>
+    /// Decides from one reading of the clock, asking <paramref name="previousRunning"/> only when the answer matters. Two
+    /// readings could straddle an occurrence: "nothing due, no need to ask" and then "due, fire", which would start a job
+    /// beside one still running under <see cref="OverlapPolicy.Skip"/> or <see cref="OverlapPolicy.Wait"/>.
+    /// </summary>
+    public async ValueTask<ScheduleDecision> DecideAsync(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting,
+        Func<ValueTask<bool>> previousRunning)
+    {
+        var now = time.GetUtcNow();
+        var running = NeedsPreviousJob(cron, definition, cursor, waiting, now) && await previousRunning();
+        return Decide(cron, definition, cursor, waiting, running, now);
+    }
+
+    private static bool NeedsPreviousJob(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting, DateTimeOffset now) =>
+        definition is { Paused: false, Overlap: not OverlapPolicy.Allow } && (waiting is not null || cron.Next(cursor) <= now);
+
+    private ScheduleDecision Decide(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting, bool previousRunning,
+        DateTimeOffset now)
     {
         if (definition.Paused) return new ScheduleDecision(null, 0, cursor, waiting, 0, null);
-        var now = time.GetUtcNow();
         var (due, latest) = cron.Due(cursor, now);
 
         DateTimeOffset? candidate = null;

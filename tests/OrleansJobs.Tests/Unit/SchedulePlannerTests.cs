@@ -195,6 +195,33 @@ public sealed class SchedulePlannerTests
         Assert.Equal(new ScheduleDecision(Utc("2026-06-01T12:01:00"), 0, Utc("2026-06-01T12:02:00"), null, 0, Utc("2026-06-01T12:03:00")), fired);
     }
 
+    [Theory]
+    [InlineData(OverlapPolicy.Skip)]
+    [InlineData(OverlapPolicy.Wait)]
+    public async Task An_occurrence_that_comes_due_during_a_decision_never_fires_beside_a_running_job(OverlapPolicy overlap)
+    {
+        // A timer woken a hair early: every reading of this clock is 1 ms later than the one before, so a second
+        // reading inside the decision would see the 12:01:00 occurrence due that the first one did not.
+        var time = new FakeTimeProvider(Utc("2026-06-01T12:00:59.9995")) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        var planner = new SchedulePlanner(time, Tolerance, Poll);
+        var cron = CronSchedule.Create("* * * * *", "UTC");
+        var asked = 0;
+
+        var decision = await planner.DecideAsync(cron, Definition("* * * * *", overlap: overlap), Utc("2026-06-01T12:00:00"), null,
+            () => { asked++; return ValueTask.FromResult(true); });
+
+        Assert.Null(decision.Fire);
+        Assert.Equal(0, asked); // nothing was due at the one reading: the previous job did not matter
+        Assert.Equal(Utc("2026-06-01T12:01:00"), decision.WakeAt);
+
+        // Woken again once it is due: the running job holds the occurrence back.
+        var due = await planner.DecideAsync(cron, Definition("* * * * *", overlap: overlap), decision.Cursor, decision.Waiting,
+            () => { asked++; return ValueTask.FromResult(true); });
+        Assert.Null(due.Fire);
+        Assert.Equal(1, asked);
+        Assert.Equal(overlap == OverlapPolicy.Wait ? Utc("2026-06-01T12:01:00") : null, due.Waiting);
+    }
+
     [Fact]
     public void Paused_schedule_decides_nothing()
     {
