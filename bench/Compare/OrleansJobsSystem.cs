@@ -120,6 +120,13 @@ public sealed class OrleansJobsSystem : IJobSystem
             throw new HttpRequestException($"Submit answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
 
+    /// <summary>The silo's metrics now; none (so every figure from them is n/a) when its telemetry is off.</summary>
+    public async Task<PrometheusScrape> ScrapeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("metrics", cancellationToken);
+        return PrometheusScrape.Parse(response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : "");
+    }
+
     public async Task<bool> IsDrainedAsync(string workload, int submitted, CancellationToken cancellationToken)
     {
         foreach (var status in new[] { "Queued", "Running", "Scheduled" })

@@ -6,7 +6,8 @@ namespace OrleansJobs.Telemetry;
 /// <summary>
 /// The job service's instruments on the <c>OrleansJobs</c> meter. Prometheus shows them as
 /// <c>orleansjobs_jobs_submitted_total</c>, <c>orleansjobs_jobs_completed_total</c>, <c>orleansjobs_attempts_total</c>,
-/// <c>orleansjobs_attempt_duration_seconds</c>, <c>orleansjobs_start_delay_seconds</c> and <c>orleansjobs_jobs</c>.
+/// <c>orleansjobs_attempt_duration_seconds</c>, <c>orleansjobs_start_delay_seconds</c> and <c>orleansjobs_jobs</c>
+/// (the job store's own are <see cref="JobStoreMetrics"/>).
 /// Each silo counts what happens on it, so the cluster's figure is the sum over silos.
 /// </summary>
 public sealed class JobMetrics

@@ -62,7 +62,7 @@ public static class SiloTelemetry
                 // The SDK preallocates room for its cardinality limit (2,000 series by default) for every instrument, and
                 // Orleans, ASP.NET Core and the runtime publish some hundred: ~40 MiB before the first job. Their tags take
                 // a few values each, so 200 is plenty; OrleansJobs' own (queue × type × outcome) keep the default.
-                .AddView(instrument => instrument.Meter.Name == JobTelemetry.Name ? null : new MetricStreamConfiguration { CardinalityLimit = OtherInstrumentCardinality })
+                .AddView(instrument => instrument.Meter.Name == JobTelemetry.Name ? null : OtherInstrument(instrument))
                 .AddMeter(JobTelemetry.Name)
                 .AddMeter("Microsoft.Orleans")
                 .AddMeter("Npgsql")
@@ -74,6 +74,14 @@ public static class SiloTelemetry
         if (OtlpRequested(builder.Configuration)) telemetry.UseOtlpExporter();
         return GrainCallsTraced(builder.Configuration, settings);
     }
+
+    /// <summary>Buckets of <c>http.server.request.duration</c>: the API answers in milliseconds, below ASP.NET Core's first bound of 5 ms.</summary>
+    public static readonly double[] RequestDurationBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+    private static MetricStreamConfiguration OtherInstrument(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" }
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = RequestDurationBuckets, CardinalityLimit = OtherInstrumentCardinality }
+            : new MetricStreamConfiguration { CardinalityLimit = OtherInstrumentCardinality };
 
     /// <summary>
     /// Orleans' activity propagation (grain calls as spans in the caller's trace) is on when spans are on and something

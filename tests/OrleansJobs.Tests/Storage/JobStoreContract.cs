@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansJobs.Jobs;
 using OrleansJobs.Storage;
 using Xunit;
@@ -12,7 +15,12 @@ public abstract class JobStoreContract(ITestOutputHelper output)
 {
     protected const string Silo = "S127.0.0.1:11111:1";
 
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
     protected ITestOutputHelper Output { get; } = output;
+
+    /// <summary>The meter factory the store is made with: its instruments are this test's alone.</summary>
+    protected IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
     protected abstract IJobStore Store { get; }
 
@@ -133,6 +141,49 @@ public abstract class JobStoreContract(ITestOutputHelper output)
         Assert.All(versions, version => Assert.Equal(1, version));
         Assert.Equal((long)writes, Convert.ToInt64(Scalar("SELECT count(*) FROM jobs")));
         Assert.InRange(commits, 1, writes / 10);
+    }
+
+    [Fact]
+    public async Task Every_write_is_timed_once_and_every_batch_counts_its_writes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var measured = new ConcurrentDictionary<string, ConcurrentBag<double>>();
+        var stores = new ConcurrentBag<string?>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == Meters && instrument.Name.StartsWith("orleansjobs.store.", StringComparison.Ordinal)) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            measured.GetOrAdd(instrument.Name, _ => []).Add(value);
+            foreach (var tag in tags) if (tag.Key == "store") stores.Add(tag.Value as string);
+        }
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+        var commitsBefore = CommitCount;
+
+        var jobs = Enumerable.Range(0, 30).Select(_ => Jobs.New()).ToList();
+        await Task.WhenAll(jobs.Select(job => Task.Run(() => Store.WriteAsync(job, Silo, 0, ct))));
+        await Task.WhenAll(jobs.Select(job => Task.Run(() => Store.WriteAsync(job, Silo, 1, ct))));
+        await Task.WhenAll(jobs.Take(5).Select(job => Task.Run(() => Store.DeleteAsync(job.Id, ct))));
+        var commits = CommitCount - commitsBefore;
+
+        const int writes = 65;
+        var values = (string name) => measured.TryGetValue(name, out var bag) ? bag.ToArray() : [];
+        Output.WriteLine($"{writes} writes in {commits} commits; write p100 {values("orleansjobs.store.write.duration").DefaultIfEmpty().Max() * 1000:N2} ms");
+        Assert.Equal(writes, values("orleansjobs.store.write.duration").Length);
+        Assert.All(values("orleansjobs.store.write.duration"), seconds => Assert.InRange(seconds, 0, 60));
+        Assert.Equal(commits, values("orleansjobs.store.commit.duration").Length);
+        Assert.Equal(commits, values("orleansjobs.store.batch.size").Length);
+        Assert.Equal(writes, values("orleansjobs.store.batch.size").Sum());
+        // A write waits at least as long as the commit that carried it, so the slowest write is never quicker than the slowest commit.
+        Assert.True(values("orleansjobs.store.write.duration").Max() >= values("orleansjobs.store.commit.duration").Max());
+        Assert.Single(stores.Distinct());
+        Assert.Contains(stores.First(), new[] { "sqlite", "postgresql" });
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture database, ITestOutputH
     {
         await PostgresSchema.ApplyAsync(database.ConnectionString, TestContext.Current.CancellationToken);
         Scalar("TRUNCATE jobs");
-        _store = new PostgresJobStore(new PostgresJobStoreOptions(database.ConnectionString));
+        _store = new PostgresJobStore(new PostgresJobStoreOptions(database.ConnectionString), Meters);
     }
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();

@@ -13,7 +13,7 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreCont
     public async ValueTask InitializeAsync()
     {
         await SqliteSchema.ApplyAsync(_db.ConnectionString, TestContext.Current.CancellationToken);
-        _store = new SqliteJobStore(_db.Options);
+        _store = new SqliteJobStore(_db.Options, Meters);
     }
 
     protected override IJobStore Store => _store;

@@ -66,6 +66,20 @@ public sealed class ObservabilityProcessTests : IDisposable
             $"{e.Series}: expected +{e.Delta}, got +{Sum(after, e.Series) - Sum(before, e.Series)}"));
         Assert.True(Sum(after, "orleansjobs_attempt_duration_seconds_sum{type=delay}") > 0);
 
+        // The store timed each write it answered, and its batches carried exactly those writes (once it is quiet:
+        // a scrape can fall between a batch's two records).
+        await Eventually.Until(async () =>
+        {
+            var now = await ScrapeAsync(silo.Http);
+            var writes = Sum(now, "orleansjobs_store_write_duration_seconds_count{store=sqlite}") - Sum(before, "orleansjobs_store_write_duration_seconds_count{store=sqlite}");
+            var batched = Sum(now, "orleansjobs_store_batch_size_sum{store=sqlite}") - Sum(before, "orleansjobs_store_batch_size_sum{store=sqlite}");
+            return writes >= ids.Count && writes == batched;
+        }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "the store did not time every write of its batches (orleansjobs_store_write_duration_seconds against orleansjobs_store_batch_size)");
+        Assert.True(Sum(after, "orleansjobs_store_commit_duration_seconds_count{store=sqlite}") > 0);
+        // The API's answer times have buckets fine enough for milliseconds (ASP.NET Core's own start at 5 ms).
+        Assert.True(after.Keys.Any(k => k.StartsWith("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal) && k.Contains("le=\"0.002\"", StringComparison.Ordinal)),
+            "http_server_request_duration_seconds has no 2 ms bucket");
+
         // The gauge counts the job table: a job scheduled an hour ahead shows up, and only once it exists.
         const string gauge = "orleansjobs_jobs{queue=gauge-test,status=scheduled}";
         Assert.Equal(0, Sum(after, gauge));

@@ -1,7 +1,10 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
+using OrleansJobs.Telemetry;
 
 namespace OrleansJobs.Storage;
 
@@ -45,15 +48,18 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private readonly Channel<PendingWrite>[] _writes;
     private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>();
     private readonly Task[] _loops;
+    private readonly JobStoreMetrics? _metrics;
     private long _commitCount;
 
-    public PostgresJobStore(PostgresJobStoreOptions options)
+    /// <param name="meters">Where the write and commit times go (<see cref="JobStoreMetrics"/>); none when null.</param>
+    public PostgresJobStore(PostgresJobStoreOptions options, IMeterFactory? meters = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WriterCount);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ReaderCount);
         _dataSource = NpgsqlDataSource.Create(PostgresJobStoreOptions.Tune(options.ConnectionString));
         _maxBatchSize = options.MaxBatchSize;
+        _metrics = meters is null ? null : new JobStoreMetrics(meters, "postgresql");
         _writes = [.. Enumerable.Range(0, options.WriterCount).Select(_ => Channel.CreateUnbounded<PendingWrite>())];
         _loops =
         [
@@ -266,6 +272,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     {
         if (batch.Count == 0) return;
         var applied = new HashSet<string>(StringComparer.Ordinal);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -308,13 +315,17 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         }
         catch (Exception exception)
         {
+            _metrics?.Committed(started, batch.Count);
             var error = Translate(exception);
+            Answer(batch);
             foreach (var write in batch) write.Completion.TrySetException(error);
             return;
         }
 
+        _metrics?.Committed(started, batch.Count);
         var conflicts = batch.Where(w => w.Row is not null && !applied.Contains(w.JobId)).ToList();
         var versions = conflicts.Count == 0 ? [] : await CurrentVersionsAsync(conflicts.Select(w => w.JobId).ToArray()).ConfigureAwait(false);
+        Answer(batch);
         foreach (var write in batch)
         {
             if (write.Row is null || applied.Contains(write.JobId))
@@ -322,6 +333,14 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
             else
                 write.Completion.TrySetException(new JobVersionConflictException(write.JobId, write.ExpectedVersion, versions.GetValueOrDefault(write.JobId)));
         }
+    }
+
+    /// <summary>Records how long each write of the batch waited, queue and commit together, as it is answered.</summary>
+    private void Answer(List<PendingWrite> batch)
+    {
+        if (_metrics is null) return;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var write in batch) _metrics.Answered(write.QueuedAt, now);
     }
 
     /// <summary>For conflict messages only; a failure here must not turn a conflict into something else.</summary>

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using OrleansJobs.Telemetry;
 
 namespace OrleansJobs.Storage;
 
@@ -21,13 +24,16 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     // Not marked single-reader: that variant cannot count its items, and QueuedWrites reports them.
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>();
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly JobStoreMetrics? _metrics;
     private long _commitCount;
 
-    public SqliteJobStore(SqliteJobStoreOptions options)
+    /// <param name="meters">Where the write and commit times go (<see cref="JobStoreMetrics"/>); none when null.</param>
+    public SqliteJobStore(SqliteJobStoreOptions options, IMeterFactory? meters = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxBatchSize);
         _connectionString = options.ConnectionString;
         _maxBatchSize = options.MaxBatchSize;
+        _metrics = meters is null ? null : new JobStoreMetrics(meters, "sqlite");
         _writer = new SqliteJobWriter(_connectionString);
         new Thread(RunWriter) { IsBackground = true, Name = "SQLite job writer" }.Start();
     }
@@ -237,12 +243,14 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     private void CommitAndComplete(List<PendingWrite> batch)
     {
         JobVersionConflictException?[] conflicts;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             conflicts = _writer.Commit(batch);
         }
         catch (Exception exception)
         {
+            Answered(started, batch);
             foreach (var write in batch)
             {
                 write.Completion.SetException(exception);
@@ -252,6 +260,7 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
         }
 
         Interlocked.Increment(ref _commitCount);
+        Answered(started, batch);
         for (var i = 0; i < batch.Count; i++)
         {
             if (conflicts[i] is { } conflict)
@@ -263,6 +272,14 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
                 batch[i].Completion.SetResult(batch[i].ExpectedVersion + 1);
             }
         }
+    }
+
+    private void Answered(long started, List<PendingWrite> batch)
+    {
+        if (_metrics is null) return;
+        _metrics.Committed(started, batch.Count);
+        var now = Stopwatch.GetTimestamp();
+        foreach (var write in batch) _metrics.Answered(write.QueuedAt, now);
     }
 
     /// <summary>

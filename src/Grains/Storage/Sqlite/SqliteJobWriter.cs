@@ -6,6 +6,9 @@ namespace OrleansJobs.Storage;
 internal sealed record PendingWrite(string JobId, JobRow? Row, long ExpectedVersion)
 {
     public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>When it was queued (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the store's write times.</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }
 
 /// <summary>
