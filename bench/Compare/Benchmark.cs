@@ -139,6 +139,9 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             var workload = $"warmup-{key.ToLowerInvariant()}-{round}";
             var submissions = await Load.BurstAsync(system, count, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
             await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
+            // W5 reads the silo's /metrics at its start: the exporter's first scrape compiles some 600 methods and would
+            // otherwise do so inside the measured second.
+            if (system is OrleansJobsSystem silo) await silo.ScrapeAsync(cancellationToken);
             await Task.Delay(settings.WarmUpSettle, cancellationToken);
         }
         Progress($"{system.Name} ({key}) warmed up with {count:N0} jobs");
@@ -275,6 +278,11 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     private async Task HttpSubmitAsync(OrleansJobsSystem system)
     {
         var workload = "w5-oj";
+        var leadIn = await Load.SteadyAsync(system, settings.HttpRate, settings.HttpLeadIn, i => new JobOrder($"{workload}-lead-in", i), settings.DrainCap, cancellationToken);
+        var leadInTimes = leadIn.ResponseMs.Where(t => !double.IsNaN(t)).Order().ToArray();
+        var leadInErrors = leadIn.Errors + (leadIn.Count - leadIn.Acked - leadIn.Errors);
+        Progress($"OrleansJobs W5 lead-in (not counted): {leadInTimes.Length}/{leadIn.Count} answered in {settings.HttpLeadIn.TotalSeconds:N1} s, " +
+                 $"p99 {Percentile(leadInTimes, 0.99):N1} ms, {leadInErrors} errors {leadIn.FirstError}");
         var before = await system.ScrapeAsync(cancellationToken);
         var submissions = await Load.SteadyAsync(system, settings.HttpRate, settings.HttpDuration, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
         var after = await system.ScrapeAsync(cancellationToken);
@@ -282,6 +290,10 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var perSecond = submissions.ResponseMs.Select((ms, i) => (Second: i / settings.HttpRate, ms)).Where(r => !double.IsNaN(r.ms))
             .GroupBy(r => r.Second).OrderBy(g => g.Key).Select(g => Percentile(g.Select(r => r.ms).Order().ToArray(), 0.99).ToString("N0", CultureInfo.InvariantCulture));
         Progress($"OrleansJobs W5 p99 (ms) of each second: {string.Join(" ", perSecond)}");
+        var first = submissions.FirstSent;
+        var slowest = submissions.ResponseMs.Select((ms, i) => (ms, At: (submissions.SentAt[i] - first).TotalSeconds)).Where(r => !double.IsNaN(r.ms))
+            .OrderByDescending(r => r.ms).Take(8).OrderBy(r => r.At).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.ms:N0} ms at {r.At:N3} s"));
+        Progress($"OrleansJobs W5 slowest answers, by when they were sent: {string.Join(", ", slowest)}");
         var times = submissions.ResponseMs.Where(t => !double.IsNaN(t)).Order().ToArray();
         var errors = submissions.Errors + (submissions.Count - submissions.Acked - submissions.Errors);
         Progress($"OrleansJobs W5: {times.Length}/{submissions.Count} answered, p99 {Percentile(times, 0.99):N1} ms, {errors} errors {submissions.FirstError}");
@@ -289,6 +301,9 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"HTTP submit response p50 (ms) at {settings.HttpRate:N0}/s"), ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.50)));
         table.Set("W5", ResponseP99, ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.99)));
         table.Set("W5", ResponseErrors, ResultTable.OrleansJobs, Cell.Count(errors));
+        table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"lead-in, not in the figures above: response p99 (ms) over its {settings.HttpLeadIn.TotalSeconds:0.#} s"),
+            ResultTable.OrleansJobs, Cell.Of(Percentile(leadInTimes, 0.99)));
+        table.Set("W5", "lead-in errors", ResultTable.OrleansJobs, Cell.Count(leadInErrors));
 
         // Where a slow answer spent its time, from the silo's own histograms over the same seconds (p99 interpolated in
         // its bucket): inside the silo's request pipeline, waiting for the store's write, or in the database's commit.
@@ -297,16 +312,24 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             labels => labels.GetValueOrDefault("http_request_method") == "POST" && labels.GetValueOrDefault("http_route", "").TrimEnd('/').EndsWith("api/jobs", StringComparison.Ordinal));
         var write = PrometheusScrape.Quantile(before, after, "orleansjobs_store_write_duration_seconds", 0.99, _ => true);
         var commit = PrometheusScrape.Quantile(before, after, "orleansjobs_store_commit_duration_seconds", 0.99, _ => true);
+        var slowestCommit = PrometheusScrape.Max(before, after, "orleansjobs_store_commit_duration_seconds", _ => true);
         var gcPause = PrometheusScrape.Delta(before, after, "dotnet_gc_pause_time_seconds_total", _ => true) * 1000;
         string Collections(string generation) => PrometheusScrape.Delta(before, after, "dotnet_gc_collections_total",
             labels => labels.GetValueOrDefault("gc_heap_generation") == generation).ToString("N0", CultureInfo.InvariantCulture);
         var collections = $"{Collections("gen0")} / {Collections("gen1")} / {Collections("gen2")}";
+        var cpuPerJob = PrometheusScrape.Delta(before, after, "dotnet_process_cpu_time_seconds_total", _ => true) * 1000 / submissions.Count;
+        var jitMethods = PrometheusScrape.Delta(before, after, "dotnet_jit_compiled_methods_total", _ => true);
+        var jitTime = PrometheusScrape.Delta(before, after, "dotnet_jit_compilation_time_seconds_total", _ => true) * 1000;
         Progress($"OrleansJobs W5 in the silo: request p99 {server.Value * 1000:N1} ms ({server.Count:N0}), store write p99 {write.Value * 1000:N1} ms ({write.Count:N0}), " +
-                 $"commit p99 {commit.Value * 1000:N1} ms ({commit.Count:N0} batches), GC paused {gcPause:N0} ms in {collections} collections (gen0/1/2)");
+                 $"commit p99 {commit.Value * 1000:N1} ms ({commit.Count:N0} batches; slowest ≤ {slowestCommit * 1000:N0} ms), GC paused {gcPause:N0} ms in {collections} collections (gen0/1/2), " +
+                 $"CPU {cpuPerJob:N2} ms a job, JIT {jitMethods:N0} methods in {jitTime:N0} ms");
         table.Set("W5", "in the silo: request p99 (ms; its http.server.request.duration)", ResultTable.OrleansJobs, Cell.Of(server.Value * 1000));
         table.Set("W5", "in the silo: store write p99 (ms; queued → committed)", ResultTable.OrleansJobs, Cell.Of(write.Value * 1000));
         table.Set("W5", "in the silo: store commit p99 (ms; one batch)", ResultTable.OrleansJobs, Cell.Of(commit.Value * 1000));
+        table.Set("W5", "in the silo: slowest store commit (ms; its bucket's upper bound)", ResultTable.OrleansJobs, Cell.Of(slowestCommit * 1000));
         table.Set("W5", "in the silo: GC pauses (ms, all of them)", ResultTable.OrleansJobs, Cell.Of(gcPause));
+        table.Set("W5", "in the silo: CPU per job (ms)", ResultTable.OrleansJobs, Cell.Of(cpuPerJob));
+        table.Set("W5", "in the silo: methods compiled by the JIT during W5", ResultTable.OrleansJobs, Cell.Of(jitMethods));
         table.Set("W5", "in the silo: GC collections (gen0 / gen1 / gen2)", ResultTable.OrleansJobs, Cell.Note(collections));
     }
 

@@ -60,6 +60,18 @@ public sealed class PrometheusScrape
         return (lower, total);
     }
 
+    /// <summary>
+    /// The upper bound of the highest bucket that histogram <paramref name="name"/> filled between two scrapes: the slowest
+    /// observation was at most this. A p99 over batches underweights a stall (one slow batch carries many writes); this does not.
+    /// </summary>
+    public static double Max(PrometheusScrape before, PrometheusScrape after, string name, Func<IReadOnlyDictionary<string, string>, bool> where)
+    {
+        var earlier = before.Buckets(name, where);
+        var deltas = after.Buckets(name, where).Select(b => (Le: b.Key, Count: b.Value - earlier.GetValueOrDefault(b.Key))).OrderBy(b => b.Le).ToList();
+        if (deltas.Count == 0 || deltas[^1].Count <= 0) return double.NaN;
+        return deltas.First(b => b.Count >= deltas[^1].Count).Le;
+    }
+
     /// <summary>How much the series of <paramref name="name"/> that <paramref name="where"/> accepts grew between two scrapes.</summary>
     public static double Delta(PrometheusScrape before, PrometheusScrape after, string name, Func<IReadOnlyDictionary<string, string>, bool> where) =>
         after.Total(name, where) - before.Total(name, where);
