@@ -105,23 +105,75 @@ public sealed record BenchSettings
     /// </summary>
     public TimeSpan StatsSettle { get; init; } = TimeSpan.FromSeconds(11);
 
+    /// <summary>What <c>--help</c> prints.</summary>
+    public const string Usage = $"""
+        OrleansJobs vs Hangfire on one PostgreSQL server; the table goes to stdout, progress to stderr (docs/benchmarks.md).
+
+          --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
+          --only W1,W2,...                  some workloads only (W1 to W6)
+          --orleansjobs-only                no Hangfire columns
+          --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
+          --burst-rounds N                  W1 bursts per column (default 3)
+          --telemetry-rounds N              W1 silos with telemetry off, alternating with on (default 2)
+          --workers N                       Hangfire's worker count (default 20)
+          --silo-env NAME=value             an environment variable for every silo started (repeatable)
+          --help                            this text
+        """;
+
+    private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
+    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env"];
+    private static readonly string[] Workloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+
+    /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
+    public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
+
+    /// <summary>The settings the arguments give; <see cref="ArgumentException"/> with a message fit for the user when they make no sense.</summary>
     public static BenchSettings Parse(string[] args)
     {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (Options.Contains(args[i]))
+            {
+                if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value (see --help).");
+                i++;
+            }
+            else if (!Flags.Contains(args[i]))
+            {
+                throw new ArgumentException($"Unknown argument '{args[i]}' (see --help).");
+            }
+        }
+
         string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        int? Count(string name, int least)
+        {
+            if (Option(name) is not { } text) return null;
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < least)
+                throw new ArgumentException($"{name} takes a whole number of at least {least}, not '{text}'.");
+            return value;
+        }
+
         var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(postgres))
             throw new ArgumentException($"Give the PostgreSQL server with --postgres \"Host=…;Username=…;Password=…\" or {PostgresVariable} (a user allowed to CREATE DATABASE).");
 
         var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
-        if (Option("--workers") is { } workers) settings = settings with { HangfireWorkers = int.Parse(workers, CultureInfo.InvariantCulture) };
+        if (Count("--workers", 1) is { } workers) settings = settings with { HangfireWorkers = workers };
         var siloEnvironment = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--silo-env" && a.i + 1 < args.Length)
             .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        if (siloEnvironment.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
+            throw new ArgumentException("--silo-env takes NAME=value.");
         if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
         if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
-        if (Option("--telemetry-rounds") is { } rounds)
-            settings = settings with { TelemetryRounds = int.Parse(rounds, CultureInfo.InvariantCulture), TelemetryRoundsGiven = true };
-        if (Option("--burst-rounds") is { } bursts) settings = settings with { BurstRounds = Math.Max(1, int.Parse(bursts, CultureInfo.InvariantCulture)) };
-        if (Option("--only") is { } only) settings = settings with { Only = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries).ToHashSet() };
+        if (Count("--telemetry-rounds", 0) is { } rounds) settings = settings with { TelemetryRounds = rounds, TelemetryRoundsGiven = true };
+        if (Count("--burst-rounds", 1) is { } bursts) settings = settings with { BurstRounds = bursts };
+        if (Option("--only") is { } only)
+        {
+            var chosen = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            if (chosen.Count == 0 || chosen.Any(w => !Workloads.Contains(w)))
+                throw new ArgumentException($"--only takes workload ids from W1 to W6, comma-separated, not '{only}'.");
+            settings = settings with { Only = chosen };
+        }
+
         return settings;
     }
 

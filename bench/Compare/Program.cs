@@ -3,15 +3,21 @@
 // run creates its own two databases on the server and drops them at the end, also after a failure or Ctrl-C. Prints
 // progress on stderr and one Markdown table on stdout. docs/benchmarks.md explains every figure.
 //
-//   dotnet run -c Release --project bench/Compare -- [--postgres "Host=…;Username=…;Password=…"] [--workers 20] [--only W1,W6] [--smoke]
+//   dotnet run -c Release --project bench/Compare -- [--postgres "Host=…;Username=…;Password=…"] [--only W1,W6] [--smoke] [--help]
 //
-// --postgres defaults to ORLEANSJOBS_TEST_POSTGRES; --smoke runs every workload with tiny counts in seconds.
+// --postgres defaults to ORLEANSJOBS_TEST_POSTGRES; --smoke runs every workload with tiny counts in seconds; --help lists the rest.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using OrleansJobs.Bench.Compare;
 
 // Bursts of continuations (HTTP answers, the load schedule's timers) must not wait for the thread pool to grow.
 ThreadPool.SetMinThreads(64, 64);
+if (BenchSettings.WantsHelp(args))
+{
+    Console.WriteLine(BenchSettings.Usage);
+    return 0;
+}
+
 BenchSettings settings;
 try
 {

@@ -41,6 +41,36 @@ public sealed class BenchmarkSmokeTests
             Assert.Contains(rows, cells => cells[1] == "W5" && cells[2].StartsWith(figure, StringComparison.Ordinal) && cells[3].Any(char.IsDigit));
     }
 
+    [Fact]
+    public async Task Help_lists_the_options_and_an_argument_it_does_not_know_is_refused_before_anything_starts()
+    {
+        var benchmark = BenchmarkAssembly();
+        async Task<(int ExitCode, string Output, string Error)> Run(params string[] arguments) => await Tools.RunAsync(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Tools.RepositoryRoot, [benchmark, .. arguments],
+            "the .NET SDK's dotnet host is needed to run the benchmark", TimeSpan.FromMinutes(1));
+
+        var help = await Run("--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var option in new[] { "--postgres", "--only", "--orleansjobs-only", "--smoke", "--burst-rounds", "--telemetry-rounds", "--silo-env" })
+            Assert.Contains(option, help.Output);
+
+        // None of these reaches the database: the connection string is not even a valid one.
+        foreach (var (arguments, message) in new (string[], string)[]
+                 {
+                     (["--postgres", "none", "--smok"], "Unknown argument '--smok'"),
+                     (["--postgres", "none", "--only", "W1,W7"], "--only takes workload ids"),
+                     (["--postgres", "none", "--burst-rounds", "many"], "--burst-rounds takes a whole number"),
+                     (["--postgres", "none", "--telemetry-rounds", "-1"], "--telemetry-rounds takes a whole number"),
+                     (["--postgres", "none", "--silo-env"], "--silo-env needs a value"),
+                 })
+        {
+            var refused = await Run(arguments);
+            Assert.True(refused.ExitCode == 2, $"{string.Join(' ', arguments)}: exit {refused.ExitCode}\n{refused.Output}\n{refused.Error}");
+            Assert.Contains(message, refused.Error);
+            Assert.DoesNotContain("| W", refused.Output);
+        }
+    }
+
     /// <summary>The benchmark as built beside this test assembly's configuration (the test project references it, so it is built first).</summary>
     private static string BenchmarkAssembly()
     {
