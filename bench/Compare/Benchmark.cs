@@ -222,7 +222,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var keptUp = drained && waits.Length == submissions.Count && achievedRate >= 0.95 * settings.SteadyRate && lastStart - lastSent <= TimeSpan.FromSeconds(1);
         // Where the tail is: the submit's answer, and, on the silo's clock, from the job's creation (before it is stored)
         // to its attempt's start (which includes that write; the start often comes before the answer reaches the client).
-        var responses = submissions.ResponseMs.Where(ms => !double.IsNaN(ms)).Order().ToArray();
+        var responses = submissions.AnsweredMs();
         var createdToStart = jobs.Where(j => j.Attempts is [{ DueAt: not null }, ..])
             .Select(j => (j.Attempts[0].StartedAt - j.Attempts[0].DueAt!.Value).TotalMilliseconds).Order().ToArray();
         Progress($"{system.Name} W2 ({key}): {waits.Length}/{submissions.Count} started, p99 {Percentile(waits, 0.99):N1} ms " +
@@ -279,8 +279,8 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     {
         var workload = "w5-oj";
         var leadIn = await Load.SteadyAsync(system, settings.HttpRate, settings.HttpLeadIn, i => new JobOrder($"{workload}-lead-in", i), settings.DrainCap, cancellationToken);
-        var leadInTimes = leadIn.ResponseMs.Where(t => !double.IsNaN(t)).Order().ToArray();
-        var leadInErrors = leadIn.Errors + (leadIn.Count - leadIn.Acked - leadIn.Errors);
+        var leadInTimes = leadIn.AnsweredMs();
+        var leadInErrors = leadIn.Unanswered;
         Progress($"OrleansJobs W5 lead-in (not counted): {leadInTimes.Length}/{leadIn.Count} answered in {settings.HttpLeadIn.TotalSeconds:N1} s, " +
                  $"p99 {Percentile(leadInTimes, 0.99):N1} ms, {leadInErrors} errors {leadIn.FirstError}");
         var before = await system.ScrapeAsync(cancellationToken);
@@ -294,8 +294,8 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         var slowest = submissions.ResponseMs.Select((ms, i) => (ms, At: (submissions.SentAt[i] - first).TotalSeconds)).Where(r => !double.IsNaN(r.ms))
             .OrderByDescending(r => r.ms).Take(8).OrderBy(r => r.At).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.ms:N0} ms at {r.At:N3} s"));
         Progress($"OrleansJobs W5 slowest answers, by when they were sent: {string.Join(", ", slowest)}");
-        var times = submissions.ResponseMs.Where(t => !double.IsNaN(t)).Order().ToArray();
-        var errors = submissions.Errors + (submissions.Count - submissions.Acked - submissions.Errors);
+        var times = submissions.AnsweredMs();
+        var errors = submissions.Unanswered;
         Progress($"OrleansJobs W5: {times.Length}/{submissions.Count} answered, p99 {Percentile(times, 0.99):N1} ms, {errors} errors {submissions.FirstError}");
 
         table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"HTTP submit response p50 (ms) at {settings.HttpRate:N0}/s"), ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.50)));

@@ -17,6 +17,12 @@ public sealed class Submissions(int count)
     public double[] ResponseMs { get; } = Enumerable.Repeat(double.NaN, count).ToArray();
 
     public int Acked => Volatile.Read(ref _acked);
+
+    /// <summary>Submits that got no acknowledgement: the errors and those the workload's cap cut off.</summary>
+    public int Unanswered => Count - Acked;
+
+    /// <summary>The response times of the acknowledged submits in milliseconds, fastest first (for percentiles).</summary>
+    public double[] AnsweredMs() => ResponseMs.Where(ms => !double.IsNaN(ms)).Order().ToArray();
     public int Errors => Volatile.Read(ref _errors);
     public string? FirstError => _firstError;
     public DateTimeOffset FirstSent => SentAt.Where(t => t != default).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();

@@ -41,9 +41,7 @@ public sealed class PrometheusScrape
     public static (double Value, double Count) Quantile(PrometheusScrape before, PrometheusScrape after, string name, double quantile,
         Func<IReadOnlyDictionary<string, string>, bool> where)
     {
-        var buckets = after.Buckets(name, where);
-        var earlier = before.Buckets(name, where);
-        var deltas = buckets.Select(b => (Le: b.Key, Count: b.Value - earlier.GetValueOrDefault(b.Key))).OrderBy(b => b.Le).ToList();
+        var deltas = Deltas(before, after, name, where);
         var total = deltas.Count == 0 ? 0 : deltas[^1].Count;
         if (total <= 0) return (double.NaN, 0);
         var rank = quantile * total;
@@ -66,8 +64,7 @@ public sealed class PrometheusScrape
     /// </summary>
     public static double Max(PrometheusScrape before, PrometheusScrape after, string name, Func<IReadOnlyDictionary<string, string>, bool> where)
     {
-        var earlier = before.Buckets(name, where);
-        var deltas = after.Buckets(name, where).Select(b => (Le: b.Key, Count: b.Value - earlier.GetValueOrDefault(b.Key))).OrderBy(b => b.Le).ToList();
+        var deltas = Deltas(before, after, name, where);
         if (deltas.Count == 0 || deltas[^1].Count <= 0) return double.NaN;
         return deltas.First(b => b.Count >= deltas[^1].Count).Le;
     }
@@ -78,6 +75,14 @@ public sealed class PrometheusScrape
 
     private double Total(string name, Func<IReadOnlyDictionary<string, string>, bool> where) =>
         _series.Where(s => s.Name == name && where(s.Labels)).Sum(s => s.Value);
+
+    /// <summary>What each cumulative bucket of histogram <paramref name="name"/> gained between two scrapes, by upper bound, lowest first.</summary>
+    private static List<(double Le, double Count)> Deltas(PrometheusScrape before, PrometheusScrape after, string name,
+        Func<IReadOnlyDictionary<string, string>, bool> where)
+    {
+        var earlier = before.Buckets(name, where);
+        return after.Buckets(name, where).Select(b => (Le: b.Key, Count: b.Value - earlier.GetValueOrDefault(b.Key))).OrderBy(b => b.Le).ToList();
+    }
 
     /// <summary>Cumulative bucket counts by upper bound, summed over the matching series.</summary>
     private Dictionary<double, double> Buckets(string name, Func<IReadOnlyDictionary<string, string>, bool> where)
