@@ -40,6 +40,18 @@ public static class BackoffPolicy
     }
 
     /// <summary>
+    /// The waits of the silo's own retry loops (a write while the database is down, a message that did not go through):
+    /// <paramref name="initial"/>, then each one <paramref name="multiplier"/> times the last, capped at
+    /// <paramref name="max"/>, without jitter. Endless: a loop takes as many as it retries.
+    /// </summary>
+    public static IEnumerable<TimeSpan> Delays(TimeSpan initial, double multiplier, TimeSpan max)
+    {
+        var policy = new RetryPolicy { InitialDelay = initial, Multiplier = multiplier, MaxDelay = max, Jitter = false };
+        for (var retry = 1; ; retry++)
+            yield return ComputeDelay(policy, Math.Min(retry, 1_000), jitterSample: 0);
+    }
+
+    /// <summary>
     /// Whether a failed job gets another attempt: only a retryable failure with attempts left in its budget.
     /// <paramref name="countedAttempts"/> includes the attempt that just failed.
     /// </summary>

@@ -21,6 +21,15 @@ public sealed class BackoffPolicyTests
     }
 
     [Fact]
+    public void The_silos_own_retry_delays_grow_by_the_multiplier_up_to_the_cap_and_never_end()
+    {
+        var delays = BackoffPolicy.Delays(TimeSpan.FromMilliseconds(100), 5, TimeSpan.FromSeconds(2)).Take(5).Select(d => d.TotalMilliseconds);
+        Assert.Equal(new double[] { 100, 500, 2000, 2000, 2000 }, delays);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), BackoffPolicy.Delays(TimeSpan.FromMilliseconds(200), 2, TimeSpan.FromSeconds(5)).Skip(5000).First());
+    }
+
+    [Fact]
     public void Delay_is_capped_at_max_delay()
     {
         var policy = Exact with { InitialDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromSeconds(10) };
