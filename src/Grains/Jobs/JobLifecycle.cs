@@ -1,10 +1,13 @@
+using OrleansJobs.Handlers;
 using OrleansJobs.Retries;
 
 namespace OrleansJobs.Jobs;
 
 /// <summary>
-/// The job lifecycle as one table of legal moves, and the operations that make them. Pure: it changes a
-/// <see cref="JobState"/> in memory and knows nothing of grains, storage or time sources.
+/// The job lifecycle as one table of legal moves, and the operations that make them: every decision about a job's
+/// state is taken here (how a stopped attempt ends, when a failed one runs again, the event sequence, what a finished
+/// job owes others). Pure: it changes a <see cref="JobState"/> in memory and knows nothing of grains, storage, time
+/// sources or randomness (the time and the jitter sample are passed in).
 /// <code>
 ///   submit ──► Scheduled ──due──► Queued ──start──► Running ──► Succeeded
 ///     │            ▲                 ▲                 │ ├──► Failed (attempts exhausted or not retryable)
@@ -40,7 +43,7 @@ public static class JobLifecycle
         job.Spec = spec;
         job.CreatedAt = now;
         job.UpdatedAt = now;
-        job.TraceId = Telemetry.JobTelemetry.TraceIdOf(spec.TraceParent);
+        job.TraceId = TraceParent.TraceIdOf(spec.TraceParent);
         if (spec.DependsOn is { Count: > 0 })
         {
             job.Status = JobStatus.Scheduled;
@@ -154,6 +157,120 @@ public static class JobLifecycle
         job.NextAttemptAt = now;
     }
 
+    /// <summary>
+    /// The attempt just stored as Running starts its handler now: its <c>startedAt</c> (and the job's) becomes this
+    /// moment rather than the one its Running write was prepared at, so start delays and lateness include that write,
+    /// as a user waiting for the handler sees them. Stored with the attempt's outcome.
+    /// </summary>
+    public static void HandlerStarted(JobState job, DateTimeOffset now) => job.Attempts[^1].StartedAt = (job.StartedAt = now).Value;
+
+    /// <summary>
+    /// Closes the running attempt as its handler ended (<paramref name="result"/> or <paramref name="error"/>) under
+    /// <paramref name="stop"/>, the first reason it was told to stop, if any:
+    /// <code>
+    ///   stop      handler             outcome       job
+    ///   none      returned            Succeeded     Succeeded
+    ///   none      threw               Failed        Scheduled (retry after the backoff) or Failed; not retried when it threw JobFailedException { Retryable: false }
+    ///   cancel    returned            Succeeded     Succeeded (it finished before it saw the cancellation)
+    ///   cancel    threw or abandoned  Cancelled     Cancelled
+    ///   timeout   any                 TimedOut      Scheduled (retry after the backoff) or Failed
+    ///   shutdown  any                 Interrupted   Queued (runs again after the restart, not counted)
+    /// </code>
+    /// </summary>
+    public static void EndAttempt(JobState job, DateTimeOffset now, AttemptStopReason stop, string? result, Exception? error, double jitterSample)
+    {
+        switch (stop)
+        {
+            case AttemptStopReason.None or AttemptStopReason.Cancel when error is null:
+                Succeed(job, now, result);
+                break;
+            case AttemptStopReason.Cancel:
+                Cancel(job, now);
+                break;
+            case AttemptStopReason.Shutdown:
+                Interrupt(job, now);
+                break;
+            case AttemptStopReason.Timeout:
+                Fail(job, now, AttemptOutcome.TimedOut, new JobError($"The attempt exceeded the job's timeout of {job.Spec!.Timeout}.", "Timeout"),
+                    retryable: true, RetryTime(job, now, jitterSample));
+                break;
+            default:
+                Fail(job, now, AttemptOutcome.Failed, new JobError(error!.Message, error.GetType().Name),
+                    retryable: error is not JobFailedException { Retryable: false }, RetryTime(job, now, jitterSample));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Closes the running attempt as <see cref="AttemptOutcome.Lost"/>, its runner gone, and has the next one due at
+    /// once rather than after the backoff: the job did not fail, its runner did. It still counts against maxAttempts,
+    /// so a job that brings its silo down cannot do so forever.
+    /// </summary>
+    public static void LoseAttempt(JobState job, DateTimeOffset now, string reason) =>
+        Fail(job, now, AttemptOutcome.Lost, new JobError(reason, "Lost"), retryable: true, retryAt: now);
+
+    /// <summary>When the running attempt, should it fail now, runs again: after the backoff its counted attempts call for.</summary>
+    public static DateTimeOffset RetryTime(JobState job, DateTimeOffset now, double jitterSample) =>
+        BackoffPolicy.NextAttemptAt(job.Spec!.Retry, job.CountedAttempts, now, jitterSample);
+
+    /// <summary>
+    /// A fresh activation found the job Running: the attempt was lost with its silo, which may have published progress
+    /// events after the job's last write, one per <paramref name="minEventGap"/> at most. The sequence moves on past all
+    /// of them, so that no watcher mistakes a new event for one it has seen.
+    /// </summary>
+    public static void SkipUnrecordedEvents(JobState job, DateTimeOffset now, TimeSpan minEventGap)
+    {
+        var unrecorded = Math.Max(0, (now - job.UpdatedAt).TotalSeconds);
+        job.Sequence += 10 + (long)Math.Ceiling(unrecorded * (TimeSpan.FromSeconds(1) / minEventGap));
+    }
+
+    /// <summary>A progress report is published: the next event in the job's sequence (not stored until the next write).</summary>
+    public static long NextEvent(JobState job) => ++job.Sequence;
+
+    /// <summary>
+    /// What a change of <paramref name="job"/> (which was <paramref name="statusBefore"/>, or did not exist) owes beyond
+    /// itself, settled in the same write: a status change is the next event; a new job that waits for dependencies owes
+    /// its registration with them; a job that finishes owes its hand-over (<see cref="JobHandOver"/>), or nothing.
+    /// <see cref="JobState.CallbackPending"/> records either debt until it is paid.
+    /// </summary>
+    public static JobChange Settle(JobState job, JobStatus statusBefore, bool existedBefore)
+    {
+        var statusChanged = job.Status != statusBefore || !existedBefore;
+        if (statusChanged) NextEvent(job);
+        if (!existedBefore && JobDependencies.IsWaiting(job)) job.CallbackPending = true;
+        var finished = statusChanged && job.Status.IsTerminal();
+        var handOverDue = finished && JobHandOver.IsOwed(job);
+        if (finished) job.CallbackPending = handOverDue;
+        return new JobChange(statusChanged, finished, handOverDue);
+    }
+
+    /// <summary>Nobody has watched the job yet and it has events still to come: a watcher must be recorded.</summary>
+    public static bool IsUnwatched(JobState job) => !job.Watched && !job.Status.IsTerminal();
+
+    /// <summary>Someone watches the job from now on: its events are published. False when nothing changes.</summary>
+    public static bool Watch(JobState job)
+    {
+        if (!IsUnwatched(job)) return false;
+        job.Watched = true;
+        return true;
+    }
+
+    /// <summary>Records a job waiting for this one to end; false when it is already recorded or this one has ended.</summary>
+    public static bool AddDependent(JobState job, string dependentId)
+    {
+        if (job.Status.IsTerminal() || job.Dependents.Contains(dependentId)) return false;
+        job.Dependents.Add(dependentId);
+        return true;
+    }
+
+    /// <summary>A waiting job has registered with all its dependencies; false when there was nothing to clear.</summary>
+    public static bool Registered(JobState job)
+    {
+        if (!job.CallbackPending || job.Status.IsTerminal()) return false;
+        job.CallbackPending = false;
+        return true;
+    }
+
     private static void CloseAttempt(JobState job, DateTimeOffset now, AttemptOutcome outcome, JobError? error)
     {
         if (job.Status != JobStatus.Running || job.Attempts.Count == 0 || job.Attempts[^1].Outcome is not null)
@@ -172,7 +289,3 @@ public static class JobLifecycle
         job.UpdatedAt = now;
     }
 }
-
-/// <summary>A lifecycle move that the table does not allow.</summary>
-public sealed class InvalidJobTransitionException(string jobId, JobStatus from, string what)
-    : InvalidOperationException($"Job '{jobId}' is {from}: cannot {what}.");

@@ -33,9 +33,13 @@ public static class BackoffPolicy
     }
 
     /// <summary>When the next attempt is due after the <paramref name="failedAttempts"/>-th failure, which happened at <paramref name="now"/>.</summary>
-    public static DateTimeOffset NextAttemptAt(RetryPolicy policy, int failedAttempts, DateTimeOffset now, Random random)
+    public static DateTimeOffset NextAttemptAt(RetryPolicy policy, int failedAttempts, DateTimeOffset now, Random random) =>
+        NextAttemptAt(policy, failedAttempts, now, random.NextDouble());
+
+    /// <summary>The same, with the jitter sample (in [0, 1)) given.</summary>
+    public static DateTimeOffset NextAttemptAt(RetryPolicy policy, int failedAttempts, DateTimeOffset now, double jitterSample)
     {
-        var delay = ComputeDelay(policy, failedAttempts, random.NextDouble());
+        var delay = ComputeDelay(policy, failedAttempts, jitterSample);
         return delay < DateTimeOffset.MaxValue - now ? now + delay : DateTimeOffset.MaxValue;
     }
 

@@ -20,10 +20,6 @@ public static class JobTelemetry
     public static ActivityContext ParentOf(string? traceParent, string? traceState) =>
         ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
 
-    /// <summary>The W3C trace id of a <c>traceparent</c> value (version 00: 55 characters), or null.</summary>
-    public static string? TraceIdOf(string? traceParent) =>
-        ActivityContext.TryParse(traceParent, null, out var context) ? context.TraceId.ToHexString() : null;
-
     /// <summary>
     /// Starts the span of one attempt, <c>job.attempt &lt;type&gt;</c>, as a child of the submitter's context (a root span
     /// when the job has none). Null when nothing listens (telemetry off) or the trace is not sampled.
