@@ -1,26 +1,5 @@
 namespace OrleansJobs.Storage;
 
-/// <summary>A job row as stored, with the version used for optimistic concurrency.</summary>
-public sealed record StoredJob(JobState State, long Version);
-
-/// <summary>Listing filter; results are newest first. The cursor is opaque to callers.</summary>
-public sealed record JobQuery(JobStatus? Status = null, string? Queue = null, string? Type = null, int Limit = 50, string? Cursor = null);
-
-public sealed record JobPage(IReadOnlyList<JobState> Items, string? NextCursor);
-
-/// <summary>How many jobs of a queue are in a status.</summary>
-public sealed record JobCount(string Queue, JobStatus Status, long Count);
-
-/// <summary>A Queued or Running job of a queue, as its queue grain needs it to rebuild who holds a slot and who waits.</summary>
-public sealed record QueueMember(string JobId, JobStatus Status, int Priority, string? ConcurrencyKey, DateTimeOffset CreatedAt, string Owner);
-
-/// <summary>The expected version did not match the stored one: another activation wrote the job.</summary>
-public sealed class JobVersionConflictException(string jobId, long expected, long? actual)
-    : Exception($"Job '{jobId}' was written concurrently (expected version {expected}, found {actual?.ToString() ?? "none"}).");
-
-/// <summary>The cursor passed to <see cref="IJobStore.ListAsync"/> was not one the store produced.</summary>
-public sealed class InvalidCursorException(string message) : Exception(message);
-
 /// <summary>
 /// The job table: the durable home of every <see cref="JobState"/>, and the index that listing and
 /// recovery query. Writes from many grains are committed together (group commit), so a write

@@ -10,4 +10,9 @@ namespace OrleansJobs.Storage;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(JobState))]
 [JsonSerializable(typeof(string[]))]
-internal sealed partial class JobJson : JsonSerializerContext;
+internal sealed partial class JobJson : JsonSerializerContext
+{
+    /// <summary>The state a job row holds.</summary>
+    public static JobState ReadState(string json) =>
+        JsonSerializer.Deserialize(json, Default.JobState) ?? throw new InvalidDataException("A job row holds no state.");
+}

@@ -18,7 +18,7 @@ namespace OrleansJobs.Storage;
 /// </summary>
 public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
 {
-    private const int MaxListLimit = 500;
+    private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
 
     private const string InsertSql = """
         INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
@@ -90,131 +90,32 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         Enqueue(_reads, new PendingRead(jobId), r => r.Completion, cancellationToken);
 
     public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
-        Guard(async () =>
-        {
-            var limit = Math.Clamp(query.Limit, 1, MaxListLimit);
-            await using var command = _dataSource.CreateCommand();
-            var conditions = new List<string>();
-            void Where(string condition, object value)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value });
-                conditions.Add(condition.Replace("?", "$" + command.Parameters.Count, StringComparison.Ordinal));
-            }
+        Guard(async () => JobSql.Page(query, await ReadRowsAsync(Sql.List(query), cancellationToken)));
 
-            if (query.Status is { } status) Where("status = ?", status.ToString());
-            if (query.Queue is { } queue) Where("queue = ?", queue);
-            if (query.Type is { } type) Where("type = ?", type);
-            if (query.Cursor is { } encoded)
-            {
-                var after = JobCursor.Decode(encoded);
-                command.Parameters.Add(new NpgsqlParameter { Value = after.CreatedAtMs });
-                command.Parameters.Add(new NpgsqlParameter { Value = after.JobId });
-                conditions.Add($"(created_at, id) < (${command.Parameters.Count - 1}, ${command.Parameters.Count})");
-            }
+    public Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindOrphans(liveOwners, limit), cancellationToken);
 
-            // One row more than the page tells whether another page follows.
-            command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
-            var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-            command.CommandText = $"SELECT state, created_at, id FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT ${command.Parameters.Count}";
+    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindQuiet(updatedBefore, limit), cancellationToken);
 
-            var items = new List<JobState>(limit);
-            var last = default(JobCursor);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (items.Count < limit && await reader.ReadAsync(cancellationToken))
-            {
-                items.Add(Deserialize(reader.GetString(0)));
-                last = new JobCursor(reader.GetInt64(1), reader.GetString(2));
-            }
+    public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindDue(horizon, limit), cancellationToken);
 
-            return new JobPage(items, await reader.ReadAsync(cancellationToken) ? last.Encode() : null);
-        });
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountActive, cancellationToken);
 
-    public Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        // The status terms repeat the partial index's WHERE clause, so the planner can use it.
-        return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status IN ('Queued', 'Running') AND owner <> ALL ($1)
-            LIMIT $2
-            """, cancellationToken, liveOwners.ToArray(), limit);
-    }
+    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindQueueMembers(queue, status, limit), cancellationToken);
 
-    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        // Two index scans (one per partial index), not one OR that would read the whole table.
-        return ReadIds("""
-            SELECT id FROM (
-                SELECT id, updated_at FROM jobs WHERE status IN ('Queued', 'Running') AND updated_at < $1
-                UNION ALL
-                SELECT id, updated_at FROM jobs WHERE callback_pending AND updated_at < $1) AS quiet
-            ORDER BY updated_at
-            LIMIT $2
-            """, cancellationToken, updatedBefore.ToUnixTimeMilliseconds(), limit);
-    }
+    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountByQueue, cancellationToken);
 
-    public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status = 'Scheduled' AND due_at <= $1
-            ORDER BY due_at
-            LIMIT $2
-            """, cancellationToken, horizon.ToUnixTimeMilliseconds(), limit);
-    }
-
-    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.Query, cancellationToken);
-
-    private Task<IReadOnlyList<JobCount>> Count(string sql, CancellationToken cancellationToken) =>
-        Guard<IReadOnlyList<JobCount>>(async () =>
-        {
-            await using var command = _dataSource.CreateCommand(sql);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var counts = new List<JobCount>();
-            while (await reader.ReadAsync(cancellationToken)) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            return counts;
-        });
-
-    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        // The status terms repeat the partial index's WHERE clause, so the planner can use it.
-        return Guard<IReadOnlyList<QueueMember>>(async () =>
-        {
-            await using var command = _dataSource.CreateCommand("""
-                SELECT id, status, priority, state::json -> 'spec' ->> 'concurrencyKey', created_at, owner FROM jobs
-                WHERE status IN ('Queued', 'Running') AND queue = $1 AND status = $2
-                ORDER BY priority DESC, created_at, id
-                LIMIT $3
-                """);
-            command.Parameters.Add(new NpgsqlParameter { Value = queue });
-            command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
-            command.Parameters.Add(new NpgsqlParameter { Value = limit });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var members = new List<QueueMember>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                members.Add(new QueueMember(reader.GetString(0), Enum.Parse<JobStatus>(reader.GetString(1)), reader.GetInt32(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
-            }
-
-            return members;
-        });
-    }
-
-    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.PerQueue, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => ReadIds(JobCountSql.Queues, cancellationToken);
+    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => Rows(JobSql.Queues, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_reads.Reader.Completion.IsCompleted, this);
-        // Touches the table, so a missing schema shows up here as well as an unreachable server.
         return Guard(async () =>
         {
-            await using var command = _dataSource.CreateCommand("SELECT 1 FROM jobs LIMIT 1");
+            await using var command = _dataSource.CreateCommand(JobSql.Touch);
             return await command.ExecuteScalarAsync(cancellationToken);
         });
     }
@@ -376,7 +277,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                     command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(r => r.JobId).Distinct().ToArray() });
                     await using var rows = await command.ExecuteReaderAsync().ConfigureAwait(false);
                     while (await rows.ReadAsync().ConfigureAwait(false))
-                        found[rows.GetString(0)] = new StoredJob(Deserialize(rows.GetString(1)), rows.GetInt64(2));
+                        found[rows.GetString(0)] = new StoredJob(JobJson.ReadState(rows.GetString(1)), rows.GetInt64(2));
                 }
 
                 // Each caller gets its own state object: two activations must never share one.
@@ -394,7 +295,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     }
 
     private static JobState Copy(JobState state, PendingRead read, List<PendingRead> batch) =>
-        batch.Count(r => r.JobId == read.JobId) == 1 ? state : Deserialize(JsonSerializer.Serialize(state, JobJson.Default.JobState));
+        batch.Count(r => r.JobId == read.JobId) == 1 ? state : JobJson.ReadState(JsonSerializer.Serialize(state, JobJson.Default.JobState));
 
     private async Task<T> Guard<T>(Func<Task<T>> action)
     {
@@ -408,16 +309,18 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         }
     }
 
-    private Task<IReadOnlyList<string>> ReadIds(string sql, CancellationToken cancellationToken, params object[] parameters) =>
-        Guard<IReadOnlyList<string>>(async () =>
-        {
-            await using var command = _dataSource.CreateCommand(sql);
-            foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var ids = new List<string>();
-            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
-            return ids;
-        });
+    private Task<IReadOnlyList<T>> Rows<T>(SqlQuery<T> query, CancellationToken cancellationToken) =>
+        Guard(() => ReadRowsAsync(query, cancellationToken));
+
+    private async Task<IReadOnlyList<T>> ReadRowsAsync<T>(SqlQuery<T> query, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(query.Text);
+        foreach (var (_, value) in query.Arguments) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(query.Row(reader));
+        return rows;
+    }
 
     /// <summary>
     /// An unreachable or restarting database becomes <see cref="JobServiceUnavailableException"/> (503 over HTTP: try
@@ -452,9 +355,6 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         for (var i = 0; i < values.Length; i++) values[i] = select(items[i]);
         return values;
     }
-
-    private static JobState Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, JobJson.Default.JobState) ?? throw new InvalidDataException("A job row holds no state.");
 
     private sealed record PendingRead(string JobId)
     {

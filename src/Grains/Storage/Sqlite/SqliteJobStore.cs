@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using OrleansJobs.Telemetry;
@@ -16,7 +15,7 @@ namespace OrleansJobs.Storage;
 /// </summary>
 public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
 {
-    private const int MaxListLimit = 500;
+    private static readonly JobSql Sql = new(SqlDialect.Sqlite);
 
     private readonly string _connectionString;
     private readonly int _maxBatchSize;
@@ -58,142 +57,36 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
         {
             using var command = Command(connection, "SELECT state, version FROM jobs WHERE id = @id", ("@id", jobId));
             using var reader = command.ExecuteReader();
-            return reader.Read() ? new StoredJob(Deserialize(reader.GetString(0)), reader.GetInt64(1)) : null;
+            return reader.Read() ? new StoredJob(JobJson.ReadState(reader.GetString(0)), reader.GetInt64(1)) : null;
         }, cancellationToken);
 
     public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default) =>
-        Read(connection =>
-        {
-            var limit = Math.Clamp(query.Limit, 1, MaxListLimit);
-            var conditions = new List<string>();
-            // One row more than the page tells whether another page follows.
-            var parameters = new List<(string, object)> { ("@take", limit + 1) };
-            if (query.Status is { } status)
-            {
-                conditions.Add("status = @status");
-                parameters.Add(("@status", status.ToString()));
-            }
+        Read(connection => JobSql.Page(query, ReadRows(connection, Sql.List(query))), cancellationToken);
 
-            if (query.Queue is { } queue)
-            {
-                conditions.Add("queue = @queue");
-                parameters.Add(("@queue", queue));
-            }
+    public Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindOrphans(liveOwners, limit), cancellationToken);
 
-            if (query.Type is { } type)
-            {
-                conditions.Add("type = @type");
-                parameters.Add(("@type", type));
-            }
+    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindQuiet(updatedBefore, limit), cancellationToken);
 
-            if (query.Cursor is { } encoded)
-            {
-                var after = JobCursor.Decode(encoded);
-                conditions.Add("(created_at, id) < (@after_created_at, @after_id)");
-                parameters.Add(("@after_created_at", after.CreatedAtMs));
-                parameters.Add(("@after_id", after.JobId));
-            }
+    public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindDue(horizon, limit), cancellationToken);
 
-            var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-            using var command = Command(connection,
-                $"SELECT state, created_at, id FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT @take", [.. parameters]);
+    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountActive, cancellationToken);
 
-            var items = new List<JobState>(limit);
-            var last = default(JobCursor);
-            using var reader = command.ExecuteReader();
-            while (items.Count < limit && reader.Read())
-            {
-                items.Add(Deserialize(reader.GetString(0)));
-                last = new JobCursor(reader.GetInt64(1), reader.GetString(2));
-            }
+    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default) =>
+        Rows(Sql.FindQueueMembers(queue, status, limit), cancellationToken);
 
-            return new JobPage(items, reader.Read() ? last.Encode() : null);
-        }, cancellationToken);
+    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountByQueue, cancellationToken);
 
-    public Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var owners = JsonSerializer.Serialize(liveOwners.ToArray(), JobJson.Default.StringArray);
-        // The status terms repeat the partial index's WHERE clause word for word, so SQLite can use it.
-        return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status IN ('Queued', 'Running') AND owner NOT IN (SELECT value FROM json_each(@owners))
-            LIMIT @limit
-            """, cancellationToken, ("@owners", owners), ("@limit", limit));
-    }
-
-    public Task<IReadOnlyList<string>> FindQuietAsync(DateTimeOffset updatedBefore, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        // Two index scans (one per partial index), not one OR that would read the whole table.
-        return ReadIds("""
-            SELECT id FROM (
-                SELECT id, updated_at FROM jobs WHERE status IN ('Queued', 'Running') AND updated_at < @before
-                UNION ALL
-                SELECT id, updated_at FROM jobs WHERE callback_pending = 1 AND updated_at < @before)
-            ORDER BY updated_at
-            LIMIT @limit
-            """, cancellationToken, ("@before", updatedBefore.ToUnixTimeMilliseconds()), ("@limit", limit));
-    }
-
-    public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return ReadIds("""
-            SELECT id FROM jobs
-            WHERE status = 'Scheduled' AND due_at <= @horizon
-            ORDER BY due_at
-            LIMIT @limit
-            """, cancellationToken, ("@horizon", horizon.ToUnixTimeMilliseconds()), ("@limit", limit));
-    }
-
-    public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.Query, cancellationToken);
-
-    private Task<IReadOnlyList<JobCount>> Count(string sql, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<JobCount>>(connection =>
-        {
-            using var command = Command(connection, sql);
-            using var reader = command.ExecuteReader();
-            var counts = new List<JobCount>();
-            while (reader.Read()) counts.Add(JobCountSql.Row(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-            return counts;
-        }, cancellationToken);
-
-    public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        // The status terms repeat the partial index's WHERE clause so that SQLite uses it.
-        return Read<IReadOnlyList<QueueMember>>(connection =>
-        {
-            using var command = Command(connection, """
-                SELECT id, status, priority, json_extract(state, '$.spec.concurrencyKey'), created_at, owner FROM jobs
-                WHERE status IN ('Queued', 'Running') AND queue = @queue AND status = @status
-                ORDER BY priority DESC, created_at, id
-                LIMIT @limit
-                """, ("@queue", queue), ("@status", status.ToString()), ("@limit", limit));
-            using var reader = command.ExecuteReader();
-            var members = new List<QueueMember>();
-            while (reader.Read())
-            {
-                members.Add(new QueueMember(reader.GetString(0), Enum.Parse<JobStatus>(reader.GetString(1)), reader.GetInt32(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5)));
-            }
-
-            return members;
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Count(JobCountSql.PerQueue, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => ReadIds(JobCountSql.Queues, cancellationToken);
+    public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => Rows(JobSql.Queues, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_writerStopped.Task.IsCompleted, this);
         return Read(connection =>
         {
-            // Touches the table, so a missing schema or an unreadable file shows up here.
-            using var command = Command(connection, "SELECT 1 FROM jobs LIMIT 1");
+            using var command = Command(connection, JobSql.Touch);
             return command.ExecuteScalar();
         }, cancellationToken);
     }
@@ -293,21 +186,23 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
             return read(connection);
         }, cancellationToken);
 
-    private Task<IReadOnlyList<string>> ReadIds(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
-        Read<IReadOnlyList<string>>(connection =>
+    private Task<IReadOnlyList<T>> Rows<T>(SqlQuery<T> query, CancellationToken cancellationToken) =>
+        Read(connection => ReadRows(connection, query), cancellationToken);
+
+    private static IReadOnlyList<T> ReadRows<T>(SqliteConnection connection, SqlQuery<T> query)
+    {
+        using var command = Command(connection, query.Text, query.Arguments);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
         {
-            using var command = Command(connection, sql, parameters);
-            using var reader = command.ExecuteReader();
-            var ids = new List<string>();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetString(0));
-            }
+            rows.Add(query.Row(reader));
+        }
 
-            return ids;
-        }, cancellationToken);
+        return rows;
+    }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params IEnumerable<(string Name, object Value)> parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -318,7 +213,4 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
 
         return command;
     }
-
-    private static JobState Deserialize(string json) =>
-        JsonSerializer.Deserialize(json, JobJson.Default.JobState) ?? throw new InvalidDataException("A job row holds no state.");
 }

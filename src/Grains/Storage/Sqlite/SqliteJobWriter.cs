@@ -2,15 +2,6 @@ using Microsoft.Data.Sqlite;
 
 namespace OrleansJobs.Storage;
 
-/// <summary>One queued write: an insert or update when <see cref="Row"/> is set, a delete otherwise.</summary>
-internal sealed record PendingWrite(string JobId, JobRow? Row, long ExpectedVersion)
-{
-    public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>When it was queued (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the store's write times.</summary>
-    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
-}
-
 /// <summary>
 /// The writer connection and its statements. Used only from the store's writer thread. The commands are built
 /// once: Microsoft.Data.Sqlite keeps a command's compiled statements, so each write only binds and steps.

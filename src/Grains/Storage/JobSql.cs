@@ -1,0 +1,159 @@
+using System.Data.Common;
+
+namespace OrleansJobs.Storage;
+
+/// <summary>
+/// The queries of <see cref="IJobStore"/> that both stores run, written once and spelled in a store's
+/// <see cref="SqlDialect"/>: listing, the recovery and queue lookups, the counts. The partial indexes they rely on are
+/// used only when a query's WHERE clause implies the index predicate, so the status terms here repeat the schema
+/// scripts' word for word.
+/// </summary>
+internal sealed class JobSql(SqlDialect dialect)
+{
+    private const int MaxListLimit = 500;
+
+    /// <summary>Touches the table, so a missing schema shows up as well as an unreachable database.</summary>
+    public const string Touch = "SELECT 1 FROM jobs LIMIT 1";
+
+    /// <summary>
+    /// For <see cref="IJobStore.ListAsync"/>, newest first. The listing indexes (jobs_by_status_created,
+    /// jobs_by_queue_created, jobs_by_type_created, jobs_by_created) all end in (created_at, id), the page's order and
+    /// its cursor's: a page is read from an index in order, not sorted, however deep it lies.
+    /// </summary>
+    public SqlQuery<(string StateJson, JobCursor Position)> List(JobQuery query)
+    {
+        var values = new Values(dialect);
+        var conditions = new List<string>();
+        if (query.Status is { } status) conditions.Add($"status = {values.Add("status", status.ToString())}");
+        if (query.Queue is { } queue) conditions.Add($"queue = {values.Add("queue", queue)}");
+        if (query.Type is { } type) conditions.Add($"type = {values.Add("type", type)}");
+        if (query.Cursor is { } encoded)
+        {
+            var after = JobCursor.Decode(encoded);
+            conditions.Add($"(created_at, id) < ({values.Add("after_created_at", after.CreatedAtMs)}, {values.Add("after_id", after.JobId)})");
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        // One row more than the page tells whether another page follows.
+        var take = values.Add("take", PageSize(query) + 1);
+        return new($"SELECT state, created_at, id FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT {take}", values,
+            row => (row.GetString(0), new JobCursor(row.GetInt64(1), row.GetString(2))));
+    }
+
+    /// <summary>The page of <paramref name="query"/> from the rows its <see cref="List"/> statement returned.</summary>
+    public static JobPage Page(JobQuery query, IReadOnlyList<(string StateJson, JobCursor Position)> rows)
+    {
+        var size = PageSize(query);
+        var items = new List<JobState>(Math.Min(size, rows.Count));
+        for (var i = 0; i < rows.Count && i < size; i++) items.Add(JobJson.ReadState(rows[i].StateJson));
+        return new JobPage(items, rows.Count > size ? rows[size - 1].Position.Encode() : null);
+    }
+
+    /// <summary>
+    /// For <see cref="IJobStore.FindOrphansAsync"/>: the status terms repeat the predicate of jobs_active_by_owner, so the
+    /// planner can use it.
+    /// </summary>
+    public SqlQuery<string> FindOrphans(IReadOnlyCollection<string> liveOwners, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var values = new Values(dialect);
+        return new($"""
+            SELECT id FROM jobs
+            WHERE status IN ('Queued', 'Running') AND {dialect.NotAmong("owner", values.Add("owners", dialect.List(liveOwners)))}
+            LIMIT {values.Add("limit", limit)}
+            """, values, Id);
+    }
+
+    /// <summary>
+    /// For <see cref="IJobStore.FindQuietAsync"/>: two index scans (one over the active statuses, one on
+    /// jobs_callback_pending), not one OR that would read the whole table.
+    /// </summary>
+    public SqlQuery<string> FindQuiet(DateTimeOffset updatedBefore, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var values = new Values(dialect);
+        var before = values.Add("before", updatedBefore.ToUnixTimeMilliseconds());
+        return new($"""
+            SELECT id FROM (
+                SELECT id, updated_at FROM jobs WHERE status IN ('Queued', 'Running') AND updated_at < {before}
+                UNION ALL
+                SELECT id, updated_at FROM jobs WHERE {dialect.IsTrue("callback_pending")} AND updated_at < {before}) AS quiet
+            ORDER BY updated_at
+            LIMIT {values.Add("limit", limit)}
+            """, values, Id);
+    }
+
+    /// <summary>For <see cref="IJobStore.FindDueAsync"/>: jobs_scheduled_by_due, soonest first.</summary>
+    public SqlQuery<string> FindDue(DateTimeOffset horizon, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var values = new Values(dialect);
+        return new($"""
+            SELECT id FROM jobs
+            WHERE status = 'Scheduled' AND due_at <= {values.Add("horizon", horizon.ToUnixTimeMilliseconds())}
+            ORDER BY due_at
+            LIMIT {values.Add("limit", limit)}
+            """, values, Id);
+    }
+
+    /// <summary>
+    /// For <see cref="IJobStore.FindQueueMembersAsync"/>: the status terms repeat the predicate of jobs_active_by_queue,
+    /// which holds a queue's rows of one status in this order, so the answer is the start of one index range.
+    /// </summary>
+    public SqlQuery<QueueMember> FindQueueMembers(string queue, JobStatus status, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var values = new Values(dialect);
+        return new($"""
+            SELECT id, status, priority, {dialect.JsonText("state", ["spec", "concurrencyKey"])}, created_at, owner FROM jobs
+            WHERE status IN ('Queued', 'Running') AND queue = {values.Add("queue", queue)} AND status = {values.Add("status", status.ToString())}
+            ORDER BY priority DESC, created_at, id
+            LIMIT {values.Add("limit", limit)}
+            """, values,
+            row => new QueueMember(row.GetString(0), Enum.Parse<JobStatus>(row.GetString(1)), row.GetInt32(2),
+                row.IsDBNull(3) ? null : row.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(4)), row.GetString(5)));
+    }
+
+    /// <summary>For <see cref="IJobStore.CountActiveAsync"/>.</summary>
+    public static SqlQuery<JobCount> CountActive { get; } = new("""
+        SELECT queue, status, COUNT(*) FROM jobs
+        WHERE status IN ('Scheduled', 'Queued', 'Running')
+        GROUP BY queue, status
+        """, [], Count);
+
+    /// <summary>For <see cref="IJobStore.CountByQueueAsync"/>. Failed jobs are found through the status index.</summary>
+    public static SqlQuery<JobCount> CountByQueue { get; } = new("""
+        SELECT queue, status, COUNT(*) FROM jobs
+        WHERE status IN ('Scheduled', 'Queued', 'Running', 'Failed')
+        GROUP BY queue, status
+        """, [], Count);
+
+    /// <summary>
+    /// For <see cref="IJobStore.ListQueuesAsync"/>: a loose index scan (one index probe per distinct queue on the
+    /// queue index) rather than a DISTINCT over every row.
+    /// </summary>
+    public static SqlQuery<string> Queues { get; } = new("""
+        WITH RECURSIVE q(queue) AS (
+            SELECT MIN(queue) FROM jobs
+            UNION ALL
+            SELECT (SELECT MIN(queue) FROM jobs WHERE jobs.queue > q.queue) FROM q WHERE q.queue IS NOT NULL)
+        SELECT queue FROM q WHERE queue IS NOT NULL
+        """, [], Id);
+
+    private static int PageSize(JobQuery query) => Math.Clamp(query.Limit, 1, MaxListLimit);
+
+    private static string Id(DbDataReader row) => row.GetString(0);
+
+    private static JobCount Count(DbDataReader row) => new(row.GetString(0), Enum.Parse<JobStatus>(row.GetString(1)), row.GetInt64(2));
+
+    /// <summary>A statement's values as they are added, each given the dialect's marker for its place.</summary>
+    private sealed class Values(SqlDialect dialect) : List<(string Marker, object Value)>
+    {
+        public string Add(string name, object value)
+        {
+            var marker = dialect.Parameter(Count + 1, name);
+            Add((marker, value));
+            return marker;
+        }
+    }
+}
