@@ -1,3 +1,5 @@
+using OrleansJobs.Retries;
+
 namespace OrleansJobs.Schedules;
 
 /// <summary>
@@ -27,10 +29,15 @@ public sealed class ScheduleRecoveryLoop(IGrainFactory grains, IClusterMembershi
 
     private static int DeadSilos(ClusterMembershipSnapshot snapshot) => snapshot.Members.Values.Count(m => m.Status == SiloStatus.Dead);
 
-    /// <summary>Tries for about a minute (the grain directory may still point at a lost silo); past that, the reminders take over.</summary>
+    /// <summary>
+    /// The waits between tries to wake the schedules: 0.5 s doubling to 32 s, about a minute in all (the grain directory
+    /// may still point at a lost silo); past that, the reminders take over.
+    /// </summary>
+    private static readonly TimeSpan[] WakeRetries = [.. BackoffPolicy.Delays(TimeSpan.FromMilliseconds(500), 2, TimeSpan.FromMinutes(1)).Take(7)];
+
     private async Task WakeAllAsync(CancellationToken stopping)
     {
-        for (var delay = TimeSpan.FromMilliseconds(500); ; delay *= 2)
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
@@ -40,14 +47,14 @@ public sealed class ScheduleRecoveryLoop(IGrainFactory grains, IClusterMembershi
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
-                if (delay >= TimeSpan.FromMinutes(1))
+                if (attempt == WakeRetries.Length)
                 {
                     logger.LogWarning(ex, "Could not wake the schedules; their reminders will");
                     return;
                 }
-                logger.LogWarning(ex, "Could not wake the schedules; trying again in {Delay}", delay);
+                logger.LogWarning(ex, "Could not wake the schedules; trying again in {Delay}", WakeRetries[attempt]);
             }
-            await Task.Delay(delay, stopping);
+            await Task.Delay(WakeRetries[attempt], stopping);
         }
     }
 }
