@@ -38,7 +38,7 @@ public static class JobsSiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
         services.TryAddSingleton<JobMetrics>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleWaker>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleRecoveryLoop>();
         services.AddBuiltInJobHandlers();
         services.AddCompletionCallbacks();
         // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are

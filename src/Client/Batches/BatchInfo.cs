@@ -1,11 +1,5 @@
 namespace OrleansJobs.Client;
 
-/// <summary>One job of a batch, or its continuation, to submit with <see cref="IOrleansJobsClient.SubmitBatchAsync"/>.</summary>
-/// <param name="Type">The job type: the name of a handler registered in the silo.</param>
-/// <param name="Payload">What the handler gets, serialized with <see cref="OrleansJobsClientOptions.PayloadSerializerOptions"/>; null for none.</param>
-/// <param name="Options">How to run the job; null for the service's defaults. Its <see cref="SubmitOptions.IdempotencyKey"/> must be null: a batch's jobs take their ids from the batch.</param>
-public sealed record BatchJob(string Type, object? Payload = null, SubmitOptions? Options = null);
-
 /// <summary>A batch as the service reports it: how far its members have got, and its continuation.</summary>
 public sealed record BatchInfo
 {
@@ -38,17 +32,4 @@ public sealed record BatchInfo
 
     /// <summary>When its last member finished.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
-}
-
-/// <summary>A batch's continuation: the job that runs once every member has finished, with their outcomes in its payload.</summary>
-public sealed record BatchContinuation
-{
-    /// <summary>The continuation's job id (read it with <see cref="IOrleansJobsClient.GetAsync"/> once it is submitted).</summary>
-    public required string Id { get; init; }
-
-    /// <summary>
-    /// Its status: null until every member has finished and it is submitted; <see cref="JobStatus.Cancelled"/> without a
-    /// job when the batch was cancelled before then.
-    /// </summary>
-    public JobStatus? Status { get; init; }
 }

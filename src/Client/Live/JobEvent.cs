@@ -1,15 +1,5 @@
 namespace OrleansJobs.Client;
 
-/// <summary>What a <see cref="JobEvent"/> reports.</summary>
-public enum JobEventKind
-{
-    /// <summary>The job's status changed, or this is the job's current state sent when watching starts.</summary>
-    Status,
-
-    /// <summary>The running handler reported progress (the service sends at most about ten a second, keeping the last).</summary>
-    Progress,
-}
-
 /// <summary>
 /// One change of a job, as <see cref="IOrleansJobsClient.WatchAsync"/> yields it. Every event carries the job's whole
 /// current status and progress, so the latest one is all a watcher needs to show.

@@ -46,23 +46,3 @@ public interface IJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task Wake();
 }
-
-/// <summary>Sweeps the job table for work that needs a grain woken: due scheduled jobs and orphans of dead silos.</summary>
-public interface IJobSweeperGrain : IGrainWithIntegerKey
-{
-    /// <summary>Keeps the sweeper active (its timer does the sweeping).</summary>
-    Task Ping();
-
-    /// <summary>Runs one full sweep at once (quiet jobs included); returns how many grains it woke.</summary>
-    Task<int> SweepNow();
-}
-
-/// <summary>
-/// Delivers a finished job's completion callback (<see cref="JobSpec.CallbackUrl"/>): one signed POST of its final
-/// state, retried with backoff until the receiver accepts it. Keyed by job id.
-/// </summary>
-public interface IJobCallbackGrain : IGrainWithStringKey
-{
-    /// <summary>Records the delivery durably and starts it; returns once it is recorded, not once it is delivered.</summary>
-    Task Deliver(JobState finalState);
-}

@@ -1,15 +1,5 @@
 namespace OrleansJobs.Jobs;
 
-/// <summary>What a <see cref="JobEvent"/> reports.</summary>
-public enum JobEventKind
-{
-    /// <summary>The job's status changed (never coalesced).</summary>
-    Status,
-
-    /// <summary>The running handler reported progress (coalesced to at most ~10 a second; the last one is kept).</summary>
-    Progress,
-}
-
 /// <summary>
 /// One change of a job, as watchers receive it (SignalR hub, SSE). <see cref="Sequence"/> is per job and increasing:
 /// a watcher applies an event only if its sequence is above the last one it applied, which makes replays and the
@@ -29,14 +19,4 @@ public sealed record JobEvent(
     /// <summary>The job's current state as one event (what a watcher gets first).</summary>
     public static JobEvent Snapshot(JobState job) =>
         new(job.Id, job.Sequence, JobEventKind.Status, job.Status, job.Progress?.Percent, job.Progress?.Message ?? job.Error?.Message, job.UpdatedAt);
-}
-
-/// <summary>Where job events flow: one Orleans stream per job.</summary>
-public static class JobStreams
-{
-    /// <summary>The stream provider's name.</summary>
-    public const string Provider = "job-events";
-
-    /// <summary>The stream namespace; the stream key is the job id.</summary>
-    public const string Namespace = "job";
 }

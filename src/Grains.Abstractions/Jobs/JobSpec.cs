@@ -1,17 +1,5 @@
 namespace OrleansJobs.Jobs;
 
-/// <summary>Backoff between attempts: delay = initialDelay * multiplier^(n-1), capped at maxDelay, optionally jittered.</summary>
-[GenerateSerializer, Immutable]
-public sealed record RetryPolicy
-{
-    public static RetryPolicy Default { get; } = new();
-
-    [Id(0)] public TimeSpan InitialDelay { get; init; } = TimeSpan.FromSeconds(2);
-    [Id(1)] public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(10);
-    [Id(2)] public double Multiplier { get; init; } = 2.0;
-    [Id(3)] public bool Jitter { get; init; } = true;
-}
-
 /// <summary>What a client asked for when it submitted a job. Validated before it reaches a grain.</summary>
 [GenerateSerializer, Immutable]
 public sealed record JobSpec
@@ -42,13 +30,4 @@ public sealed record JobSpec
     [Id(21)] public IReadOnlyList<string>? DependsOn { get; init; }
     /// <summary>What becomes of this job when one of <see cref="DependsOn"/> ends Failed or Cancelled.</summary>
     [Id(22)] public DependencyFailure OnDependencyFailure { get; init; }
-}
-
-/// <summary>What a job waiting for its dependencies does when one of them fails or is cancelled.</summary>
-public enum DependencyFailure
-{
-    /// <summary>The job fails, with an error naming the dependency.</summary>
-    Fail,
-    /// <summary>The job is cancelled.</summary>
-    Cancel,
 }

@@ -2,33 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace OrleansJobs.Jobs;
 
-[GenerateSerializer, Immutable]
-public sealed record JobError(
-    [property: Id(0)] string Message,
-    [property: Id(1)] string? Type = null);
-
-[GenerateSerializer, Immutable]
-public sealed record JobProgress(
-    [property: Id(0)] double? Percent,
-    [property: Id(1)] string? Message,
-    [property: Id(2)] DateTimeOffset UpdatedAt);
-
-/// <summary>One attempt at running a job: when, where, and how it ended (no outcome while it runs).</summary>
-[GenerateSerializer]
-public sealed class JobAttempt
-{
-    [Id(0)] public int Number { get; set; }
-    [Id(1)] public DateTimeOffset StartedAt { get; set; }
-    [Id(2)] public DateTimeOffset? EndedAt { get; set; }
-    [Id(3)] public AttemptOutcome? Outcome { get; set; }
-    [Id(4)] public JobError? Error { get; set; }
-    /// <summary>The silo that ran the attempt.</summary>
-    [Id(5)] public string? Silo { get; set; }
-    [Id(6)] public string? SpanId { get; set; }
-    /// <summary>When the attempt was due (run time, retry time or submit time): start lateness is StartedAt - DueAt.</summary>
-    [Id(7)] public DateTimeOffset? DueAt { get; set; }
-}
-
 /// <summary>
 /// The durable state of one job: what was asked, where it is in its lifecycle, and every attempt.
 /// The job grain owns it; the job table stores it, and the same row serves listing queries.
@@ -87,9 +60,3 @@ public sealed class JobState
     [JsonIgnore]
     public DateTimeOffset? DueAt => Status == JobStatus.Scheduled ? NextAttemptAt ?? ScheduledAt : null;
 }
-
-[GenerateSerializer, Immutable]
-public sealed record SubmitResult(
-    [property: Id(0)] JobState Job,
-    /// <summary>False when the job already existed (an idempotent replay).</summary>
-    [property: Id(1)] bool Created);

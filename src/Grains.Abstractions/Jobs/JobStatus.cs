@@ -13,22 +13,3 @@ public enum JobStatus
     Failed,
     Cancelled,
 }
-
-/// <summary>How one attempt ended.</summary>
-public enum AttemptOutcome
-{
-    Succeeded,
-    Failed,
-    TimedOut,
-    Cancelled,
-    /// <summary>The silo running the attempt died; found by crash recovery.</summary>
-    Lost,
-    /// <summary>Stopped by a graceful shutdown; not counted against the job's attempts.</summary>
-    Interrupted,
-}
-
-public static class JobStatusExtensions
-{
-    public static bool IsTerminal(this JobStatus status) =>
-        status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
-}

@@ -26,21 +26,3 @@ public sealed record QueueSettings
 
     public bool IsFree => MaxConcurrency is null && MaxConcurrencyPerKey is null && RatePerSecond is null && !Paused;
 }
-
-/// <summary>A job asking its queue for a slot: what the queue orders waiters by, and where the job runs.</summary>
-[GenerateSerializer, Immutable]
-public sealed record QueueTicket(
-    [property: Id(0)] string JobId,
-    [property: Id(1)] int Priority,
-    [property: Id(2)] string? ConcurrencyKey,
-    [property: Id(3)] DateTimeOffset EnqueuedAt,
-    [property: Id(4)] string Silo);
-
-/// <summary>A queue's settings and what its grain holds right now.</summary>
-[GenerateSerializer, Immutable]
-public sealed record QueueRuntime(
-    [property: Id(0)] QueueSettings Settings,
-    /// <summary>Jobs holding a slot (running, or granted and about to run).</summary>
-    [property: Id(1)] int Holding,
-    /// <summary>Jobs waiting for a slot.</summary>
-    [property: Id(2)] int Waiting);

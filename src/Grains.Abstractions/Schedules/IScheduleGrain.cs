@@ -27,26 +27,3 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// <summary>Activates the schedule so that it fires what is due and arms its timer.</summary>
     Task Wake();
 }
-
-/// <summary>The names of every schedule (one grain, key 0): for the listing, and to wake them all when a silo starts.</summary>
-public interface IScheduleRegistryGrain : IGrainWithIntegerKey
-{
-    Task Add(string name);
-    Task Remove(string name);
-    Task<IReadOnlyList<string>> Names();
-    /// <summary>Wakes every schedule; returns how many.</summary>
-    Task<int> WakeAll();
-}
-
-public static class ScheduleKeys
-{
-    /// <summary>Names look like queue names: 1 to 100 letters, digits, '.', '_' and '-'.</summary>
-    public const int MaxNameLength = 100;
-
-    private const string Prefix = "schedule_";
-
-    /// <summary>The grain key of a schedule: prefixed, because keys that look like hex numbers collide in the ADO.NET storage.</summary>
-    public static string GrainKey(string name) => Prefix + name;
-
-    public static string Name(string grainKey) => grainKey[Prefix.Length..];
-}

@@ -1,5 +1,3 @@
-using OrleansJobs.Jobs;
-
 namespace OrleansJobs.Schedules;
 
 /// <summary>A schedule's stored state: its definition and how far it has got. Kept in the default grain storage.</summary>
@@ -39,34 +37,4 @@ public sealed class ScheduleState
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
 
     public bool Exists => Definition is not null;
-}
-
-/// <summary>A schedule as the API shows it: its state plus the next occurrences by its cron expression.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ScheduleView(
-    [property: Id(0)] string Name,
-    [property: Id(1)] ScheduleDefinition Definition,
-    [property: Id(2)] DateTimeOffset? LastOccurrence,
-    [property: Id(3)] DateTimeOffset? LastFiredAt,
-    [property: Id(4)] string? LastJobId,
-    [property: Id(5)] DateTimeOffset? Waiting,
-    [property: Id(6)] long Fired,
-    [property: Id(7)] long Skipped,
-    [property: Id(8)] IReadOnlyList<DateTimeOffset> NextOccurrences,
-    [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] DateTimeOffset UpdatedAt);
-
-/// <summary>The answer to a <see cref="IScheduleGrain.Put"/>: the schedule, and whether it was new.</summary>
-[GenerateSerializer, Immutable]
-public sealed record SchedulePutResult([property: Id(0)] ScheduleView Schedule, [property: Id(1)] bool Created);
-
-/// <summary>The answer to a <see cref="IScheduleGrain.Trigger"/>: the job it submitted.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ScheduleTriggerResult([property: Id(0)] JobState Job);
-
-/// <summary>No schedule has this name.</summary>
-[GenerateSerializer]
-public sealed class ScheduleNotFoundException(string name) : Exception($"Schedule '{name}' does not exist.")
-{
-    [Id(0)] public string Name { get; } = name;
 }

@@ -2,14 +2,6 @@ using OrleansJobs.Retries;
 
 namespace OrleansJobs.Callbacks;
 
-/// <summary>How one delivery went: 2xx, or why not, and whether trying again could change that.</summary>
-public sealed record DeliveryResult(bool Delivered, bool Retryable, string? Error)
-{
-    public static DeliveryResult Success { get; } = new(true, false, null);
-
-    public static DeliveryResult Failure(string error, bool retryable) => new(false, retryable, error);
-}
-
 /// <summary>The delivery rules, kept apart from the grain so that they are tested without sending or sleeping.</summary>
 public static class CallbackDeliveryPolicy
 {

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 using OrleansJobs.Outbound;
 
 namespace OrleansJobs.Callbacks;
@@ -18,16 +16,4 @@ public static class CallbackServiceCollectionExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, UnsignedCallbacksWarning>();
         return services;
     }
-}
-
-/// <summary>Says once, when the silo starts, that callbacks are unsigned: receivers then cannot tell them from forgeries.</summary>
-internal sealed class UnsignedCallbacksWarning(IOptions<CallbackOptions> options, ILogger<UnsignedCallbacksWarning> logger) : ILifecycleParticipant<ISiloLifecycle>
-{
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(UnsignedCallbacksWarning), ServiceLifecycleStage.Active, _ =>
-        {
-            if (string.IsNullOrEmpty(options.Value.SigningSecret))
-                logger.LogWarning("{Section}:SigningSecret is not set: completion callbacks are sent unsigned", CallbackOptions.SectionName);
-            return Task.CompletedTask;
-        });
 }

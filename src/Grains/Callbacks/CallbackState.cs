@@ -1,17 +1,5 @@
 namespace OrleansJobs.Callbacks;
 
-public enum CallbackStatus
-{
-    /// <summary>No callback was asked for.</summary>
-    None,
-    /// <summary>Recorded, not delivered yet: a delivery is due at <see cref="CallbackState.NextAttemptAt"/>.</summary>
-    Pending,
-    /// <summary>The receiver answered 2xx.</summary>
-    Delivered,
-    /// <summary>Not delivered and never will be: refused (4xx, host not allowed) or out of attempts. See <see cref="CallbackState.LastError"/>.</summary>
-    GivenUp,
-}
-
 /// <summary>
 /// The completion callback of one job: what to send where, and how its deliveries went. Kept once settled (without
 /// the body), so that the same ending handed over again is recognised and not sent twice.

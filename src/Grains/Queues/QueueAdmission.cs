@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using OrleansJobs.Retries;
 
 namespace OrleansJobs.Queues;
 
@@ -11,7 +12,8 @@ namespace OrleansJobs.Queues;
 /// </summary>
 public sealed class QueueAdmission(IGrainFactory grains, TimeProvider time, IOptions<QueueOptions> options, ILogger<QueueAdmission> logger)
 {
-    private static readonly TimeSpan[] ReleaseRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+    /// <summary>The waits between tries to give a slot back: 100 ms, 500 ms, 2 s.</summary>
+    private static readonly TimeSpan[] ReleaseRetries = [.. BackoffPolicy.Delays(TimeSpan.FromMilliseconds(100), 5, TimeSpan.FromSeconds(2)).Take(3)];
 
     private volatile Known? _known;
     private Task<Known>? _refreshing;

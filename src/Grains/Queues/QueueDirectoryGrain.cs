@@ -2,12 +2,6 @@ using System.Collections.Immutable;
 
 namespace OrleansJobs.Queues;
 
-[GenerateSerializer]
-public sealed class QueueDirectoryState
-{
-    [Id(0)] public Dictionary<string, QueueSettings> Queues { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>The settings of every configured queue, persisted in the default grain storage as one row.</summary>
 [GrainType("queue-directory")]
 public sealed class QueueDirectoryGrain(

@@ -1,0 +1,17 @@
+namespace OrleansJobs.Client;
+
+/// <summary>Which jobs <see cref="IOrleansJobsClient.ListAsync"/> returns. Filters left null match every job.</summary>
+public sealed record JobListFilter
+{
+    /// <summary>Only jobs in this status.</summary>
+    public JobStatus? Status { get; init; }
+
+    /// <summary>Only jobs in this queue.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Only jobs of this type.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>How many jobs to fetch per request, 1 to 500 (service default: 50). It does not limit how many the listing yields.</summary>
+    public int? PageSize { get; init; }
+}
