@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Api;
 using OrleansJobs.Handlers;
@@ -6,36 +5,6 @@ using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Schedules;
 
 namespace OrleansJobs.Silo.Api;
-
-/// <summary>A schedule as the HTTP API shows it.</summary>
-public sealed record ScheduleResponse(
-    string Name,
-    string Cron,
-    string TimeZone,
-    JsonElement Job,
-    string Misfire,
-    string Overlap,
-    bool Paused,
-    IReadOnlyList<DateTimeOffset> NextOccurrences,
-    DateTimeOffset? LastOccurrence,
-    DateTimeOffset? LastFiredAt,
-    string? LastJobId,
-    DateTimeOffset? WaitingOccurrence,
-    long Fired,
-    long Skipped,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
-{
-    public static ScheduleResponse From(ScheduleView view)
-    {
-        var d = view.Definition;
-        return new ScheduleResponse(view.Name, d.Cron, d.TimeZone, JsonSerializer.Deserialize<JsonElement>(d.JobJson),
-            ScheduleRequestParser.ApiName(d.Misfire), ScheduleRequestParser.ApiName(d.Overlap), d.Paused, view.NextOccurrences,
-            view.LastOccurrence, view.LastFiredAt, view.LastJobId, view.Waiting, view.Fired, view.Skipped, view.CreatedAt, view.UpdatedAt);
-    }
-}
-
-public sealed record ScheduleListResponse(IReadOnlyList<ScheduleResponse> Items);
 
 /// <summary>Recurring schedules (README, "Recurring schedules"). Every error is problem details, as in <see cref="JobEndpoints"/>.</summary>
 public static class ScheduleEndpoints

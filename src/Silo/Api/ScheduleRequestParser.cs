@@ -109,7 +109,4 @@ public sealed class ScheduleRequestParser(SubmitRequestParser jobs)
         value.ValueKind == JsonValueKind.String && Enum.GetNames<T>().FirstOrDefault(n => n.Equals(value.GetString(), StringComparison.OrdinalIgnoreCase)) is { } name
             ? Enum.Parse<T>(name)
             : null;
-
-    /// <summary>The API name of a policy: camelCase.</summary>
-    public static string ApiName<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
