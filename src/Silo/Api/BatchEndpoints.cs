@@ -41,14 +41,14 @@ public static class BatchEndpoints
 
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         if (key is { Length: 0 or > SubmitRequestParser.MaxKeyLength })
-            return Problems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
+            return ApiProblems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
         var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value.MaxPayloadBytes, outbound.CurrentValue)).Parse(body,
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
             Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
         if (parsed.PayloadTooLarge is { } tooLarge)
             return TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
-        if (parsed.MalformedJson is { } malformed) return Problems.BadRequest("The body is not valid JSON.", malformed);
+        if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
         if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
         var members = parsed.Jobs!;
         if (await Dependencies.UnknownAsync(grains, members, batch: true) is { Count: > 0 } unknown)
@@ -73,13 +73,13 @@ public static class BatchEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
     {
-        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
-        return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
 
     private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
     {
-        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
-        return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
 }

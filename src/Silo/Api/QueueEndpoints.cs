@@ -53,7 +53,7 @@ public static class QueueEndpoints
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest("The body is not valid JSON.", ex.Message);
+            return ApiProblems.BadRequest("The body is not valid JSON.", ex.Message);
         }
 
         using (document)
@@ -92,7 +92,7 @@ public static class QueueEndpoints
     private static IResult? InvalidName(string name) =>
         SubmitRequestParser.IsValidQueueName(name)
             ? null
-            : Problems.Validation("name", $"A queue name has 1 to {SubmitRequestParser.MaxQueueLength} letters, digits, '.', '_' or '-'.");
+            : ApiProblems.Validation("name", $"A queue name has 1 to {SubmitRequestParser.MaxQueueLength} letters, digits, '.', '_' or '-'.");
 
     private static (QueueSettings? Settings, Dictionary<string, string[]> Errors) Parse(JsonElement body)
     {

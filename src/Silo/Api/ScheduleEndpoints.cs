@@ -26,13 +26,13 @@ public static class ScheduleEndpoints
         IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound)
     {
         if (!ScheduleRequestParser.IsValidName(name))
-            return Problems.Validation("name", $"A schedule name is 1 to {ScheduleKeys.MaxNameLength} letters, digits, '.', '_' and '-'.");
+            return ApiProblems.Validation("name", $"A schedule name is 1 to {ScheduleKeys.MaxNameLength} letters, digits, '.', '_' and '-'.");
         var maxPayload = options.Value.MaxPayloadBytes;
         var body = await JobEndpoints.ReadBodyAsync(request, maxPayload + 64 * 1024);
-        if (body is null) return Problems.TooLarge(maxPayload);
+        if (body is null) return ApiProblems.TooLarge(maxPayload);
         var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue)).Parse(body);
-        if (parsed.Job is { IsPayloadTooLarge: true }) return Problems.TooLarge(maxPayload);
-        if (parsed.MalformedJson is { } detail) return Problems.BadRequest("The body is not valid JSON.", detail);
+        if (parsed.Job is { IsPayloadTooLarge: true }) return ApiProblems.TooLarge(maxPayload);
+        if (parsed.MalformedJson is { } detail) return ApiProblems.BadRequest("The body is not valid JSON.", detail);
         if (parsed.Definition is not { } definition) return TypedResults.ValidationProblem(parsed.Errors, title: "The schedule is invalid.");
 
         var put = await Grain(grains, name).Put(definition);

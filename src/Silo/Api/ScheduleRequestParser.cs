@@ -4,9 +4,6 @@ using OrleansJobs.Schedules;
 
 namespace OrleansJobs.Silo.Api;
 
-/// <summary>What <see cref="ScheduleRequestParser"/> made of a body: a definition, or why not (field errors, malformed JSON, payload too large).</summary>
-public sealed record ScheduleParseResult(ScheduleDefinition? Definition, IDictionary<string, string[]> Errors, SubmitParseResult? Job = null, string? MalformedJson = null);
-
 /// <summary>
 /// Turns a <c>PUT /api/schedules/{name}</c> body into a <see cref="ScheduleDefinition"/>: cron and time zone through
 /// <see cref="CronSchedule"/>, the job through the submit endpoint's own <see cref="SubmitRequestParser"/> (its errors
