@@ -417,7 +417,7 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
     /// <summary>A submit body serialized once, with its idempotency key, so that every request for it sends the same.</summary>
     private sealed record PreparedSubmit(string Type, byte[] Body, string IdempotencyKey);
 
-    /// <summary>The <c>POST /api/jobs</c> body (PRODUCT.md, "Submit body"); the idempotency key goes in the header.</summary>
+    /// <summary>The <c>POST /api/jobs</c> body (the README's "Using the API" lists its fields); the idempotency key goes in the header.</summary>
     private sealed record SubmitBody(
         string Type,
         JsonElement? Payload,

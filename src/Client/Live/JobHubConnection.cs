@@ -15,7 +15,7 @@ namespace OrleansJobs.Client;
 /// </summary>
 internal sealed class JobHubConnection(Uri hub, string? apiKey) : IAsyncDisposable
 {
-    // The hub's contract (PRODUCT.md, "SignalR hub").
+    // The hub's contract, as the README's "Watching jobs live" describes it.
     private const string SubscribeMethod = "Subscribe";
     private const string UnsubscribeMethod = "Unsubscribe";
     private const string EventMethod = "JobEvent";

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace OrleansJobs.Api;
 
 /// <summary>
-/// A job as the HTTP API shows it (PRODUCT.md, "Job representation"), and as completion callbacks post it.
+/// A job as the HTTP API shows it (the README's "Using the API" shows it in use), and as completion callbacks post it.
 /// <c>sequence</c> is that of the job's latest event (hub, SSE): a watcher that read the job here applies only events above it.
 /// <c>batchId</c> names the batch of a member or continuation; <c>dependsOn</c> the jobs it waits for, with
 /// <c>onDependencyFailure</c> (shown only with them).
@@ -58,13 +58,13 @@ public sealed record JobResponse(
         return new JobResponse(
             job.Id, spec.Type, spec.Queue, spec.Priority, job.Status, job.Attempt, spec.MaxAttempts,
             Json(spec.Payload),
-            job.Progress is { } p ? new ProgressResponse(p.Percent, p.Message, p.UpdatedAt) : null,
+            job.Progress is { } progress ? ProgressResponse.From(progress) : null,
             Json(job.Result),
-            job.Error is { } e ? new ErrorResponse(e.Message, e.Type) : null,
-            job.Attempts.Select(a => new AttemptResponse(a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Error is { } ae ? new ErrorResponse(ae.Message, ae.Type) : null, a.Silo, a.DueAt, a.SpanId)).ToList(),
+            job.Error is { } error ? ErrorResponse.From(error) : null,
+            job.Attempts.Select(AttemptResponse.From).ToList(),
             job.CreatedAt, job.ScheduledAt, job.StartedAt, job.CompletedAt, job.NextAttemptAt,
             spec.ConcurrencyKey, spec.IdempotencyKey, spec.CorrelationId, job.TraceId, spec.Timeout,
-            new RetryResponse(spec.Retry.InitialDelay, spec.Retry.MaxDelay, spec.Retry.Multiplier, spec.Retry.Jitter),
+            RetryResponse.From(spec.Retry),
             spec.Tags,
             job.Sequence,
             spec.BatchId,
@@ -74,14 +74,3 @@ public sealed record JobResponse(
 
     private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);
 }
-
-public sealed record ProgressResponse(double? Percent, string? Message, DateTimeOffset UpdatedAt);
-
-public sealed record ErrorResponse(string Message, string? Type);
-
-/// <summary>One attempt; <c>spanId</c> is its span in the job's trace (<c>traceId</c>), when tracing is on.</summary>
-public sealed record AttemptResponse(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, AttemptOutcome? Outcome, ErrorResponse? Error, string? Silo, DateTimeOffset? DueAt, string? SpanId);
-
-public sealed record RetryResponse(TimeSpan InitialDelay, TimeSpan MaxDelay, double Multiplier, bool Jitter);
-
-public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using OrleansJobs.Api;
 using OrleansJobs.Batches;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
@@ -40,14 +41,14 @@ public static class BatchEndpoints
 
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         if (key is { Length: 0 or > SubmitRequestParser.MaxKeyLength })
-            return Problems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
+            return ApiProblems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
         var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value.MaxPayloadBytes, outbound.CurrentValue)).Parse(body,
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
             Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
         if (parsed.PayloadTooLarge is { } tooLarge)
             return TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
-        if (parsed.MalformedJson is { } malformed) return Problems.BadRequest("The body is not valid JSON.", malformed);
+        if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
         if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
         var members = parsed.Jobs!;
         if (await Dependencies.UnknownAsync(grains, members, batch: true) is { Count: > 0 } unknown)
@@ -72,40 +73,13 @@ public static class BatchEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
     {
-        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
-        return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
 
     private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
     {
-        if (!BatchIds.IsValid(id)) return Problems.BatchNotFound(id);
-        return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : Problems.BatchNotFound(id);
+        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
 }
-
-/// <summary>
-/// A batch as the API shows it: <c>counts</c> per status (every status, zeros included), <c>progress</c> = finished /
-/// total, member ids in submission order, and the continuation's id and status (null before it is submitted).
-/// </summary>
-public sealed record BatchResponse(
-    string Id,
-    int Total,
-    int Finished,
-    double Progress,
-    IReadOnlyDictionary<string, int> Counts,
-    IReadOnlyList<string> Jobs,
-    BatchContinuationResponse? Continuation,
-    bool Cancelled,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt)
-{
-    public static BatchResponse From(BatchView batch) => new(
-        batch.Id, batch.Total, batch.Finished, batch.Total == 0 ? 1 : (double)batch.Finished / batch.Total,
-        Enum.GetValues<JobStatus>().ToDictionary(s => s.ToString(), s => batch.Counts.GetValueOrDefault(s)),
-        batch.Jobs,
-        batch.ContinuationId is { } continuation ? new BatchContinuationResponse(continuation, batch.ContinuationStatus) : null,
-        batch.Cancelled, batch.CreatedAt, batch.CompletedAt);
-}
-
-/// <summary>The continuation: its job id (fixed by the batch id) and status; Cancelled without a job when the batch was cancelled before it was due.</summary>
-public sealed record BatchContinuationResponse(string Id, JobStatus? Status);

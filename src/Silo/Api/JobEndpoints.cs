@@ -10,7 +10,7 @@ using OrleansJobs.Storage;
 
 namespace OrleansJobs.Silo.Api;
 
-/// <summary>The v1 jobs API (PRODUCT.md, "HTTP contract"). Every error is problem details.</summary>
+/// <summary>The v1 jobs API (the README's "Using the API" walks through it). Every error is problem details (<see cref="ApiProblems"/>).</summary>
 public static class JobEndpoints
 {
     /// <summary>Longest wait a single grain call may take: Orleans' response timeout is 30 s.</summary>
@@ -37,13 +37,13 @@ public static class JobEndpoints
         if (wait is not null)
         {
             if (!DurationParser.TryParse(wait, out var parsed) || parsed > MaxWait)
-                return Problems.Validation("wait", $"'{wait}' is not a duration up to {MaxWait} (ISO-8601 like PT5S, or hh:mm:ss, or seconds like 5s).");
+                return ApiProblems.Validation("wait", $"'{wait}' is not a duration up to {MaxWait} (ISO-8601 like PT5S, or hh:mm:ss, or seconds like 5s).");
             waitFor = parsed;
         }
 
         var maxPayload = options.Value.MaxPayloadBytes;
         var body = await ReadBodyAsync(request, maxPayload + 64 * 1024);
-        if (body is null) return Problems.TooLarge(maxPayload);
+        if (body is null) return ApiProblems.TooLarge(maxPayload);
 
         var parsedRequest = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue).Parse(body,
             request.Headers["Idempotency-Key"].FirstOrDefault(),
@@ -51,8 +51,8 @@ public static class JobEndpoints
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
             Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
-        if (parsedRequest.IsPayloadTooLarge) return Problems.TooLarge(maxPayload);
-        if (parsedRequest.IsMalformedJson) return Problems.BadRequest("The body is not valid JSON.", parsedRequest.Detail ?? "Malformed JSON.");
+        if (parsedRequest.IsPayloadTooLarge) return ApiProblems.TooLarge(maxPayload);
+        if (parsedRequest.IsMalformedJson) return ApiProblems.BadRequest("The body is not valid JSON.", parsedRequest.Detail ?? "Malformed JSON.");
         if (!parsedRequest.IsValid) return TypedResults.ValidationProblem(parsedRequest.Errors, title: "The job submission is invalid.");
         if (await Dependencies.UnknownAsync(grains, [parsedRequest.Spec]) is { Count: > 0 } unknown)
             return TypedResults.ValidationProblem(unknown, title: "The job submission is invalid.");
@@ -101,9 +101,9 @@ public static class JobEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
     {
-        if (!JobIds.IsValid(id)) return Problems.NotFound(id);
+        if (!JobIds.IsValid(id)) return ApiProblems.NotFound(id);
         var job = await grains.GetGrain<IJobGrain>(id).Get();
-        return job is null ? Problems.NotFound(id) : TypedResults.Ok(JobResponse.From(job));
+        return job is null ? ApiProblems.NotFound(id) : TypedResults.Ok(JobResponse.From(job));
     }
 
     private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null)
@@ -113,12 +113,12 @@ public static class JobEndpoints
         {
             // Enum.TryParse also takes numbers and comma-joined names ("Queued,Running" is Succeeded): only one name may pass.
             if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var s) || !status.Equals(s.ToString(), StringComparison.OrdinalIgnoreCase))
-                return Problems.Validation("status", $"'{status}' is not a status; use one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
+                return ApiProblems.Validation("status", $"'{status}' is not a status; use one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
             statusFilter = s;
         }
         var pageSize = 50;
         if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 500))
-            return Problems.Validation("limit", "limit is a whole number from 1 to 500.");
+            return ApiProblems.Validation("limit", "limit is a whole number from 1 to 500.");
         try
         {
             var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor));
@@ -126,7 +126,7 @@ public static class JobEndpoints
         }
         catch (InvalidCursorException ex)
         {
-            return Problems.Validation("cursor", ex.Message);
+            return ApiProblems.Validation("cursor", ex.Message);
         }
     }
 
@@ -138,18 +138,18 @@ public static class JobEndpoints
 
     private static async Task<IResult> ChangeAsync(string id, IGrainFactory grains, Func<IJobGrain, Task<JobState>> change, Func<JobState, IResult> answer)
     {
-        if (!JobIds.IsValid(id)) return Problems.NotFound(id);
+        if (!JobIds.IsValid(id)) return ApiProblems.NotFound(id);
         try
         {
             return answer(await change(grains.GetGrain<IJobGrain>(id)));
         }
         catch (JobNotFoundException)
         {
-            return Problems.NotFound(id);
+            return ApiProblems.NotFound(id);
         }
         catch (JobConflictException ex)
         {
-            return Problems.Conflict(ex.Message, ex.Status);
+            return ApiProblems.Conflict(ex.Message, ex.Status);
         }
     }
 
@@ -170,38 +170,4 @@ public static class JobEndpoints
 
     internal static IResult Unavailable(string detail) =>
         new RetryAfterResult(UnavailableExceptionHandler.RetryAfter, TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"));
-}
-
-/// <summary>Adds a Retry-After header to another result.</summary>
-internal sealed class RetryAfterResult(TimeSpan after, IResult inner) : IResult
-{
-    public Task ExecuteAsync(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return inner.ExecuteAsync(context);
-    }
-}
-
-/// <summary>The API's problem details, in one place so that every error reads alike.</summary>
-internal static class Problems
-{
-    public static IResult NotFound(string id) =>
-        TypedResults.Problem($"No job has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
-
-    public static IResult BatchNotFound(string id) =>
-        TypedResults.Problem($"No batch has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Batch not found");
-
-    public static IResult Conflict(string detail, JobStatus status) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",
-            extensions: new Dictionary<string, object?> { ["jobStatus"] = status.ToString() });
-
-    public static IResult TooLarge(int maxPayloadBytes) =>
-        TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
-            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
-
-    public static IResult BadRequest(string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
-
-    public static IResult Validation(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 }

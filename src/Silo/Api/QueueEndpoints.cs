@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansJobs.Jobs;
+using OrleansJobs.Api;
 using OrleansJobs.Queues;
 using OrleansJobs.Storage;
 
@@ -53,7 +53,7 @@ public static class QueueEndpoints
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest("The body is not valid JSON.", ex.Message);
+            return ApiProblems.BadRequest("The body is not valid JSON.", ex.Message);
         }
 
         using (document)
@@ -92,7 +92,7 @@ public static class QueueEndpoints
     private static IResult? InvalidName(string name) =>
         SubmitRequestParser.IsValidQueueName(name)
             ? null
-            : Problems.Validation("name", $"A queue name has 1 to {SubmitRequestParser.MaxQueueLength} letters, digits, '.', '_' or '-'.");
+            : ApiProblems.Validation("name", $"A queue name has 1 to {SubmitRequestParser.MaxQueueLength} letters, digits, '.', '_' or '-'.");
 
     private static (QueueSettings? Settings, Dictionary<string, string[]> Errors) Parse(JsonElement body)
     {
@@ -150,24 +150,4 @@ public static class QueueEndpoints
 
     private static int? WholeNumber(JsonElement value, int min, int max) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max ? number : null;
-}
-
-public sealed record QueueListResponse(IReadOnlyList<QueueResponse> Items);
-
-/// <summary>
-/// One queue: its counts (from the job table), its limits, and while it is limited what its grain holds right now
-/// (<c>holding</c>: jobs with a slot; <c>waiting</c>: jobs waiting for one).
-/// </summary>
-public sealed record QueueResponse(
-    string Name, long Queued, long Running, long Scheduled, long Failed,
-    int? MaxConcurrency, int? MaxConcurrencyPerKey, double? RatePerSecond, int? Burst, bool Paused,
-    int? Holding, int? Waiting)
-{
-    public static QueueResponse From(string name, QueueSettings settings, IReadOnlyList<JobCount> counts, QueueRuntime? runtime)
-    {
-        long Count(JobStatus status) => counts.FirstOrDefault(c => c.Queue == name && c.Status == status)?.Count ?? 0;
-        return new QueueResponse(name, Count(JobStatus.Queued), Count(JobStatus.Running), Count(JobStatus.Scheduled), Count(JobStatus.Failed),
-            settings.MaxConcurrency, settings.MaxConcurrencyPerKey, settings.RatePerSecond, settings.Burst, settings.Paused,
-            runtime?.Holding, runtime?.Waiting);
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Api;
 using OrleansJobs.Handlers;
@@ -6,36 +5,6 @@ using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Schedules;
 
 namespace OrleansJobs.Silo.Api;
-
-/// <summary>A schedule as the HTTP API shows it.</summary>
-public sealed record ScheduleResponse(
-    string Name,
-    string Cron,
-    string TimeZone,
-    JsonElement Job,
-    string Misfire,
-    string Overlap,
-    bool Paused,
-    IReadOnlyList<DateTimeOffset> NextOccurrences,
-    DateTimeOffset? LastOccurrence,
-    DateTimeOffset? LastFiredAt,
-    string? LastJobId,
-    DateTimeOffset? WaitingOccurrence,
-    long Fired,
-    long Skipped,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
-{
-    public static ScheduleResponse From(ScheduleView view)
-    {
-        var d = view.Definition;
-        return new ScheduleResponse(view.Name, d.Cron, d.TimeZone, JsonSerializer.Deserialize<JsonElement>(d.JobJson),
-            ScheduleRequestParser.ApiName(d.Misfire), ScheduleRequestParser.ApiName(d.Overlap), d.Paused, view.NextOccurrences,
-            view.LastOccurrence, view.LastFiredAt, view.LastJobId, view.Waiting, view.Fired, view.Skipped, view.CreatedAt, view.UpdatedAt);
-    }
-}
-
-public sealed record ScheduleListResponse(IReadOnlyList<ScheduleResponse> Items);
 
 /// <summary>Recurring schedules (README, "Recurring schedules"). Every error is problem details, as in <see cref="JobEndpoints"/>.</summary>
 public static class ScheduleEndpoints
@@ -57,13 +26,13 @@ public static class ScheduleEndpoints
         IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound)
     {
         if (!ScheduleRequestParser.IsValidName(name))
-            return Problems.Validation("name", $"A schedule name is 1 to {ScheduleKeys.MaxNameLength} letters, digits, '.', '_' and '-'.");
+            return ApiProblems.Validation("name", $"A schedule name is 1 to {ScheduleKeys.MaxNameLength} letters, digits, '.', '_' and '-'.");
         var maxPayload = options.Value.MaxPayloadBytes;
         var body = await JobEndpoints.ReadBodyAsync(request, maxPayload + 64 * 1024);
-        if (body is null) return Problems.TooLarge(maxPayload);
+        if (body is null) return ApiProblems.TooLarge(maxPayload);
         var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue)).Parse(body);
-        if (parsed.Job is { IsPayloadTooLarge: true }) return Problems.TooLarge(maxPayload);
-        if (parsed.MalformedJson is { } detail) return Problems.BadRequest("The body is not valid JSON.", detail);
+        if (parsed.Job is { IsPayloadTooLarge: true }) return ApiProblems.TooLarge(maxPayload);
+        if (parsed.MalformedJson is { } detail) return ApiProblems.BadRequest("The body is not valid JSON.", detail);
         if (parsed.Definition is not { } definition) return TypedResults.ValidationProblem(parsed.Errors, title: "The schedule is invalid.");
 
         var put = await Grain(grains, name).Put(definition);

@@ -4,9 +4,6 @@ using OrleansJobs.Schedules;
 
 namespace OrleansJobs.Silo.Api;
 
-/// <summary>What <see cref="ScheduleRequestParser"/> made of a body: a definition, or why not (field errors, malformed JSON, payload too large).</summary>
-public sealed record ScheduleParseResult(ScheduleDefinition? Definition, IDictionary<string, string[]> Errors, SubmitParseResult? Job = null, string? MalformedJson = null);
-
 /// <summary>
 /// Turns a <c>PUT /api/schedules/{name}</c> body into a <see cref="ScheduleDefinition"/>: cron and time zone through
 /// <see cref="CronSchedule"/>, the job through the submit endpoint's own <see cref="SubmitRequestParser"/> (its errors
@@ -109,7 +106,4 @@ public sealed class ScheduleRequestParser(SubmitRequestParser jobs)
         value.ValueKind == JsonValueKind.String && Enum.GetNames<T>().FirstOrDefault(n => n.Equals(value.GetString(), StringComparison.OrdinalIgnoreCase)) is { } name
             ? Enum.Parse<T>(name)
             : null;
-
-    /// <summary>The API name of a policy: camelCase.</summary>
-    public static string ApiName<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

@@ -24,7 +24,7 @@ public static class JobEventStream
 
     private static async Task<IResult> StreamAsync(string id, HttpContext http, IGrainFactory grains, JobWatchRegistry registry, IHostApplicationLifetime lifetime)
     {
-        if (!JobIds.IsValid(id)) return Problems.NotFound(id);
+        if (!JobIds.IsValid(id)) return ApiProblems.NotFound(id);
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(),
             NumberStyles.None, CultureInfo.InvariantCulture, out var lastEventId) ? lastEventId : -1;
 
@@ -36,7 +36,7 @@ public static class JobEventStream
             return Task.CompletedTask;
         }, stop.Token);
         var state = await grains.GetGrain<IJobGrain>(id).Watch();
-        if (state is null) return Problems.NotFound(id);
+        if (state is null) return ApiProblems.NotFound(id);
 
         var response = http.Response;
         response.ContentType = "text/event-stream";

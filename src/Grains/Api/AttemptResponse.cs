@@ -1,0 +1,10 @@
+namespace OrleansJobs.Api;
+
+/// <summary>One attempt; <c>spanId</c> is its span in the job's trace (<c>traceId</c>), when tracing is on.</summary>
+public sealed record AttemptResponse(int Number, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, AttemptOutcome? Outcome, ErrorResponse? Error, string? Silo, DateTimeOffset? DueAt, string? SpanId)
+{
+    public static AttemptResponse From(JobAttempt attempt) => new(
+        attempt.Number, attempt.StartedAt, attempt.EndedAt, attempt.Outcome,
+        attempt.Error is { } error ? ErrorResponse.From(error) : null,
+        attempt.Silo, attempt.DueAt, attempt.SpanId);
+}
