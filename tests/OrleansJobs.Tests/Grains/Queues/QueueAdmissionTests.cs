@@ -63,7 +63,8 @@ public sealed class QueueAdmissionTests
     public async Task A_job_of_a_limited_queue_asks_its_queue_grain_and_starts_only_when_granted(bool granted)
     {
         queue.Grants = granted;
-        var job = Job(Limited);
+        // Submitted well before now: the queue ages a waiter from its submission, not from when it asked.
+        var job = StoredJobs.New(queue: Limited, createdAt: time.GetUtcNow() - TimeSpan.FromMinutes(5));
         job.Spec = job.Spec! with { Priority = 7, ConcurrencyKey = "tenant-9" };
 
         Assert.Equal(granted, await admission.EnterAsync(job, Silo));
