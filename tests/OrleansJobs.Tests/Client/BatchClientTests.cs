@@ -1,8 +1,7 @@
 using System.Text.Json;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
-using OrleansJobs.Tests.Infrastructure;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 

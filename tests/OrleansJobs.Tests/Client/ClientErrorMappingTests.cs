@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using OrleansJobs.Client;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 

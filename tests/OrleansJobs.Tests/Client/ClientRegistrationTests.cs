@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 

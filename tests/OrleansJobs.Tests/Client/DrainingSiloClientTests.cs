@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansJobs.Client;
 using OrleansJobs.Jobs;
-using OrleansJobs.Tests.Http;
 using JobServiceUnavailableException = OrleansJobs.Client.JobServiceUnavailableException;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 

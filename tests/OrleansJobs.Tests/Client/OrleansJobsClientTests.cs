@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
-using static OrleansJobs.Tests.Client.ClientJobs;
+using static OrleansJobs.Tests.Infrastructure.ClientJobs;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static OrleansJobs.Tests.Infrastructure.ProcessApi;
+using OrleansJobs.Tests.Infrastructure;
+
+namespace OrleansJobs.Tests.Grains.Queues;
+
+/// <summary>Two silo processes on one PostgreSQL database, shared by the queue tests that do not kill a silo.</summary>
+public sealed class QueueClusterFixture : IAsyncLifetime
+{
+    private readonly PostgresFixture _database = new();
+
+    public List<SiloProcess> Silos { get; private set; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        Silos = await ClusterSilos.StartClusterAsync(_database.ConnectionString, 2);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos) await silo.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+/// <summary>What the queue tests read back: each attempt's time span, from the jobs' own records.</summary>
+internal static class QueueRuns
+{
+    public static async Task ConfigureAsync(HttpClient http, string queue, object settings)
+    {
+        using var response = await http.PutAsJsonAsync($"/api/queues/{queue}", settings, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public static async Task<JsonElement> GetAsync(HttpClient http, string queue) =>
+        await http.GetFromJsonAsync<JsonElement>($"/api/queues/{queue}", TestContext.Current.CancellationToken);
+
+    /// <summary>Each attempt as (job, start, end); an attempt lost with a killed silo ended when the silo died.</summary>
+    public static List<(string Job, DateTimeOffset Start, DateTimeOffset End)> Attempts(IEnumerable<JsonElement> jobs, DateTimeOffset? killedAt = null) =>
+        [.. jobs.SelectMany(job => job.GetProperty("attempts").EnumerateArray().Select(a => (
+            Job: job.GetProperty("id").GetString()!,
+            Start: a.GetProperty("startedAt").GetDateTimeOffset(),
+            End: a.GetProperty("outcome").GetString() == "Lost" && killedAt is { } killed ? killed : a.GetProperty("endedAt").GetDateTimeOffset())))];
+
+    /// <summary>The most attempts that ran at one moment.</summary>
+    public static int MostAtOnce(IEnumerable<(string Job, DateTimeOffset Start, DateTimeOffset End)> attempts)
+    {
+        // Ends sort before starts at the same instant: a slot handed on is not two at once.
+        var edges = attempts.SelectMany(a => new[] { (At: a.Start, Delta: 1), (At: a.End, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int current = 0, most = 0;
+        foreach (var edge in edges) most = Math.Max(most, current += edge.Delta);
+        return most;
+    }
+}
+
+public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelper output) : IClassFixture<QueueClusterFixture>
+{
+    private static readonly Func<string?, bool> Finished = status => status is "Succeeded" or "Failed" or "Cancelled";
+
+    [Fact]
+    public async Task A_per_key_limit_of_one_never_runs_two_jobs_of_a_key_at_once_but_runs_keys_in_parallel()
+    {
+        var (a, b) = (cluster.Silos[0].Http, cluster.Silos[1].Http);
+        await QueueRuns.ConfigureAsync(a, "tenants", new { maxConcurrencyPerKey = 1 });
+        // Both silos must see the limit before the first job: the other silo's copy refreshes every 2 s.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+            foreach (var key in new[] { "acme", "globex", "initech" })
+                ids.Add(await SubmitAsync(i % 2 == 0 ? a : b, new { type = "delay", queue = "tenants", concurrencyKey = key, payload = new { duration = "00:00:00.400" } }));
+
+        var jobs = await UntilEveryAsync(a, ids, Finished, TimeSpan.FromSeconds(60), "the tenants' jobs did not all finish");
+
+        Assert.All(ids, id => Assert.Equal("Succeeded", jobs[id].GetProperty("status").GetString()));
+        var byKey = ids.GroupBy(id => jobs[id].GetProperty("concurrencyKey").GetString()!).ToList();
+        foreach (var key in byKey)
+            Assert.Equal(1, QueueRuns.MostAtOnce(QueueRuns.Attempts(key.Select(id => jobs[id]))));
+        var acrossKeys = QueueRuns.MostAtOnce(QueueRuns.Attempts(ids.Select(id => jobs[id])));
+        output.WriteLine($"most jobs at once across the three keys: {acrossKeys}");
+        Assert.True(acrossKeys >= 2, "jobs of different keys never ran at the same time");
+    }
+
+    [Fact]
+    public async Task A_rate_of_ten_per_second_with_a_burst_of_ten_spreads_fifty_starts_over_at_least_four_seconds()
+    {
+        var (a, b) = (cluster.Silos[0].Http, cluster.Silos[1].Http);
+        await QueueRuns.ConfigureAsync(a, "metered", new { ratePerSecond = 10, burst = 10 });
+        // Both silos must see the limit before the first job: the other silo's copy refreshes every 2 s.
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var ids = new List<string>();
+        for (var i = 0; i < 50; i++) ids.Add(await SubmitAsync(i % 2 == 0 ? a : b, new { type = "noop", queue = "metered" }));
+
+        var jobs = await UntilEveryAsync(a, ids, Finished, TimeSpan.FromSeconds(60), "the metered jobs did not all finish");
+
+        var starts = QueueRuns.Attempts(ids.Select(id => jobs[id])).Select(attempt => attempt.Start).Order().ToList();
+        var span = starts[^1] - starts[0];
+        output.WriteLine($"50 starts took {span.TotalSeconds:F2} s from first to last");
+        Assert.Equal(50, starts.Count);
+        Assert.True(span >= TimeSpan.FromSeconds(4), $"50 starts at 10/s after a burst of 10 took only {span.TotalSeconds:F2} s");
+    }
+
+    [Fact]
+    public async Task With_one_slot_higher_priorities_start_first_and_equal_ones_in_submission_order()
+    {
+        var (a, b) = (cluster.Silos[0].Http, cluster.Silos[1].Http);
+        await QueueRuns.ConfigureAsync(a, "ordered", new { maxConcurrency = 1 });
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the other silo's copy refreshes
+        // Holds the slot until every other job waits for it, however slow the machine: then it is cancelled.
+        var blocker = await SubmitAsync(a, new { type = "delay", queue = "ordered", payload = new { duration = "00:01:00" } });
+        await Eventually.Until(async () => (await QueueRuns.GetAsync(a, "ordered")).GetProperty("holding").GetInt32() == 1,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "the first job did not take the slot");
+
+        int[] priorities = [1, 5, 3, 5, 0, 9, 3];
+        var waiting = new List<(string Id, int Priority, int Order)>();
+        for (var i = 0; i < priorities.Length; i++)
+            waiting.Add((await SubmitAsync(i % 2 == 0 ? b : a, new { type = "noop", queue = "ordered", priority = priorities[i] }), priorities[i], i));
+        await Eventually.Until(async () => (await QueueRuns.GetAsync(a, "ordered")).GetProperty("waiting").GetInt32() == priorities.Length,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "the jobs did not all wait for the slot");
+        using var cancelled = await a.PostAsync($"/api/jobs/{blocker}/cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        var jobs = await UntilEveryAsync(a, waiting.Select(w => w.Id).Append(blocker), Finished, TimeSpan.FromSeconds(60), "the ordered jobs did not all finish");
+
+        var started = waiting.OrderBy(w => jobs[w.Id].GetProperty("attempts")[0].GetProperty("startedAt").GetDateTimeOffset()).Select(w => w.Id).ToList();
+        var expected = waiting.OrderByDescending(w => w.Priority).ThenBy(w => w.Order).Select(w => w.Id).ToList();
+        Assert.Equal(expected, started);
+        Assert.Equal(1, QueueRuns.MostAtOnce(QueueRuns.Attempts(waiting.Select(w => jobs[w.Id]).Append(jobs[blocker]))));
+    }
+
+    [Fact]
+    public async Task Queue_settings_are_validated_and_listed_with_counts()
+    {
+        var http = cluster.Silos[1].Http;
+        using var bad = await http.PutAsJsonAsync("/api/queues/checked", new { maxConcurrency = 0, burst = 5, colour = "red" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("maxConcurrency", out _));
+        Assert.True(errors.TryGetProperty("burst", out _));
+        Assert.True(errors.TryGetProperty("colour", out _));
+        using var badName = await http.GetAsync("/api/queues/no%20spaces", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
+
+        await QueueRuns.ConfigureAsync(http, "checked", new { maxConcurrency = 2, paused = true });
+        var id = await SubmitAsync(http, new { type = "noop", queue = "checked" });
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        var list = await http.GetFromJsonAsync<JsonElement>("/api/queues", TestContext.Current.CancellationToken);
+        var queue = list.GetProperty("items").EnumerateArray().Single(q => q.GetProperty("name").GetString() == "checked");
+        Assert.Equal(1, queue.GetProperty("queued").GetInt64());
+        Assert.Equal(2, queue.GetProperty("maxConcurrency").GetInt32());
+        Assert.True(queue.GetProperty("paused").GetBoolean());
+
+        using var resumed = await http.PostAsync("/api/queues/checked/resume", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        await UntilEveryAsync(http, [id], status => status == "Succeeded", TimeSpan.FromSeconds(20), "the job of the resumed queue did not run");
+    }
+}
+
+/// <summary>A concurrency limit across two silo processes, one of them killed while it holds slots.</summary>
+public sealed class QueueFailoverTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_concurrency_limit_of_three_holds_across_two_silos_and_a_killed_silos_slots_come_back()
+    {
+        await using var database = new PostgresFixture();
+        await database.InitializeAsync();
+        var silos = await ClusterSilos.StartClusterAsync(database.ConnectionString, 2);
+        try
+        {
+            var (a, b) = (silos[0].Http, silos[1].Http);
+            await QueueRuns.ConfigureAsync(a, "narrow", new { maxConcurrency = 3 });
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken); // the other silo's copy refreshes
+            var ids = new List<string>();
+            for (var i = 0; i < 30; i++)
+                ids.Add(await SubmitAsync(i % 2 == 0 ? a : b, new { type = "delay", queue = "narrow", payload = new { duration = "00:00:00.500" }, maxAttempts = 5 }));
+
+            // Kill a silo while it runs some of them: it holds slots then. Which silo runs which job is Orleans' placement's
+            // choice (it weighs the silos' load), so the victim is whichever is running one when the test looks.
+            string? victimSilo = null;
+            await Eventually.Until(async () =>
+            {
+                victimSilo = (await ListAsync(a, "Running")).Values.Select(job => job.GetProperty("attempts").EnumerateArray().Last().GetProperty("silo").GetString())
+                    .FirstOrDefault(silo => silo is not null && silos.Any(s => silo.Contains($":{s.SiloPort}@", StringComparison.Ordinal)));
+                return victimSilo is not null;
+            }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20), "no job of the queue ran");
+            var victim = silos.Single(s => victimSilo!.Contains($":{s.SiloPort}@", StringComparison.Ordinal));
+            var survivor = silos.Single(s => s != victim);
+            var killedAt = DateTimeOffset.UtcNow;
+            victim.Kill();
+
+            var jobs = await UntilEveryAsync(survivor.Http, ids, status => status is "Succeeded" or "Failed", TimeSpan.FromSeconds(60), "the queue did not drain after the kill");
+
+            var attempts = QueueRuns.Attempts(ids.Select(id => jobs[id]), killedAt);
+            var lost = ids.Count(id => Outcomes(jobs[id]).Contains("Lost"));
+            output.WriteLine($"{lost} attempts lost with the killed silo; drained {(jobs.Values.Max(j => j.GetProperty("completedAt").GetDateTimeOffset()) - killedAt).TotalSeconds:F1} s after the kill");
+            Assert.All(ids, id => Assert.Equal("Succeeded", jobs[id].GetProperty("status").GetString()));
+            Assert.InRange(QueueRuns.MostAtOnce(attempts), 1, 3);
+            Assert.True(lost > 0, "the killed silo held no slot");
+            // Jobs ran on both silos under the one limit (the survivor at least with the victim's orphans): it was shared, not per silo.
+            var silosUsed = ids.SelectMany(id => jobs[id].GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("silo").GetString()!)).ToList();
+            Assert.Contains(silosUsed, silo => silo.Contains($":{silos[0].SiloPort}@", StringComparison.Ordinal));
+            Assert.Contains(silosUsed, silo => silo.Contains($":{silos[1].SiloPort}@", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var silo in silos) await silo.DisposeAsync();
+        }
+    }
+}
