@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Client;
 
 /// <summary>The client's batch and dependency methods against the real silo host on loopback.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class BatchClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -12,6 +12,7 @@ namespace OrleansJobs.Tests.Client;
 
 /// <summary><c>AddOrleansJobsClient</c>: the typed client, its options and their validation, and the resilience handler.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class ClientRegistrationTests(SiloHostFixture host)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Client;
 
 /// <summary>A silo of its own, since a drain cannot be undone: the shared one must keep taking jobs.</summary>
+[Trait("Kind", "Silo")]
 public sealed class DrainingSiloClientTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace OrleansJobs.Tests.Client;
 
 /// <summary>The client against the real silo host on loopback: every method, and every error the server answers today.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

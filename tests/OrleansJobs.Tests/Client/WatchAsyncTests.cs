@@ -9,6 +9,7 @@ namespace OrleansJobs.Tests.Client;
 
 /// <summary><see cref="OrleansJobsClient.WatchAsync"/> and the push path of <c>WaitForCompletionAsync</c> against the real silo host.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class WatchAsyncTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -4,6 +4,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Silo;
 
 /// <summary><c>OrleansJobs.Silo.dll migrate</c>: the schema for operators who migrate before they deploy.</summary>
+[Trait("Kind", "Process")]
 public sealed class MigrateCommandTests
 {
     private static Task<(int ExitCode, string Output, string Error)> MigrateAsync(params string[] args) =>

@@ -7,6 +7,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Silo;
 
 /// <summary>The built silo as a real process on embedded SQLite: killed with SIGKILL, stopped with SIGTERM, restarted on its data.</summary>
+[Trait("Kind", "Process")]
 public sealed class SiloProcessTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-process-").FullName;

@@ -11,6 +11,7 @@ namespace OrleansJobs.Tests.Grains.Batches;
 
 /// <summary>Batches and their continuations through the HTTP API of the real silo host.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class BatchApiTests(SiloHostFixture host)
 {
     private HttpClient Http => host.Http;

@@ -3,6 +3,7 @@ using OrleansJobs.Retries;
 
 namespace OrleansJobs.Tests.Grains.Callbacks;
 
+[Trait("Kind", "Unit")]
 public sealed class CallbackDeliveryPolicyTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Callbacks;
 
+[Trait("Kind", "Unit")]
 public sealed class CallbackOptionsTests
 {
     [Fact]

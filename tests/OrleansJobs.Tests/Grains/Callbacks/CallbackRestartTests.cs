@@ -7,6 +7,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Grains.Callbacks;
 
 /// <summary>A pending callback outlives its silo: a host of its own is stopped between deliveries and started again.</summary>
+[Trait("Kind", "Silo")]
 public sealed class CallbackRestartTests(HttpTarget receiver) : IClassFixture<HttpTarget>, IAsyncDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-callbacks-").FullName;

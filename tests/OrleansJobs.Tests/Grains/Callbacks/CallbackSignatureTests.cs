@@ -2,6 +2,7 @@ using OrleansJobs.Callbacks;
 
 namespace OrleansJobs.Tests.Grains.Callbacks;
 
+[Trait("Kind", "Unit")]
 public sealed class CallbackSignatureTests
 {
     private const string Secret = "whsec_test";

@@ -9,6 +9,7 @@ namespace OrleansJobs.Tests.Grains.Callbacks;
 
 /// <summary>Completion callbacks end to end: the real silo host POSTs finished jobs to a loopback receiver on its allow-list.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget receiver) : IClassFixture<HttpTarget>
 {
     /// <summary>Longer than the first retry's backoff (1 s ± 20 %): a delivery that were retried would have been by then.</summary>

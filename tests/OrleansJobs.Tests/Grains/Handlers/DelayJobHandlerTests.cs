@@ -7,6 +7,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Handlers;
 
+[Trait("Kind", "Unit")]
 public sealed class DelayJobHandlerTests
 {
     private readonly FakeTimeProvider time = new();

@@ -17,6 +17,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Handlers;
 
+[Trait("Kind", "Silo")]
 public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer server) : IClassFixture<HttpJobHandlerTests.LoopbackServer>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Grains.Handlers;
 
 /// <summary>The <c>http</c> job type end to end: the silo calls a loopback target on its allow-list.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class HttpJobTypeTests(SiloHostFixture host, HttpTarget target) : IClassFixture<HttpTarget>
 {
     private HttpClient Http => host.Http;

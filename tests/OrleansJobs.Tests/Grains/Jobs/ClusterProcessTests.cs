@@ -12,6 +12,7 @@ namespace OrleansJobs.Tests.Grains.Jobs;
 /// The clustered mode as operators run it: silo processes on loopback sharing one real PostgreSQL database,
 /// crashed with SIGKILL, all restarted, and the database itself stopped and started under load.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class ClusterProcessTests(ITestOutputHelper output)
 {
     private static string SiloOf(JsonElement attempt) => attempt.GetProperty("silo").GetString()!;

@@ -8,6 +8,7 @@ namespace OrleansJobs.Tests.Grains.Jobs;
 
 /// <summary><c>dependsOn</c> on a single submit, through the HTTP API of the real silo host.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class DependsOnTests(SiloHostFixture host)
 {
     private HttpClient Http => host.Http;

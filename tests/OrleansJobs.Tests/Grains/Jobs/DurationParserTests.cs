@@ -3,6 +3,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 
+[Trait("Kind", "Unit")]
 public sealed class DurationParserTests
 {
     [Theory]

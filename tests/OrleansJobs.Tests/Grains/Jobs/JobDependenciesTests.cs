@@ -2,6 +2,7 @@ using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 
+[Trait("Kind", "Unit")]
 public sealed class JobDependenciesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

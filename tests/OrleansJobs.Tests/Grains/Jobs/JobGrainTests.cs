@@ -4,6 +4,7 @@ using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 
+[Trait("Kind", "Silo")]
 public sealed class JobGrainTests(JobClusterFixture fixture) : IClassFixture<JobClusterFixture>
 {
     private static readonly RetryPolicy Quick = new() { InitialDelay = TimeSpan.FromMilliseconds(200), Multiplier = 1, Jitter = false };

@@ -2,6 +2,7 @@ using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 
+[Trait("Kind", "Unit")]
 public sealed class JobIdsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace OrleansJobs.Tests.Grains.Jobs;
 
 /// <summary>How job events are published: status changes all, progress coalesced, sequences without gaps.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class ProgressEventTests(SiloHostFixture host)
 {
     /// <summary>Reads a job's SSE stream until the server closes it; returns (id, event, data) per event.</summary>

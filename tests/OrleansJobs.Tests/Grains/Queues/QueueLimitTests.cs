@@ -56,6 +56,7 @@ internal static class QueueRuns
     }
 }
 
+[Trait("Kind", "Process")]
 public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelper output) : IClassFixture<QueueClusterFixture>
 {
     private static readonly Func<string?, bool> Finished = status => status is "Succeeded" or "Failed" or "Cancelled";
@@ -160,6 +161,7 @@ public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelp
 }
 
 /// <summary>A concurrency limit across two silo processes, one of them killed while it holds slots.</summary>
+[Trait("Kind", "Process")]
 public sealed class QueueFailoverTests(ITestOutputHelper output)
 {
     [Fact]

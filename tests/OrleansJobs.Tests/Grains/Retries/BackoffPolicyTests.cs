@@ -5,6 +5,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Retries;
 
+[Trait("Kind", "Unit")]
 public sealed class BackoffPolicyTests
 {
     private static readonly RetryPolicy Exact = new()

@@ -8,6 +8,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Grains.Schedules;
 
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class ScheduleApiTests(SiloHostFixture host)
 {
     private HttpClient Http => host.Http;

@@ -7,6 +7,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Grains.Schedules;
 
 /// <summary>A schedule in the clustered mode: two silo processes on one PostgreSQL database, the schedule's silo killed.</summary>
+[Trait("Kind", "Process")]
 public sealed class ScheduleClusterTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);

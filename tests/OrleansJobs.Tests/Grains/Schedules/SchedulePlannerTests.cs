@@ -5,6 +5,7 @@ using OrleansJobs.Schedules;
 namespace OrleansJobs.Tests.Grains.Schedules;
 
 /// <summary>Cron math (Cronos, in IANA zones, across DST changes) and the misfire and overlap rules, on a fake clock.</summary>
+[Trait("Kind", "Unit")]
 public sealed class SchedulePlannerTests
 {
     private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(15);

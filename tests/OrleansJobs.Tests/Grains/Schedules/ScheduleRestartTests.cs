@@ -7,6 +7,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Grains.Schedules;
 
 /// <summary>A schedule firing every two seconds in the real silo process, through a SIGKILL and a restart on the same data.</summary>
+[Trait("Kind", "Process")]
 public sealed class ScheduleRestartTests : IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);

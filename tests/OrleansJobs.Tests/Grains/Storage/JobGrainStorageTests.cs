@@ -8,6 +8,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Storage;
 
+[Trait("Kind", "Store")]
 public sealed class JobGrainStorageTests : IAsyncLifetime
 {
     private readonly TempDatabase _db = new();

@@ -12,6 +12,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// A real silo on one SQLite file, as in the embedded mode: the job store, the stock ADO.NET reminders and
 /// grain storage running on this project's scripts, all applied by the store's lifecycle participant.
 /// </summary>
+[Trait("Kind", "Silo")]
 public sealed class OrleansOnSqliteTests : IAsyncLifetime
 {
     private const string Invariant = "System.Data.SQLite";

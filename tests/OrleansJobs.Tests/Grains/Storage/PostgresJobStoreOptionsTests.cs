@@ -3,6 +3,7 @@ using OrleansJobs.Storage;
 
 namespace OrleansJobs.Tests.Grains.Storage;
 
+[Trait("Kind", "Unit")]
 public sealed class PostgresJobStoreOptionsTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Grains.Storage;
 
 /// <summary>The job store contract on a real PostgreSQL server, plus what only the clustered store does.</summary>
+[Trait("Kind", "Store")]
 public sealed class PostgresJobStoreTests(PostgresFixture database, ITestOutputHelper output)
     : JobStoreContract(output), IClassFixture<PostgresFixture>, IAsyncLifetime
 {

@@ -19,6 +19,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// paths a small cluster does not reach on its own (version conflicts, hash-range reads, defunct-silo cleanup).
 /// <see cref="PostgresSchemaClusterTests"/> runs the stock providers on the same scripts.
 /// </summary>
+[Trait("Kind", "Store")]
 public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Active = 3;
@@ -347,6 +348,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
 /// prepared by <see cref="PostgresSchema"/>: the stock ADO.NET clustering, grain storage and reminders
 /// (invariant "Npgsql") run on this project's scripts, as in the clustered mode.
 /// </summary>
+[Trait("Kind", "Silo")]
 public sealed class PostgresSchemaClusterTests(PostgresClusterFixture cluster) : IClassFixture<PostgresClusterFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Grains.Storage;
 
+[Trait("Kind", "Store")]
 public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreContract(output), IAsyncLifetime
 {
     private readonly TempDatabase _db = new();

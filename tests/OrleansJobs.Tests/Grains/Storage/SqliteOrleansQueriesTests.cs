@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// The Orleans query texts run directly, with the parameters the providers bind: covers the paths a single test silo
 /// does not reach (hash-range reads, clear without delete, write conflicts).
 /// </summary>
+[Trait("Kind", "Store")]
 public sealed class SqliteOrleansQueriesTests : IAsyncLifetime
 {
     private readonly TempDatabase _db = new();

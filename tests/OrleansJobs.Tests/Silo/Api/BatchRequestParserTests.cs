@@ -8,6 +8,7 @@ using OrleansJobs.Silo.Api;
 
 namespace OrleansJobs.Tests.Silo.Api;
 
+[Trait("Kind", "Unit")]
 public sealed class BatchRequestParserTests
 {
     private static readonly JobHandlerRegistry Handlers = new ServiceCollection()

@@ -11,6 +11,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Silo.Api;
 
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class JobApiTests(SiloHostFixture host)
 {
     private HttpClient Http => host.Http;

@@ -9,6 +9,7 @@ using Xunit;
 
 namespace OrleansJobs.Tests.Silo.Api;
 
+[Trait("Kind", "Unit")]
 public sealed class SubmitRequestParserTests
 {
     private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Silo.Hosting;
 
 /// <summary>What the host serves besides the jobs API: health, the Orleans dashboard, the OpenAPI document.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class HostEndpointTests(SiloHostFixture host)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

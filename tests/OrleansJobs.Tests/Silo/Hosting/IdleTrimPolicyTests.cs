@@ -2,6 +2,7 @@ using OrleansJobs.Silo.Hosting;
 
 namespace OrleansJobs.Tests.Silo.Hosting;
 
+[Trait("Kind", "Unit")]
 public sealed class IdleTrimPolicyTests
 {
     private const long Quiet = IdleTrimPolicy.IdleAllocationBytes / 4;

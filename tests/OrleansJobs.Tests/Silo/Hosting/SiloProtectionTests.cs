@@ -8,6 +8,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Silo.Hosting;
 
 /// <summary>The silo's handler caps (OrleansJobs:Execution) and submit backpressure (OrleansJobs:Backpressure) in the real silo process.</summary>
+[Trait("Kind", "Process")]
 public sealed class SiloProtectionTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -9,6 +9,7 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Silo.Hosting;
 
 /// <summary>A host of its own, started with the memory-saving settings a worker silo uses: no dashboard, a small location cache, an early trim.</summary>
+[Trait("Kind", "Silo")]
 public sealed class SiloSettingsTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-settings-").FullName;

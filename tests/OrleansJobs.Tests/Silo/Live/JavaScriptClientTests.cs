@@ -11,6 +11,7 @@ namespace OrleansJobs.Tests.Silo.Live;
 /// run by Node submits a <c>delay</c> job, subscribes, and prints each event as a JSON line.
 /// </summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Browser")]
 public sealed class JavaScriptClientTests(SiloHostFixture host)
 {
     private const string NeedsNode = "this test needs Node.js 20 or later and npm on the PATH (Debian packages nodejs and npm).";

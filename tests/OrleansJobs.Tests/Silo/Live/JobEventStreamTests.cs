@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Silo.Live;
 
 /// <summary><c>GET /api/jobs/{id}/events</c> read with a plain <see cref="HttpClient"/>, as any server-sent events client would.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class JobEventStreamTests(SiloHostFixture host) : IDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace OrleansJobs.Tests.Silo.Live;
 
 /// <summary>The hub at <c>/hubs/jobs</c> as any SignalR client sees it: the raw messages, not the .NET client's watch.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class JobsHubTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

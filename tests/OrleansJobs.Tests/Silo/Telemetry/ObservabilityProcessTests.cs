@@ -16,6 +16,7 @@ namespace OrleansJobs.Tests.Silo.Telemetry;
 /// Metrics, correlation ids and traces as an operator sees them, on the built silo in a process of its own: its
 /// <c>/metrics</c> (so counts are this silo's alone), its JSON console log, its span file across a SIGKILL.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class ObservabilityProcessTests : IDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace OrleansJobs.Tests.Silo.Telemetry;
 /// <see cref="ActivityListener"/>, beside the host's own OpenTelemetry pipeline.
 /// </summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class TracingTests : IDisposable
 {
     private readonly SiloHostFixture host;
