@@ -79,7 +79,7 @@ public sealed class SiloProcessTests : IDisposable
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.True(response.Headers.RetryAfter is not null, "503 without Retry-After");
                 return true;
-            }, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(50), "submissions were not refused with 503 while draining");
+            }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "submissions were not refused with 503 while draining");
             Assert.Equal(0, await exit);
         }
 
@@ -115,8 +115,8 @@ public sealed class SiloProcessTests : IDisposable
 
         await using var restarted = StartSilo();
         await restarted.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
-        // On a slow machine the restart can outlast the delay: a job that fell due while no silo ran must start within a
-        // second of the silo being back, not of its due time (which nothing could meet).
+        // On a slow machine the restart can outlast the delay: a job that fell due while no silo ran must start soon after
+        // the silo is back, not after its due time (which nothing could meet).
         var ready = DateTimeOffset.UtcNow;
         var jobs = await UntilEveryAsync(restarted.Http, delayed.Append(retrying), status => status == "Succeeded",
             TimeSpan.FromSeconds(40), "delayed jobs or the retry did not run after the restart");
@@ -128,7 +128,9 @@ public sealed class SiloProcessTests : IDisposable
             var expected = due > ready ? due : ready;
             TestContext.Current.TestOutputHelper?.WriteLine($"{id}: started {(started - due).TotalMilliseconds:F0} ms after due, the silo was ready {(ready - due).TotalMilliseconds:F0} ms after due");
             Assert.True(started >= due, $"{id} started {due - started} before it was due");
-            Assert.True(started - expected <= TimeSpan.FromSeconds(1), $"{id} started {started - expected} late");
+            // A second of slack for a freshly started process on a busy machine; left to the next sweep (every 5 s) or to
+            // its reminder (every minute) a job would be later still.
+            Assert.True(started - expected <= TimeSpan.FromSeconds(2), $"{id} started {started - expected} late");
         }
         Assert.Equal(["Failed", "Succeeded"], Outcomes(jobs[retrying]));
     }

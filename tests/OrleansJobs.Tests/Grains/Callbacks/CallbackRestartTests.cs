@@ -30,7 +30,9 @@ public sealed class CallbackRestartTests(HttpTarget receiver) : IClassFixture<Ht
             await StopAsync(first);
         }
         var beforeRestart = receiver.Posts(name).Count;
-        Assert.InRange(beforeRestart, 1, 2);
+        // The second delivery (after 1 s) or the third (after 2 s more) may still go out while a busy machine stops the
+        // host; the fourth, the first one answered 200, must not: only the restarted silo's reminder sends it.
+        Assert.InRange(beforeRestart, 1, 3);
 
         var second = await StartAsync(new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}"));
         try

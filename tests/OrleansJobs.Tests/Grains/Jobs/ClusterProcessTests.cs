@@ -152,7 +152,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                 var attempt = jobs[id].GetProperty("attempts").EnumerateArray().Last();
                 var lateness = attempt.GetProperty("startedAt").GetDateTimeOffset() - attempt.GetProperty("dueAt").GetDateTimeOffset();
                 output.WriteLine($"{id}: started {lateness.TotalMilliseconds:F0} ms after due");
-                Assert.InRange(lateness, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+                // Typically some milliseconds; 2 s leaves room for a busy machine running two silos and the database.
+                Assert.InRange(lateness, TimeSpan.Zero, TimeSpan.FromSeconds(2));
             }
 
             Assert.All(retrying, id => Assert.Equal(["Failed", "Succeeded"], Outcomes(jobs[id])));

@@ -15,6 +15,12 @@ namespace OrleansJobs.Tests.Grains.Jobs;
 /// </summary>
 public sealed class JobClusterFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// How long a cancelled handler may take to stop before it is abandoned. Long enough that a cancel which the
+    /// handler heeds, written to the store on a busy machine, still ends well before it.
+    /// </summary>
+    public static readonly TimeSpan CancellationGracePeriod = TimeSpan.FromSeconds(3);
+
     private readonly string _directory = Directory.CreateTempSubdirectory("orleansjobs-grains-").FullName;
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.Client;
@@ -39,7 +45,7 @@ public sealed class JobClusterFixture : IAsyncLifetime
             silo.Services.AddJobHandler<StubbornHandler>("stubborn");
             silo.Services.PostConfigure<JobServiceOptions>(o =>
             {
-                o.CancellationGracePeriod = TimeSpan.FromSeconds(1);
+                o.CancellationGracePeriod = CancellationGracePeriod;
                 o.SweepInterval = TimeSpan.FromSeconds(1);
             });
         });

@@ -92,7 +92,7 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreCont
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the writer.");

@@ -97,7 +97,7 @@ public sealed class JobsHubTests(SiloHostFixture host) : IAsyncDisposable
         await connection.InvokeAsync("Subscribe", job.Id, Token);
         Assert.True(Registry.WatchedJobs >= 1);
         // The client runs its handlers apart from the invocation's completion: the event may land just after it.
-        await Eventually.Until(() => Task.FromResult(events.Count > 0), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10), "no current-state event");
+        await Eventually.Until(() => Task.FromResult(events.Count > 0), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10), "no current-state event");
         Assert.Equal("Scheduled", Assert.Single(events).GetProperty("status").GetString());
         await connection.StopAsync(Token);
 
