@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Bench;
 /// benchmark keeps working as the code changes. It asserts that the run finished and printed a figure for every
 /// workload, never how fast anything was.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] Workloads = ["W1", "W2", "W3", "W4", "W5", "W6"];

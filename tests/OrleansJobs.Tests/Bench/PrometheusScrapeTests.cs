@@ -3,6 +3,7 @@ using OrleansJobs.Bench.Compare;
 namespace OrleansJobs.Tests.Bench;
 
 /// <summary>The benchmark's reading of two /metrics scrapes: W5's "in the silo" figures come from these.</summary>
+[Trait("Kind", "Unit")]
 public sealed class PrometheusScrapeTests
 {
     private static PrometheusScrape Scrape(double fast, double medium, double slow, double cpu) => PrometheusScrape.Parse($"""

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
-using OrleansJobs.Tests.Infrastructure;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 
 /// <summary>The client's batch and dependency methods against the real silo host on loopback.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class BatchClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using OrleansJobs.Client;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 
@@ -10,6 +11,7 @@ namespace OrleansJobs.Tests.Client;
 /// The client against a stub handler, for answers the real server does not give today (429, 422, a proxy's HTML error)
 /// and for what the client puts on every request.
 /// </summary>
+[Trait("Kind", "Unit")]
 public sealed class ClientErrorMappingTests
 {
     private static readonly Uri Base = new("http://jobs.test/");

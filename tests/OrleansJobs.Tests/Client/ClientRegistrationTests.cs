@@ -5,13 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 
 /// <summary><c>AddOrleansJobsClient</c>: the typed client, its options and their validation, and the resilience handler.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class ClientRegistrationTests(SiloHostFixture host)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -2,12 +2,13 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansJobs.Client;
 using OrleansJobs.Jobs;
-using OrleansJobs.Tests.Http;
 using JobServiceUnavailableException = OrleansJobs.Client.JobServiceUnavailableException;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 
 /// <summary>A silo of its own, since a drain cannot be undone: the shared one must keep taking jobs.</summary>
+[Trait("Kind", "Silo")]
 public sealed class DrainingSiloClientTests
 {
     [Fact]

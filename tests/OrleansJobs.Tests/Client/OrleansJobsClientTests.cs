@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using OrleansJobs.Client;
-using OrleansJobs.Tests.Http;
-using static OrleansJobs.Tests.Client.ClientJobs;
+using static OrleansJobs.Tests.Infrastructure.ClientJobs;
 using JobStatus = OrleansJobs.Client.JobStatus;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Client;
 
 /// <summary>The client against the real silo host on loopback: every method, and every error the server answers today.</summary>
 [Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
 public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

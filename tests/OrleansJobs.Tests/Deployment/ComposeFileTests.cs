@@ -7,6 +7,7 @@ namespace OrleansJobs.Tests.Deployment;
 /// it without an engine). ClusterProcessTests runs the same topology — PostgreSQL and several silos on distinct
 /// ports — as processes.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class ComposeFileTests
 {
     private static async Task<string> ComposeAsync(params string[] args)

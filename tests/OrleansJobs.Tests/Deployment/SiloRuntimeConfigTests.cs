@@ -6,6 +6,7 @@ namespace OrleansJobs.Tests.Deployment;
 /// The runtime settings the built silo ships with (its runtimeconfig.json, which <c>dotnet publish</c> and the
 /// container image carry too). Their effect is measured by bench/Compare, not here; this keeps them from being lost.
 /// </summary>
+[Trait("Kind", "Unit")]
 public sealed class SiloRuntimeConfigTests
 {
     [Fact]

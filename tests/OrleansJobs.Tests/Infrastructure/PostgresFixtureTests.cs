@@ -2,6 +2,7 @@ using Npgsql;
 
 namespace OrleansJobs.Tests.Infrastructure;
 
+[Trait("Kind", "Store")]
 public sealed class PostgresFixtureTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]

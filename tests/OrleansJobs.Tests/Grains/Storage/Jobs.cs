@@ -1,0 +1,23 @@
+using OrleansJobs.Jobs;
+
+namespace OrleansJobs.Tests.Grains.Storage;
+
+internal static class Jobs
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    public static JobState New(
+        JobStatus status = JobStatus.Queued, string type = "email.send", string queue = "default",
+        DateTimeOffset? createdAt = null, string? id = null)
+    {
+        var created = createdAt ?? T0;
+        return new JobState
+        {
+            Id = id ?? JobIds.New(),
+            Spec = new JobSpec { Type = type, Queue = queue },
+            Status = status,
+            CreatedAt = created,
+            UpdatedAt = created,
+        };
+    }
+}

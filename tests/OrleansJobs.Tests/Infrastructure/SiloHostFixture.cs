@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using OrleansJobs.Silo;
+
+namespace OrleansJobs.Tests.Infrastructure;
+
+/// <summary>
+/// The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder,
+/// with a small payload limit, the loopback address on the <c>http</c> job type's allow-list (which completion callbacks
+/// share) and a callback signing secret.
+/// </summary>
+public sealed class SiloHostFixture : IAsyncLifetime
+{
+    public const int MaxPayloadBytes = 1024;
+    public const string CallbackSecret = "whsec_silo-host-fixture";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
+    private WebApplication? _app;
+
+    public SiloHostFixture()
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{FreeTcpPort.Next()}");
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>The host's services, for tests that reach into the silo (such as beginning its drain).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data));
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>This fixture's configuration, for tests that start a host of their own (such as one they restart) on <paramref name="data"/>.</summary>
+    public static string[] Arguments(Uri baseAddress, string data) =>
+        [
+            $"--urls={baseAddress}",
+            // appsettings.json is copied beside the tests; read it as a normal run does.
+            $"--contentRoot={AppContext.BaseDirectory}",
+            $"--OrleansJobs:SiloPort={FreeTcpPort.Next()}",
+            $"--OrleansJobs:GatewayPort={FreeTcpPort.Next()}",
+            $"--OrleansJobs:DataDirectory={data}",
+            $"--OrleansJobs:MaxPayloadBytes={MaxPayloadBytes}",
+            "--OrleansJobs:CancellationGracePeriod=00:00:01",
+            "--OrleansJobs:ShutdownGracePeriod=00:00:01",
+            "--OrleansJobs:SweepInterval=00:00:01",
+            "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
+            $"--OrleansJobs:Callbacks:SigningSecret={CallbackSecret}",
+        ];
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>The HTTP test classes share one host: starting a silo takes seconds.</summary>
+[CollectionDefinition]
+public sealed class SiloHostCollection : ICollectionFixture<SiloHostFixture>;
