@@ -14,7 +14,7 @@ namespace OrleansJobs.Client;
 /// hub connection for the whole application, or make one with <c>new</c> around an <see cref="HttpClient"/> of your own
 /// and dispose it when done (that closes its hub connection). It is safe to use from many threads at once.
 /// </summary>
-public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
+public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
 {
     internal const string ApiKeyHeader = "X-Api-Key";
 
@@ -183,47 +183,6 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         }
     }
 
-    /// <inheritdoc />
-    public Task<ScheduleInfo> PutScheduleAsync(string name, ScheduleRequest schedule, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentException.ThrowIfNullOrWhiteSpace(schedule.Cron, nameof(schedule));
-        var options = schedule.JobOptions ?? new SubmitOptions();
-        if (options.RunAt is not null || options.Delay is not null || options.IdempotencyKey is not null)
-            throw new ArgumentException("A schedule decides when its jobs run and their idempotency keys: leave RunAt, Delay and IdempotencyKey unset.", nameof(schedule));
-        var job = PrepareSubmit(schedule.JobType, schedule.Payload is { } payload ? SerializePayload(payload) : null, options);
-        var body = new ScheduleBody(schedule.Cron, schedule.TimeZone, JsonSerializer.Deserialize<JsonElement>(job.Body), schedule.Misfire, schedule.Overlap, schedule.Paused);
-        return SendAsync<ScheduleInfo>(HttpMethod.Put, SchedulePath(name), jobId: null, request =>
-            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ApiJson)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-            cancellationToken, name);
-    }
-
-    /// <inheritdoc />
-    public Task<ScheduleInfo> GetScheduleAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<ScheduleInfo>(HttpMethod.Get, SchedulePath(name), jobId: null, configure: null, cancellationToken, name);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ScheduleInfo>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<SchedulePage>(HttpMethod.Get, "api/schedules", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
-
-    /// <inheritdoc />
-    public async Task DeleteScheduleAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var response = await SendCoreAsync(HttpMethod.Delete, SchedulePath(name), jobId: null, configure: null, cancellationToken, name).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public Task<ScheduleInfo> PauseScheduleAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<ScheduleInfo>(HttpMethod.Post, SchedulePath(name) + "/pause", jobId: null, configure: null, cancellationToken, name);
-
-    /// <inheritdoc />
-    public Task<ScheduleInfo> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<ScheduleInfo>(HttpMethod.Post, SchedulePath(name) + "/resume", jobId: null, configure: null, cancellationToken, name);
-
-    /// <inheritdoc />
-    public Task<JobInfo> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<JobInfo>(HttpMethod.Post, SchedulePath(name) + "/trigger", jobId: null, configure: null, cancellationToken, name);
-
     /// <summary>Closes the client's hub connection, if it made one (a client from dependency injection shares the container's). The <see cref="HttpClient"/> stays the caller's.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
     public ValueTask DisposeAsync() => _ownsHub ? _hub.DisposeAsync() : ValueTask.CompletedTask;
@@ -346,43 +305,6 @@ public sealed class OrleansJobsClient : IOrleansJobsClient, IAsyncDisposable
         if (response.IsSuccessStatusCode) return response;
         using (response)
             throw await ProblemResponses.ToExceptionAsync(response, jobId, _time, cancellationToken, scheduleName).ConfigureAwait(false);
-    }
-
-    private static string SchedulePath(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return "api/schedules/" + Uri.EscapeDataString(name);
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<QueueList>(HttpMethod.Get, "api/queues", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
-
-    /// <inheritdoc />
-    public Task<QueueInfo> GetQueueAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<QueueInfo>(HttpMethod.Get, QueuePath(name), jobId: null, configure: null, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<QueueInfo> ConfigureQueueAsync(string name, QueueLimits limits, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(limits);
-        return SendAsync<QueueInfo>(HttpMethod.Put, QueuePath(name), jobId: null,
-            // Nulls are sent: PUT replaces every limit, and a null one is removed.
-            request => request.Content = JsonContent.Create(limits, options: QueueJson), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<QueueInfo> PauseQueueAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<QueueInfo>(HttpMethod.Post, QueuePath(name) + "/pause", jobId: null, configure: null, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<QueueInfo>(HttpMethod.Post, QueuePath(name) + "/resume", jobId: null, configure: null, cancellationToken);
-
-    private static string QueuePath(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return "api/queues/" + Uri.EscapeDataString(name);
     }
 
     private static string JobPath(string jobId)

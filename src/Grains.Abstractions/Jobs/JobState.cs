@@ -34,9 +34,10 @@ public sealed class JobState
     /// <summary>
     /// A hand-over is pending: the job owes other grains a message and the sweeper wakes it until it is sent. Once
     /// finished: its completion callback, its batch and its dependents are to be told. While it waits for its
-    /// dependencies: it is still to register with them. (The name is older than the batch and dependency hand-overs.)
+    /// dependencies: it is still to register with them. Stored under its first name, from when callbacks were the only
+    /// hand-over (the <c>callback_pending</c> column too), so rows written before the rename read the same.
     /// </summary>
-    [Id(17)] public bool CallbackPending { get; set; }
+    [Id(17), JsonPropertyName("callbackPending")] public bool HandOverPending { get; set; }
     /// <summary>Jobs waiting for this one (their <see cref="JobSpec.DependsOn"/> names it): told when it finishes.</summary>
     [Id(30)] public List<string> Dependents { get; set; } = [];
     /// <summary>Those of <see cref="JobSpec.DependsOn"/> that have succeeded so far.</summary>

@@ -258,7 +258,7 @@ public sealed class AttemptLoop(
         // A finished job has nothing left to do here: its activation goes as soon as the calls waiting on it are
         // answered, rather than after Orleans' idle period, so a silo's memory holds the jobs in flight and not the
         // last quarter of an hour's (a later read activates it again from its row).
-        else if (Job.Status.IsTerminal() && !Job.CallbackPending) deactivateWhenIdle();
+        else if (Job.Status.IsTerminal() && !Job.HandOverPending) deactivateWhenIdle();
     }
 
     /// <summary>Waits for the handler; once it has been told to stop it gets a grace period, then it is abandoned.</summary>

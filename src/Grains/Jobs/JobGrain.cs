@@ -111,7 +111,7 @@ public sealed class JobGrain : Grain, IJobGrain
         }
         _metrics.Submitted(spec);
         var started = _attempts.Started(hold);
-        if (Job.CallbackPending) await RegisterWithDependenciesAsync();
+        if (Job.HandOverPending) await RegisterWithDependenciesAsync();
         var submitted = Snapshot();
         if (started is not null) _attempts.RunBegun(started);
         else Resume();
@@ -186,9 +186,9 @@ public sealed class JobGrain : Grain, IJobGrain
     /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
     async Task IJobGrain.Wake()
     {
-        if (Job.Status.IsTerminal() && Job.CallbackPending)
-            await _writer.InTurnAsync(async () => { if (Job.CallbackPending) await HandOverAsync(); });
-        else if (Job.CallbackPending)
+        if (Job.Status.IsTerminal() && Job.HandOverPending)
+            await _writer.InTurnAsync(async () => { if (Job.HandOverPending) await HandOverAsync(); });
+        else if (Job.HandOverPending)
             await RegisterWithDependenciesAsync();
 
         if (Job.Status == JobStatus.Running && !_attempts.IsRunning)
@@ -261,7 +261,7 @@ public sealed class JobGrain : Grain, IJobGrain
 
     /// <summary>
     /// Hands the final state to its completion callback, batch and dependents (<see cref="JobHandOver"/>), then clears
-    /// <see cref="JobState.CallbackPending"/>. Until that is stored, the sweeper finds the job and wakes it to hand over
+    /// <see cref="JobState.HandOverPending"/>. Until that is stored, the sweeper finds the job and wakes it to hand over
     /// again (every receiver ignores a repeat), so a silo lost in between loses nothing. Called in turn with the changes.
     /// </summary>
     private async Task HandOverAsync()
@@ -275,12 +275,12 @@ public sealed class JobGrain : Grain, IJobGrain
             _logger.LogWarning(ex, "Could not hand finished job {JobId} over; the sweeper tries again", Job.Id);
             return;
         }
-        await _writer.TryStoreInTurnAsync(job => job.CallbackPending = false, job => job.CallbackPending = true, "was handed over");
+        await _writer.TryStoreInTurnAsync(job => job.HandOverPending = false, job => job.HandOverPending = true, "was handed over");
     }
 
     /// <summary>
     /// Registers a waiting job with each of its dependencies (each answers at once if it has already ended), then
-    /// clears <see cref="JobState.CallbackPending"/>; should a call fail, the sweeper wakes the job to register again.
+    /// clears <see cref="JobState.HandOverPending"/>; should a call fail, the sweeper wakes the job to register again.
     /// Not in turn with the changes: a dependency may be telling this job about its ending meanwhile.
     /// </summary>
     private async Task RegisterWithDependenciesAsync()

@@ -4,7 +4,7 @@ namespace OrleansJobs.Jobs;
 
 /// <summary>
 /// What a finished job owes other grains: its completion callback, its batch, and the jobs waiting for it. The job
-/// grain records that it owes them (<see cref="JobState.CallbackPending"/>) in the write that finishes it, and clears it
+/// grain records that it owes them (<see cref="JobState.HandOverPending"/>) in the write that finishes it, and clears it
 /// once <see cref="DeliverAsync"/> has gone through; until then the sweeper wakes it to deliver again. Every receiver
 /// ignores a repeat, so delivering everything again after a partial failure is safe.
 /// </summary>

@@ -231,16 +231,16 @@ public static class JobLifecycle
     /// What a change of <paramref name="job"/> (which was <paramref name="statusBefore"/>, or did not exist) owes beyond
     /// itself, settled in the same write: a status change is the next event; a new job that waits for dependencies owes
     /// its registration with them; a job that finishes owes its hand-over (<see cref="JobHandOver"/>), or nothing.
-    /// <see cref="JobState.CallbackPending"/> records either debt until it is paid.
+    /// <see cref="JobState.HandOverPending"/> records either debt until it is paid.
     /// </summary>
     public static JobChange Settle(JobState job, JobStatus statusBefore, bool existedBefore)
     {
         var statusChanged = job.Status != statusBefore || !existedBefore;
         if (statusChanged) NextEvent(job);
-        if (!existedBefore && JobDependencies.IsWaiting(job)) job.CallbackPending = true;
+        if (!existedBefore && JobDependencies.IsWaiting(job)) job.HandOverPending = true;
         var finished = statusChanged && job.Status.IsTerminal();
         var handOverDue = finished && JobHandOver.IsOwed(job);
-        if (finished) job.CallbackPending = handOverDue;
+        if (finished) job.HandOverPending = handOverDue;
         return new JobChange(statusChanged, finished, handOverDue);
     }
 
@@ -266,8 +266,8 @@ public static class JobLifecycle
     /// <summary>A waiting job has registered with all its dependencies; false when there was nothing to clear.</summary>
     public static bool Registered(JobState job)
     {
-        if (!job.CallbackPending || job.Status.IsTerminal()) return false;
-        job.CallbackPending = false;
+        if (!job.HandOverPending || job.Status.IsTerminal()) return false;
+        job.HandOverPending = false;
         return true;
     }
 

@@ -24,7 +24,7 @@ public interface IJobStore
     Task<IReadOnlyList<string>> FindOrphansAsync(IReadOnlyCollection<string> liveOwners, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Ids of Queued or Running jobs, and of jobs with a hand-over pending (<see cref="JobState.CallbackPending"/>: a
+    /// Ids of Queued or Running jobs, and of jobs with a hand-over pending (<see cref="JobState.HandOverPending"/>: a
     /// finished job's callback, batch or dependents still to be told, or a waiting job still to register with its
     /// dependencies), not written since <paramref name="updatedBefore"/>, oldest first: usually long handlers, but also a
     /// job whose activation vanished while its silo lives on (a grain deactivated while the cluster's directory was

@@ -8,7 +8,7 @@ namespace OrleansJobs.Storage;
 /// </summary>
 internal sealed record JobRow(
     string Id, string Status, string Type, string Queue, int Priority,
-    long CreatedAtMs, long UpdatedAtMs, long? DueAtMs, string Owner, string StateJson, bool CallbackPending)
+    long CreatedAtMs, long UpdatedAtMs, long? DueAtMs, string Owner, string StateJson, bool HandOverPending)
 {
     public static JobRow From(JobState state, string owner)
     {
@@ -16,6 +16,6 @@ internal sealed record JobRow(
         return new JobRow(
             state.Id, state.Status.ToString(), spec.Type, spec.Queue, spec.Priority,
             state.CreatedAt.ToUnixTimeMilliseconds(), state.UpdatedAt.ToUnixTimeMilliseconds(), state.DueAt?.ToUnixTimeMilliseconds(),
-            owner, JsonSerializer.Serialize(state, JobJson.Default.JobState), state.CallbackPending);
+            owner, JsonSerializer.Serialize(state, JobJson.Default.JobState), state.HandOverPending);
     }
 }

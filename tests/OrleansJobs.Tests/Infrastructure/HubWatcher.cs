@@ -37,9 +37,22 @@ public sealed class HubWatcher : IAsyncDisposable
         lock (list) return [.. list];
     }
 
-    public Task UntilAllFinishedAsync(IEnumerable<string> jobIds, TimeSpan timeout) =>
-        Eventually.Until(() => Task.FromResult(jobIds.All(id => EventsOf(id) is [.., { Kind: "status", Status: "Succeeded" or "Failed" or "Cancelled" }])),
-            timeout, TimeSpan.FromMilliseconds(100), "the hub watcher did not see every watched job finish");
+    public async Task UntilAllFinishedAsync(IEnumerable<string> jobIds, TimeSpan timeout)
+    {
+        var ids = jobIds.ToList();
+        try
+        {
+            await Eventually.Until(() => Task.FromResult(ids.All(Finished)), timeout, TimeSpan.FromMilliseconds(100), "the hub watcher did not see every watched job finish");
+        }
+        catch (TimeoutException ex)
+        {
+            // Which jobs, and what the watcher did see of them: a missing last event and one out of order look alike otherwise.
+            var unfinished = ids.Where(id => !Finished(id)).Select(id => $"{id}: [{string.Join(", ", EventsOf(id).TakeLast(6).Select(e => $"{e.Sequence} {e.Kind} {e.Status} {e.Percent}"))}]");
+            throw new TimeoutException($"{ex.Message}; unfinished: {string.Join("; ", unfinished)}", ex);
+        }
+    }
+
+    private bool Finished(string jobId) => EventsOf(jobId) is [.., { Kind: "status", Status: "Succeeded" or "Failed" or "Cancelled" }];
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

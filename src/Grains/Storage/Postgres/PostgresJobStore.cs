@@ -186,7 +186,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(InsertSql,
                     Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
-                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.CallbackPending)));
+                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending)));
             }
 
             if (updates.Count > 0)
@@ -194,7 +194,7 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(UpdateSql,
                     Array(updates, w => w.JobId), Array(updates, w => w.ExpectedVersion), Array(updates, w => w.Row!.Status),
                     Array(updates, w => w.Row!.UpdatedAtMs), Array(updates, w => w.Row!.DueAtMs), Array(updates, w => w.Row!.Owner),
-                    Array(updates, w => w.Row!.StateJson), Array(updates, w => w.Row!.CallbackPending)));
+                    Array(updates, w => w.Row!.StateJson), Array(updates, w => w.Row!.HandOverPending)));
             }
 
             if (deletes.Length > 0)

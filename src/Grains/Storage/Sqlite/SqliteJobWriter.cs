@@ -66,7 +66,7 @@ internal sealed class SqliteJobWriter : IDisposable
         Set(command, "@due_at", row.DueAtMs);
         Set(command, "@owner", row.Owner);
         Set(command, "@state", row.StateJson);
-        Set(command, "@callback_pending", row.CallbackPending ? 1 : 0);
+        Set(command, "@callback_pending", row.HandOverPending ? 1 : 0);
         if (command == _insert)
         {
             Set(command, "@type", row.Type);

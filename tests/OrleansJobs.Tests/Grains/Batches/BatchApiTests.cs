@@ -146,7 +146,7 @@ public sealed class BatchApiTests(SiloHostFixture host)
             CompletedAt = endedAt,
             UpdatedAt = endedAt,
             Sequence = 3,
-            CallbackPending = true,
+            HandOverPending = true,
         };
         var store = host.Services.GetRequiredService<IJobStore>();
         await store.WriteAsync(orphan, "S127.0.0.1:1:1", 0, Token);
@@ -166,7 +166,7 @@ public sealed class BatchApiTests(SiloHostFixture host)
         Assert.Equal(2, Count(done, "Succeeded"));
         var continuation = await Http.GetJobAsync(done.GetProperty("continuation").GetProperty("id").GetString()!);
         Assert.True(continuation.GetProperty("payload").GetProperty("members")[0].GetProperty("result").GetProperty("kept").GetBoolean());
-        Assert.False((await store.ReadAsync(orphan.Id, Token))!.State.CallbackPending);
+        Assert.False((await store.ReadAsync(orphan.Id, Token))!.State.HandOverPending);
     }
 
     [Fact]

@@ -143,7 +143,7 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
             CompletedAt = finishedAt,
             UpdatedAt = finishedAt,
             Sequence = 3,
-            CallbackPending = true,
+            HandOverPending = true,
         };
         var store = host.Services.GetRequiredService<OrleansJobs.Storage.IJobStore>();
         await store.WriteAsync(job, "S127.0.0.1:1:1", 0, TestContext.Current.CancellationToken);
@@ -152,7 +152,7 @@ public sealed class CompletionCallbackTests(SiloHostFixture host, HttpTarget rec
         await WaitForPostsAsync(name, 1);
 
         Assert.Equal(job.Id, receiver.Posts(name).Single().Headers[JobCallbackGrain.JobIdHeader]);
-        await Eventually.Until(async () => !(await store.ReadAsync(job.Id, TestContext.Current.CancellationToken))!.State.CallbackPending,
+        await Eventually.Until(async () => !(await store.ReadAsync(job.Id, TestContext.Current.CancellationToken))!.State.HandOverPending,
             TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "the hand-over was not recorded");
         Assert.DoesNotContain(job.Id, await store.FindQuietAsync(DateTimeOffset.UtcNow, 1000, TestContext.Current.CancellationToken));
     }

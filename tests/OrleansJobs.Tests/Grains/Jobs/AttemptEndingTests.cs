@@ -143,7 +143,7 @@ public sealed class AttemptEndingTests
         JobLifecycle.Succeed(job, Now, null);
         Assert.Equal(new JobChange(StatusChanged: true, Finished: true, HandOverDue: false), JobLifecycle.Settle(job, JobStatus.Running, true));
         Assert.Equal(sequence + 1, job.Sequence);
-        Assert.False(job.CallbackPending);
+        Assert.False(job.HandOverPending);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class AttemptEndingTests
         JobLifecycle.Succeed(job, Now, null);
         var change = JobLifecycle.Settle(job, JobStatus.Running, true);
         Assert.True(change.HandOverDue);
-        Assert.True(job.CallbackPending);
+        Assert.True(job.HandOverPending);
     }
 
     [Fact]
@@ -164,11 +164,11 @@ public sealed class AttemptEndingTests
         var change = JobLifecycle.Settle(job, default, existedBefore: false);
         Assert.True(change.StatusChanged);
         Assert.False(change.Finished);
-        Assert.True(job.CallbackPending);
+        Assert.True(job.HandOverPending);
         Assert.Equal(1, job.Sequence);
 
         Assert.True(JobLifecycle.Registered(job));
-        Assert.False(job.CallbackPending);
+        Assert.False(job.HandOverPending);
         Assert.False(JobLifecycle.Registered(job));
     }
 

@@ -87,14 +87,19 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             });
 
             // The watcher on the survivor saw every watched job through to its end, in order, whichever silo ran it.
-            await watcher.UntilAllFinishedAsync(watched, TimeSpan.FromSeconds(30));
+            // Every job has finished by now (read above): the watcher only has to receive what is already on its way. A generous
+            // wait, as a loaded machine delivers stream events seconds late.
+            await watcher.UntilAllFinishedAsync(watched, TimeSpan.FromSeconds(60));
             foreach (var id in watched)
             {
                 var events = watcher.EventsOf(id);
                 Assert.True(events.Select(e => e.Sequence).SequenceEqual(events.Select(e => e.Sequence).Order()), $"events of {id} out of order");
                 Assert.Equal(events.Count, events.Select(e => e.Sequence).Distinct().Count());
                 Assert.Equal(("status", "Succeeded"), (events[^1].Kind, events[^1].Status));
-                Assert.Contains(events, e => e.Kind == "progress");
+                // Progress is seen only of a job still running when the watcher subscribed (its first event, the current state, says
+                // so): on a busy machine subscribing can take longer than a job's 8 s, and a finished job has no progress to come.
+                if (events[0] is { Kind: "status", Status: "Running" })
+                    Assert.Contains(events, e => e.Kind == "progress");
                 if (orphaned.Contains(id))
                     Assert.Contains(events, e => e.Kind == "status" && e.Status == "Running" && e.At > killedAt);
             }

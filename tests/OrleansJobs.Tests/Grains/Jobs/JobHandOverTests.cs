@@ -1,7 +1,7 @@
 using OrleansJobs.Batches;
 using OrleansJobs.Jobs;
 using OrleansJobs.Tests.Infrastructure;
-using StoredJobs = OrleansJobs.Tests.Storage.Jobs;
+using StoredJobs = OrleansJobs.Tests.Grains.Storage.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using OrleansJobs.Jobs;
 using OrleansJobs.Queues;
 using OrleansJobs.Tests.Infrastructure;
-using StoredJobs = OrleansJobs.Tests.Storage.Jobs;
+using StoredJobs = OrleansJobs.Tests.Grains.Storage.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Queues;
 

@@ -52,11 +52,11 @@ public sealed class ScheduleClusterTests
         // A gap in the occurrences is only ever one catch-up job's, ending at it.
         var catchUps = jobs.Where(j => j.GetProperty("tags").TryGetProperty("missedOccurrences", out _)).Select(Occurrence).ToList();
         var gaps = occurrences.Zip(occurrences.Skip(1), (a, b) => (From: a, To: b)).Where(p => p.To - p.From != Period).Select(p => p.To).ToList();
-        // The dead silo is noticed within a second or two here (its port refuses the probes at once): the survivor either
-        // fires the next occurrence on time, or catches up what fell in between with one job. Either way, no hole.
-        Assert.InRange(catchUps.Count, 0, 1);
+        // No hole: every gap between occurrences ends at a catch-up job that stands for what fell in between, and every
+        // catch-up ends a gap. The dead silo is noticed within a second or two (its port refuses the probes at once), so on a
+        // quiet machine there is at most one catch-up, after the kill; a loaded machine can stall a silo past an occurrence
+        // before the kill too (seen: three catch-ups in one run), which is the same rule at work, not a hole.
         Assert.Equal(catchUps, gaps);
-        Assert.All(catchUps, c => Assert.True(c > killedAt));
         Assert.Contains($"Schedule {name} is active on this silo", survivor.RecentOutput(), StringComparison.Ordinal);
     }
 }

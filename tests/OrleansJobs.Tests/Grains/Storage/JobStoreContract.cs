@@ -364,7 +364,7 @@ public abstract class JobStoreContract(ITestOutputHelper output)
         var succeededLong = At(JobStatus.Succeeded, -60);
         var scheduledLong = At(JobStatus.Scheduled, -60);
         var callbackPending = At(JobStatus.Failed, -20);
-        callbackPending.CallbackPending = true;
+        callbackPending.HandOverPending = true;
         await Task.WhenAll(new[] { runningLong, queuedLong, runningRecent, succeededLong, scheduledLong, callbackPending }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
 
         Assert.Equal([runningLong.Id, callbackPending.Id, queuedLong.Id], await Store.FindQuietAsync(Jobs.T0, 10, ct));
