@@ -1,16 +1,5 @@
 namespace OrleansJobs.Bench.Compare;
 
-/// <summary>A job to submit: its workload (a queue of its own), its number in the workload, and what it does.</summary>
-public sealed record JobOrder(string Workload, int Index, DateTimeOffset? RunAt = null, bool FailFirstAttempt = false);
-
-/// <summary>One attempt as the system recorded it. <paramref name="DueAt"/>: when it was meant to start, if it was delayed.</summary>
-public sealed record AttemptTimes(DateTimeOffset StartedAt, DateTimeOffset? EndedAt, DateTimeOffset? DueAt);
-
-public sealed record JobTimes(int Index, IReadOnlyList<AttemptTimes> Attempts)
-{
-    public DateTimeOffset? EndedAt => Attempts.Count > 0 ? Attempts[^1].EndedAt : null;
-}
-
 /// <summary>A job system under test, driven only through the API its users have.</summary>
 public interface IJobSystem : IAsyncDisposable
 {

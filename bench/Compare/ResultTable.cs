@@ -2,20 +2,6 @@ using System.Globalization;
 
 namespace OrleansJobs.Bench.Compare;
 
-public enum Better { Higher, Lower }
-
-/// <summary>A figure of one system: a number, or a sentence where the number would mislead (an unfinished workload).</summary>
-public sealed record Cell(double? Value, string Text)
-{
-    public static Cell Of(double value) => new(value, Format(value));
-    public static Cell Count(int count) => new(count, count.ToString("N0", CultureInfo.InvariantCulture));
-    public static Cell Note(string text) => new(null, text);
-
-    public static string Format(double value) => double.IsNaN(value) ? "n/a"
-        : Math.Abs(value) >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture)
-        : value.ToString("N1", CultureInfo.InvariantCulture);
-}
-
 /// <summary>The printed result: one row per figure, one column per system, the ratio, and the product's target.</summary>
 public sealed class ResultTable
 {

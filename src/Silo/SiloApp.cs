@@ -9,6 +9,7 @@ public static class SiloApp
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddShippedSettings();
         var settings = builder.ReadJobServiceSettings();
         var database = await builder.AddJobStoreAsync(settings);
         var traced = builder.AddSiloTelemetry();
@@ -36,6 +37,7 @@ public static class SiloApp
     public static async Task<string> MigrateAsync(string[] args, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddShippedSettings();
         var database = JobDatabase.From(builder.Configuration, builder.ReadJobServiceSettings(), builder.Environment.ContentRootPath);
         await database.ApplySchemaAsync(cancellationToken);
         return database.SqlitePath is { } path

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 
 namespace OrleansJobs.Tests.Client;
 
-/// <summary>What the client sent: one request as a handler saw it.</summary>
-public sealed record SentRequest(HttpMethod Method, Uri Uri, string? IdempotencyKey, string? ApiKey);
-
 /// <summary>
 /// Records every request on its way through, then either passes it on (to the real silo) or, when made with
 /// <see cref="Answering"/>, answers it itself with the given responses in turn.

@@ -3,9 +3,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace OrleansJobs.Tests.Infrastructure;
 
-/// <summary>The hub message, as a SignalR client receives it.</summary>
-public sealed record JobEventMessage(string JobId, long Sequence, string Kind, string Status, double? Percent, string? Message, DateTimeOffset At);
-
 /// <summary>A real SignalR connection to a silo's <c>/hubs/jobs</c> that records every job event it receives.</summary>
 public sealed class HubWatcher : IAsyncDisposable
 {

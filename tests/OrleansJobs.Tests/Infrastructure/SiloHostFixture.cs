@@ -63,7 +63,3 @@ public sealed class SiloHostFixture : IAsyncLifetime
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 }
-
-/// <summary>The HTTP test classes share one host: starting a silo takes seconds.</summary>
-[CollectionDefinition]
-public sealed class SiloHostCollection : ICollectionFixture<SiloHostFixture>;

@@ -5,22 +5,6 @@ using System.Runtime.InteropServices;
 
 namespace OrleansJobs.Tests.Infrastructure;
 
-/// <summary>How to start a <see cref="SiloProcess"/> beyond its defaults.</summary>
-public sealed record SiloProcessOptions
-{
-    /// <summary>Appended after the standard arguments, so a repeated key wins: <c>--ConnectionStrings:OrleansJobs=…</c>.</summary>
-    public IReadOnlyList<string> Args { get; init; } = [];
-
-    /// <summary>Environment variables for the silo; a null value removes one inherited from the test process.</summary>
-    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
-
-    /// <summary>
-    /// The embedded database folder. Null gives a fresh one inside the silo's temporary working folder, deleted
-    /// with it; pass a folder of your own to start a second silo on the first one's data.
-    /// </summary>
-    public string? DataDirectory { get; init; }
-}
-
 /// <summary>
 /// The built silo (OrleansJobs.Silo.dll, copied next to the test assembly) in a process of its own on free
 /// loopback ports, so tests can crash it with SIGKILL or stop it with SIGTERM like an operator would.
@@ -82,7 +66,7 @@ public sealed class SiloProcess : IAsyncDisposable
         string[] args =
         [
             siloAssembly,
-            $"--contentRoot={AppContext.BaseDirectory}",
+            .. options.ContentRootBesideSilo ? [$"--contentRoot={AppContext.BaseDirectory}"] : Array.Empty<string>(),
             $"--urls=http://127.0.0.1:{httpPort}",
             $"--OrleansJobs:SiloPort={siloPort}",
             $"--OrleansJobs:GatewayPort={gatewayPort}",

@@ -28,12 +28,3 @@ internal static class TestJobs
         CancellationToken = cancellationToken ?? TestContext.Current.CancellationToken,
     };
 }
-
-internal sealed class RecordingProgress : IJobProgressReporter
-{
-    private readonly ConcurrentQueue<(double? Percent, string? Message)> reports = new();
-
-    public IReadOnlyList<(double? Percent, string? Message)> Reports => [.. reports];
-
-    public void Report(double? percent, string? message = null) => reports.Enqueue((percent, message));
-}

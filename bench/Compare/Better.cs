@@ -1,0 +1,5 @@
+using System.Globalization;
+
+namespace OrleansJobs.Bench.Compare;
+
+public enum Better { Higher, Lower }

@@ -1,0 +1,4 @@
+namespace OrleansJobs.Bench.Compare;
+
+/// <summary>A job to submit: its workload (a queue of its own), its number in the workload, and what it does.</summary>
+public sealed record JobOrder(string Workload, int Index, DateTimeOffset? RunAt = null, bool FailFirstAttempt = false);

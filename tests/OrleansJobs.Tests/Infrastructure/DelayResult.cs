@@ -1,0 +1,3 @@
+namespace OrleansJobs.Tests.Infrastructure;
+
+public sealed record DelayResult(int Steps);
