@@ -24,7 +24,7 @@ public static class JobPayloadBinder
 
     // The API's options, with the reflection resolver set up front: asking for a type's metadata, as the checks below do,
     // needs one, and the serializer only adds it on first use.
-    private static readonly JsonSerializerOptions Options = Ready(new JsonSerializerOptions(JobResponse.JsonOptions) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
+    internal static JsonSerializerOptions JsonOptions { get; } = Ready(new JsonSerializerOptions(JobResponse.JsonOptions) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() });
 
     /// <summary>
     /// Binds <paramref name="json"/> (null when the job has none) to <paramref name="payloadType"/> and validates it.
@@ -34,7 +34,7 @@ public static class JobPayloadBinder
     {
         payload = null;
         errors = [];
-        var info = Options.GetTypeInfo(payloadType);
+        var info = JsonOptions.GetTypeInfo(payloadType);
         json ??= info.Kind == JsonTypeInfoKind.Object ? "{}" : "null";
         try
         {
@@ -70,7 +70,7 @@ public static class JobPayloadBinder
                 retryable: false);
 
     /// <summary>A typed handler's result as the job's result, in the API's JSON.</summary>
-    internal static JsonNode? ToResult<TResult>(TResult result) => JsonSerializer.SerializeToNode(result, Options);
+    internal static JsonNode? ToResult<TResult>(TResult result) => JsonSerializer.SerializeToNode(result, JsonOptions);
 
     private static JsonSerializerOptions Ready(JsonSerializerOptions options)
     {
