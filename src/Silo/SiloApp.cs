@@ -6,7 +6,11 @@ namespace OrleansJobs.Silo;
 /// <summary>Builds the one process of OrleansJobs: the Orleans silo, the HTTP API, the dashboard and the health endpoints.</summary>
 public static class SiloApp
 {
-    public static async Task<WebApplication> BuildAsync(string[] args)
+    /// <summary>
+    /// Builds the silo host from <paramref name="args"/>. <paramref name="services"/> adds to its services, such as job
+    /// types of a host's own (<c>services.AddJobHandler&lt;T&gt;("type")</c>) beside the built-in ones.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddShippedSettings();
@@ -18,6 +22,7 @@ public static class SiloApp
         builder.AddJobLive();
         builder.AddJobApi();
         builder.AddJobHealth();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseJobApi();

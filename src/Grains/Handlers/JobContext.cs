@@ -19,9 +19,10 @@ public sealed class JobContext
     public required IServiceProvider Services { get; init; }
     public CancellationToken CancellationToken { get; init; }
 
-    private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The payload bound to <typeparamref name="T"/> (camelCase, case-insensitive); default when absent.</summary>
+    /// <summary>
+    /// The payload bound to <typeparamref name="T"/> with the API's JSON, as typed handlers get theirs (camelCase,
+    /// case-insensitive, enums as names), but not validated; default when absent.
+    /// </summary>
     public T? GetPayload<T>() =>
-        PayloadJson is null ? default : JsonSerializer.Deserialize<T>(PayloadJson, PayloadOptions);
+        PayloadJson is null ? default : JsonSerializer.Deserialize<T>(PayloadJson, JobPayloadBinder.JsonOptions);
 }

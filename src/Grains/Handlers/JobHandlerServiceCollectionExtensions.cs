@@ -9,12 +9,14 @@ public static class JobHandlerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="THandler"/> to run jobs of <paramref name="type"/>: a keyed scoped service, so each
-    /// attempt gets a fresh handler from its own DI scope. Throws on an invalid or already registered type.
+    /// attempt gets a fresh handler from its own DI scope. A typed handler (<see cref="IJobHandler{TPayload}"/>,
+    /// <see cref="IJobHandler{TPayload, TResult}"/>) has its payload type recorded, so submits bind and validate the payload.
+    /// Throws on an invalid or already registered type.
     /// </summary>
     public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services, string type)
         where THandler : class, IJobHandler
     {
-        GetOrAddRegistry(services).Add(type);
+        GetOrAddRegistry(services).Add(type, typeof(THandler));
         return services.AddKeyedScoped<IJobHandler, THandler>(type);
     }
 

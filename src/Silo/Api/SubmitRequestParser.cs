@@ -10,7 +10,8 @@ namespace OrleansJobs.Silo.Api;
 
 /// <summary>
 /// Turns a <c>POST /api/jobs</c> body and its headers into a <see cref="JobSpec"/>, or says precisely what is wrong:
-/// the one place where submit requests are validated. <c>maxPayloadBytes</c> bounds the payload's JSON text;
+/// the one place where submit requests are validated, a typed handler's payload included (<see cref="JobPayloadBinder"/>:
+/// errors keyed <c>payload.&lt;field&gt;</c>). <c>maxPayloadBytes</c> bounds the payload's JSON text;
 /// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point.
 /// </summary>
 public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound)
@@ -175,6 +176,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
             fields.Error("type", "The job type is required.");
         else if (type is not null && !handlers.IsKnown(type))
             fields.Error("type", $"Unknown job type '{type}'. Known types: {string.Join(", ", handlers.Types)}.");
+        else if (type is not null && handlers.PayloadType(type) is { } payloadType
+                 && !JobPayloadBinder.TryBind(payloadType, spec.Payload, out _, out var payloadErrors))
+            foreach (var (field, messages) in payloadErrors)
+                fields.Errors[field] = messages;
 
         if (onDependencyFailure is { } onFailure)
         {

@@ -8,7 +8,8 @@ public static class JobApiExtensions
 {
     /// <summary>
     /// Problem details for every error, submit backpressure (a rate-limiter policy) and its options, 503 for an
-    /// unavailable store, the OpenAPI document, and the API's JSON (the same a completion callback posts).
+    /// unavailable store, the OpenAPI document (with each job type's payload schema), and the API's JSON (the same a
+    /// completion callback posts).
     /// </summary>
     public static IHostApplicationBuilder AddJobApi(this IHostApplicationBuilder builder)
     {
@@ -16,7 +17,7 @@ public static class JobApiExtensions
         builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<JobTypesDocumentTransformer>());
         builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
         return builder;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansJobs.Silo;
 
 namespace OrleansJobs.Tests.Infrastructure;
@@ -6,7 +7,7 @@ namespace OrleansJobs.Tests.Infrastructure;
 /// <summary>
 /// The real silo host (Orleans, API, dashboard) started in-process on loopback ports, on a temporary SQLite folder,
 /// with a small payload limit, the loopback address on the <c>http</c> job type's allow-list (which completion callbacks
-/// share) and a callback signing secret.
+/// share), a callback signing secret, and a typed job type of its own (<see cref="GreetingJobHandler"/>).
 /// </summary>
 public sealed class SiloHostFixture : IAsyncLifetime
 {
@@ -31,7 +32,8 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data));
+        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data),
+            services => services.AddJobHandler<GreetingJobHandler>(GreetingJobHandler.Type));
         await _app.StartAsync(TestContext.Current.CancellationToken);
     }
 

@@ -1,13 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace OrleansJobs.Handlers.BuiltIn;
 
 /// <summary>
 /// Sleeps for <c>duration</c> in <c>steps</c> equal steps, reporting progress after each, and fails its first
 /// <c>failAttempts</c> attempts: a job with predictable timing and failures, for demos, tests and benchmarks.
+/// Its payload (<see cref="DelayPayload"/>) is validated at submit.
 /// </summary>
-public sealed class DelayJobHandler(TimeProvider? time = null) : IJobHandler
+public sealed class DelayJobHandler(TimeProvider? time = null) : IJobHandler<DelayPayload, DelayResult>
 {
     public const string Type = "delay";
     public const int MaxSteps = 10_000;
@@ -17,9 +15,12 @@ public sealed class DelayJobHandler(TimeProvider? time = null) : IJobHandler
 
     private readonly TimeProvider time = time ?? TimeProvider.System;
 
-    public async Task<JsonNode?> ExecuteAsync(JobContext context)
+    public async Task<DelayResult> ExecuteAsync(DelayPayload payload, JobContext context)
     {
-        var (duration, steps, failAttempts) = ReadPayload(context);
+        // The payload passed validation, so a duration given is one DurationParser reads.
+        var duration = DurationParser.TryParse(payload.Duration, out var given) ? given : DefaultDuration;
+        var steps = payload.Steps ?? DefaultSteps;
+        var failAttempts = payload.FailAttempts ?? 0;
 
         // Failing before sleeping keeps retry tests fast.
         if (context.Attempt <= failAttempts)
@@ -31,34 +32,6 @@ public sealed class DelayJobHandler(TimeProvider? time = null) : IJobHandler
             await Task.Delay(step, time, context.CancellationToken);
             context.Progress.Report(100.0 * i / steps, $"step {i}/{steps}");
         }
-        return new JsonObject { ["steps"] = steps };
+        return new DelayResult(steps);
     }
-
-    private static (TimeSpan Duration, int Steps, int FailAttempts) ReadPayload(JobContext context)
-    {
-        Payload? payload;
-        try
-        {
-            payload = context.GetPayload<Payload>();
-        }
-        catch (JsonException e)
-        {
-            throw Invalid($"it does not fit {{ \"duration\": \"00:00:05\", \"steps\": 10, \"failAttempts\": 0 }} ({e.Message})");
-        }
-
-        var duration = DefaultDuration;
-        if (payload?.Duration is { } text && !DurationParser.TryParse(text, out duration))
-            throw Invalid($"duration '{text}' is not a duration such as \"00:00:05\" or \"PT5S\"");
-        var steps = payload?.Steps ?? DefaultSteps;
-        if (steps is < 1 or > MaxSteps)
-            throw Invalid($"steps must be between 1 and {MaxSteps}, not {steps}");
-        var failAttempts = payload?.FailAttempts ?? 0;
-        if (failAttempts < 0)
-            throw Invalid($"failAttempts must not be negative, not {failAttempts}");
-        return (duration, steps, failAttempts);
-    }
-
-    private static JobFailedException Invalid(string reason) => new($"Invalid delay payload: {reason}.", retryable: false);
-
-    private sealed record Payload(string? Duration, int? Steps, int? FailAttempts);
 }

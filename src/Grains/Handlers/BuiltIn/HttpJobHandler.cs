@@ -9,9 +9,10 @@ namespace OrleansJobs.Handlers.BuiltIn;
 
 /// <summary>
 /// Calls an outbound URL on an allow-listed host. 2xx succeeds with <c>{ status, body }</c>; 5xx, 408, 429, timeouts and
-/// network errors fail the attempt (retried); other 4xx, redirects and invalid payloads fail the job.
+/// network errors fail the attempt (retried); other 4xx, redirects and hosts off the allow-list fail the job. Its payload
+/// (<see cref="HttpPayload"/>) is validated at submit.
 /// </summary>
-public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<HttpJobOptions> options) : IJobHandler
+public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<HttpJobOptions> options) : IJobHandler<HttpPayload, JsonObject>
 {
     public const string Type = "http";
     public const string ClientName = "orleansjobs-http";
@@ -19,12 +20,11 @@ public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<H
     public const int MaxBodyBytes = 64 * 1024;
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
     private const int MaxErrorBodyChars = 500;
 
-    public async Task<JsonNode?> ExecuteAsync(JobContext context)
+    public async Task<JsonObject> ExecuteAsync(HttpPayload payload, JobContext context)
     {
-        var call = ReadPayload(context);
+        var call = ReadPayload(payload);
         if (!options.CurrentValue.Allows(call.Url))
             throw new JobFailedException(
                 $"Host '{call.Url.Authority}' is not allowed for http jobs: add it to {HttpJobOptions.SectionName}:AllowedHosts.", retryable: false);
@@ -74,14 +74,12 @@ public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<H
                 : new StringContent(body.GetRawText(), Encoding.UTF8, MediaTypeNames.Application.Json);
         foreach (var (name, value) in call.Headers)
         {
-            // Content headers (Content-Type, ...) live on the content, and replace its defaults.
+            // Content headers (Content-Type, ...) live on the content, and replace its defaults. The payload's
+            // validation has made sure each header fits one or the other.
             if (request.Headers.TryAddWithoutValidation(name, value))
                 continue;
-            if (request.Content is null)
-                throw Invalid($"header '{name}' describes a body, but the payload has none");
-            request.Content.Headers.Remove(name);
-            if (!request.Content.Headers.TryAddWithoutValidation(name, value))
-                throw Invalid($"header '{name}' cannot be set");
+            request.Content!.Headers.Remove(name);
+            request.Content.Headers.TryAddWithoutValidation(name, value);
         }
         if (correlationId is not null && !request.Headers.Contains(CorrelationHeader))
             request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
@@ -115,42 +113,14 @@ public sealed class HttpJobHandler(IHttpClientFactory clients, IOptionsMonitor<H
         return JsonValue.Create(Encoding.UTF8.GetString(body));
     }
 
-    private static Call ReadPayload(JobContext context)
+    /// <summary>The call the payload asks for; the payload passed validation, so every value parses.</summary>
+    private static Call ReadPayload(HttpPayload payload)
     {
-        Payload? payload;
-        try
-        {
-            payload = context.GetPayload<Payload>();
-        }
-        catch (JsonException e)
-        {
-            throw Invalid($"it does not fit {{ \"url\", \"method\", \"headers\", \"body\", \"timeout\" }} ({e.Message})");
-        }
-        if (payload?.Url is not { } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            throw Invalid($"url must be an absolute http or https URL, not '{payload?.Url}'");
-
-        HttpMethod method;
-        try
-        {
-            // Without a method, a body implies POST.
-            method = HttpMethod.Parse(payload.Method ?? (payload.Body is null ? "GET" : "POST"));
-        }
-        catch (FormatException)
-        {
-            throw Invalid($"method '{payload.Method}' is not an HTTP method");
-        }
-
-        var timeout = DefaultTimeout;
-        if (payload.Timeout is { } timeoutText
-            && (!DurationParser.TryParse(timeoutText, out timeout) || timeout <= TimeSpan.Zero || timeout > MaxTimeout))
-            throw Invalid($"timeout '{timeoutText}' is not a duration between zero and one day such as \"00:00:30\" or \"PT30S\"");
-
-        return new Call(url, method, payload.Headers ?? [], payload.Body, timeout);
+        // Without a method, a body implies POST.
+        var method = HttpMethod.Parse(payload.Method ?? (payload.Body is null ? "GET" : "POST"));
+        var timeout = DurationParser.TryParse(payload.Timeout, out var given) ? given : DefaultTimeout;
+        return new Call(new Uri(payload.Url), method, payload.Headers ?? [], payload.Body, timeout);
     }
-
-    private static JobFailedException Invalid(string reason) => new($"Invalid http payload: {reason}.", retryable: false);
-
-    private sealed record Payload(string? Url, string? Method, Dictionary<string, string>? Headers, JsonElement? Body, string? Timeout);
 
     private sealed record Call(Uri Url, HttpMethod Method, Dictionary<string, string> Headers, JsonElement? Body, TimeSpan Timeout);
 }

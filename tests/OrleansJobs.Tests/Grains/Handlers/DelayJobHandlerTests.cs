@@ -12,6 +12,9 @@ public sealed class DelayJobHandlerTests
 {
     private readonly FakeTimeProvider time = new();
 
+    /// <summary>The handler as the runner sees it: it binds the stored payload before each attempt.</summary>
+    private IJobHandler Handler() => new DelayJobHandler(time);
+
     [Fact]
     public async Task Sleeps_in_steps_reporting_progress_after_each_and_returns_the_step_count()
     {
@@ -38,7 +41,7 @@ public sealed class DelayJobHandlerTests
     [Fact]
     public async Task Finishes_only_when_its_whole_duration_has_passed()
     {
-        var run = new DelayJobHandler(time).ExecuteAsync(TestJobs.Context("delay", """{ "duration": "PT10S", "steps": 1 }"""));
+        var run = Handler().ExecuteAsync(TestJobs.Context("delay", """{ "duration": "PT10S", "steps": 1 }"""));
 
         time.Advance(TimeSpan.FromSeconds(9.9));
         Assert.False(run.IsCompleted);
@@ -64,7 +67,7 @@ public sealed class DelayJobHandlerTests
     public async Task Fails_its_first_fail_attempts_at_once_then_succeeds()
     {
         const string payload = """{ "duration": "PT0S", "steps": 1, "failAttempts": 2 }""";
-        var handler = new DelayJobHandler(time);
+        var handler = Handler();
 
         foreach (var attempt in new[] { 1, 2 })
         {
@@ -79,7 +82,7 @@ public sealed class DelayJobHandlerTests
     public async Task Cancellation_stops_the_sleep()
     {
         using var cancellation = new CancellationTokenSource();
-        var run = new DelayJobHandler(time).ExecuteAsync(TestJobs.Context("delay", """{ "duration": "01:00:00" }""", cancellationToken: cancellation.Token));
+        var run = Handler().ExecuteAsync(TestJobs.Context("delay", """{ "duration": "01:00:00" }""", cancellationToken: cancellation.Token));
 
         await cancellation.CancelAsync();
 
@@ -95,9 +98,9 @@ public sealed class DelayJobHandlerTests
     [InlineData("""{ "steps": "many" }""")]
     [InlineData("""{ "failAttempts": -1 }""")]
     [InlineData("[1, 2]")]
-    public async Task An_invalid_payload_fails_the_job(string payload)
+    public async Task An_invalid_stored_payload_fails_the_job(string payload)
     {
-        var error = await Assert.ThrowsAsync<JobFailedException>(() => new DelayJobHandler(time).ExecuteAsync(TestJobs.Context("delay", payload)));
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => Handler().ExecuteAsync(TestJobs.Context("delay", payload)));
 
         Assert.False(error.Retryable);
         Assert.StartsWith("Invalid delay payload", error.Message);
@@ -107,7 +110,7 @@ public sealed class DelayJobHandlerTests
     // so time is nudged until the run completes rather than advanced by exact steps.
     private async Task<JsonNode?> RunWithFakeTime(JobContext context)
     {
-        var run = new DelayJobHandler(time).ExecuteAsync(context);
+        var run = Handler().ExecuteAsync(context);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(10));
         while (!run.IsCompleted)

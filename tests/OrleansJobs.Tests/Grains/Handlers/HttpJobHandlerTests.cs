@@ -154,7 +154,7 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
     [InlineData("""{ "url": "http://127.0.0.1/", "timeout": "0:00:00" }""")]
     [InlineData("""{ "url": "http://127.0.0.1/", "headers": { "Content-Type": "text/plain" } }""")]
     [InlineData("""{ "url": "http://127.0.0.1/", "headers": { "X-Count": 1 } }""")]
-    public async Task An_invalid_payload_fails_the_job(string payload)
+    public async Task An_invalid_stored_payload_fails_the_job(string payload)
     {
         var error = await Assert.ThrowsAsync<JobFailedException>(() => Run(payload));
 

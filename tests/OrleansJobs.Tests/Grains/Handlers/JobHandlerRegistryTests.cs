@@ -37,6 +37,23 @@ public sealed class JobHandlerRegistryTests
     }
 
     [Fact]
+    public void A_typed_handler_has_its_payload_type_recorded_and_an_untyped_one_none()
+    {
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddBuiltInJobHandlers()
+            .AddJobHandler<CountingHandler>("count")
+            .BuildServiceProvider();
+        var registry = services.GetRequiredService<JobHandlerRegistry>();
+
+        Assert.Equal(typeof(DelayPayload), registry.PayloadType("delay"));
+        Assert.Equal(typeof(HttpPayload), registry.PayloadType("http"));
+        Assert.Null(registry.PayloadType("noop"));
+        Assert.Null(registry.PayloadType("count"));
+        Assert.Null(registry.PayloadType("gone"));
+    }
+
+    [Fact]
     public void Each_scope_gets_its_own_handler()
     {
         using var services = new ServiceCollection().AddJobHandler<CountingHandler>("count").BuildServiceProvider(validateScopes: true);

@@ -137,6 +137,29 @@ public sealed class SubmitRequestParserTests
     }
 
     [Theory]
+    [InlineData("""{ "type": "delay", "payload": { "duration": "soon" } }""", "payload.duration")]
+    [InlineData("""{ "type": "delay", "payload": { "steps": 0 } }""", "payload.steps")]
+    [InlineData("""{ "type": "delay", "payload": { "steps": "many" } }""", "payload.steps")]
+    [InlineData("""{ "type": "delay", "payload": { "failAttempts": -1 } }""", "payload.failAttempts")]
+    [InlineData("""{ "type": "delay", "payload": "PT5S" }""", "payload")]
+    public void A_typed_handlers_payload_is_bound_and_validated_naming_the_field(string body, string field) =>
+        Assert.NotEmpty(Error(body, field));
+
+    [Fact]
+    public void A_bad_payload_is_reported_with_the_other_field_errors()
+    {
+        var result = parser.Parse(Encoding.UTF8.GetBytes("""{ "type": "delay", "payload": { "steps": 0 }, "priority": "high" }"""));
+
+        Assert.Equal(["payload.steps", "priority"], result.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public void An_untyped_handlers_payload_is_taken_as_it_is()
+    {
+        Assert.Equal("""{ "anything": [1] }""", Valid("""{ "type": "noop", "payload": { "anything": [1] } }""").Payload);
+    }
+
+    [Theory]
     [InlineData("""{ "type": 7 }""", "type", "Expected a string, not a number.")]
     [InlineData("""{ "type": "noop", "queue": ["a"] }""", "queue", "Expected a string, not an array.")]
     [InlineData("""{ "type": "noop", "priority": "1" }""", "priority", "Expected an integer, not a string.")]
