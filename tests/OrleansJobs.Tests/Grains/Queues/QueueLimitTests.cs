@@ -98,6 +98,9 @@ public sealed class QueueLimitTests(QueueClusterFixture cluster, ITestOutputHelp
         Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
 
         await QueueRuns.ConfigureAsync(http, "checked", new { maxConcurrency = 2, paused = true });
+        // The job's grain may live on the other silo, whose copy of the settings can be up to one refresh old: a job
+        // submitted sooner could start in a queue that silo does not know is paused yet (a CI run under load saw it).
+        await QueueRuns.OutlastEverySilosCopyAsync();
         var id = await SubmitAsync(http, new { type = "noop", queue = "checked" });
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         var list = await http.GetFromJsonAsync<JsonElement>("/api/queues", TestContext.Current.CancellationToken);
