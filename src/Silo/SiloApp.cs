@@ -1,5 +1,4 @@
-using OrleansJobs.Silo.Hosting;
-using OrleansJobs.Silo.Telemetry;
+using OrleansJobs.Server.Hosting;
 
 namespace OrleansJobs.Silo;
 
@@ -7,32 +6,20 @@ namespace OrleansJobs.Silo;
 public static class SiloApp
 {
     /// <summary>
-    /// Builds the silo host from <paramref name="args"/>. <paramref name="services"/> adds to its services, such as job
+    /// Builds the silo host from <paramref name="args"/>: the library's <c>AddOrleansJobs</c> and <c>MapOrleansJobs</c>
+    /// with the settings shipped beside the service. <paramref name="services"/> adds to its services, such as job
     /// types of a host's own (<c>services.AddJobHandler&lt;T&gt;("type")</c>) beside the built-in ones.
     /// </summary>
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? services = null)
+    public static Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddShippedSettings();
-        var settings = builder.ReadJobServiceSettings();
-        var database = await builder.AddJobStoreAsync(settings);
-        var traced = builder.AddSiloTelemetry();
-        builder.AddJobSilo(settings, database, traced);
-        builder.AddSiloLifetime(settings);
-        builder.AddJobLive();
-        builder.AddJobApi();
-        builder.AddJobHealth();
+        builder.AddOrleansJobs();
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseJobApi();
-        app.MapJobApi();
-        app.MapJobLive();
-        app.MapJobHealth();
-        if (settings.Dashboard) app.MapJobDashboard();
-        app.MapOpenApi();
-        app.MapSiloTelemetry();
-        return app;
+        app.MapOrleansJobs();
+        return Task.FromResult(app);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansJobs.Client;
-using OrleansJobs.Silo.Live;
+using OrleansJobs.Server.Live;
 using static OrleansJobs.Tests.Infrastructure.LiveJobs;
 using JobStatus = OrleansJobs.Client.JobStatus;
 using OrleansJobs.Tests.Infrastructure;

@@ -1,0 +1,27 @@
+using OrleansJobs.Jobs;
+
+namespace OrleansJobs.Server.Api;
+
+/// <summary>The API's problem details, in one place so that every error reads alike.</summary>
+internal static class ApiProblems
+{
+    public static IResult NotFound(string id) =>
+        TypedResults.Problem($"No job has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+
+    public static IResult BatchNotFound(string id) =>
+        TypedResults.Problem($"No batch has the id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Batch not found");
+
+    public static IResult Conflict(string detail, JobStatus status) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",
+            extensions: new Dictionary<string, object?> { ["jobStatus"] = status.ToString() });
+
+    public static IResult TooLarge(int maxPayloadBytes) =>
+        TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
+
+    public static IResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static IResult Validation(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,392 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using OrleansJobs.Handlers;
+using OrleansJobs.Handlers.BuiltIn;
+using OrleansJobs.Jobs;
+
+namespace OrleansJobs.Server.Api;
+
+/// <summary>
+/// Turns a <c>POST /api/jobs</c> body and its headers into a <see cref="JobSpec"/>, or says precisely what is wrong:
+/// the one place where submit requests are validated, a typed handler's payload included (<see cref="JobPayloadBinder"/>:
+/// errors keyed <c>payload.&lt;field&gt;</c>). <c>maxPayloadBytes</c> bounds the payload's JSON text;
+/// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point.
+/// </summary>
+public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound)
+{
+    public const int MaxQueueLength = 100;
+    public const int MaxKeyLength = 200;
+    public const int MaxUrlLength = 2048;
+    public const int MaxAttemptsLimit = 100;
+    public const double MaxMultiplier = 100;
+    public const int MaxTags = 50;
+    public const int MaxDependencies = 100;
+
+    /// <summary>The error key for a problem with the body as a whole.</summary>
+    public const string BodyField = "$";
+
+    private static readonly string[] Fields =
+        ["type", "payload", "queue", "priority", "concurrencyKey", "runAt", "maxAttempts", "retry", "timeout",
+         "idempotencyKey", "correlationId", "callbackUrl", "tags", "dependsOn", "onDependencyFailure"];
+    private static readonly string[] RetryFields = ["initialDelay", "maxDelay", "multiplier", "jitter"];
+    private static readonly SearchValues<char> QueueChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    /// <summary>Whether <paramref name="name"/> has only the characters of queue and schedule names: letters, digits, '.', '_' and '-'.</summary>
+    public static bool IsPlainName(string name) => name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
+
+    /// <summary>1 to <see cref="MaxQueueLength"/> letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsValidQueueName(string name) =>
+        name.Length is > 0 and <= MaxQueueLength && name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
+
+    /// <summary>Parses UTF-8 JSON; malformed JSON gives <see cref="SubmitParseResult.IsMalformedJson"/> with the parser's message.</summary>
+    public SubmitParseResult Parse(
+        ReadOnlyMemory<byte> utf8Json, string? idempotencyKey = null, string? correlationId = null, string? traceParent = null, string? traceState = null)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8Json);
+        }
+        catch (JsonException e)
+        {
+            return SubmitParseResult.MalformedJson(e.Message);
+        }
+        using (document)
+            return Parse(document.RootElement, idempotencyKey, correlationId, traceParent, traceState);
+    }
+
+    /// <summary>
+    /// Parses a body already read as JSON. The header values: <paramref name="idempotencyKey"/> (<c>Idempotency-Key</c>) wins
+    /// over the body's and must not contradict it; <paramref name="correlationId"/> fills in when the body has none;
+    /// <paramref name="traceParent"/> and <paramref name="traceState"/> (W3C) are kept when valid and dropped otherwise.
+    /// </summary>
+    public SubmitParseResult Parse(
+        JsonElement body, string? idempotencyKey = null, string? correlationId = null, string? traceParent = null, string? traceState = null)
+    {
+        var fields = new FieldReader();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            fields.Error(BodyField, $"The body must be a JSON object such as {{ \"type\": \"delay\" }}, not {Describe(body)}.");
+            return SubmitParseResult.Invalid(fields.Errors);
+        }
+
+        string? type = null;
+        string? bodyIdempotencyKey = null;
+        DependencyFailure? onDependencyFailure = null;
+        var spec = new JobSpec { Type = "" };
+        foreach (var (name, value) in body.EnumerateObject().Select(p => (p.Name, p.Value)))
+        {
+            // Clients that write unset optional fields as null mean "the default".
+            if (value.ValueKind == JsonValueKind.Null && Fields.Contains(name))
+                continue;
+            switch (name)
+            {
+                case "type":
+                    type = fields.String(name, value, JobHandlerRegistry.MaxTypeLength);
+                    break;
+                case "payload":
+                    var payload = value.GetRawText();
+                    var size = Encoding.UTF8.GetByteCount(payload);
+                    if (size > maxPayloadBytes)
+                        return SubmitParseResult.PayloadTooLarge($"The payload is {size} bytes; the limit is {maxPayloadBytes} bytes.");
+                    spec = spec with { Payload = payload };
+                    break;
+                case "queue":
+                    if (fields.String(name, value, MaxQueueLength) is { } queue)
+                    {
+                        if (IsValidQueueName(queue))
+                            spec = spec with { Queue = queue };
+                        else
+                            fields.Error(name, "Use only letters, digits, '.', '_' and '-'.");
+                    }
+                    break;
+                case "priority":
+                    if (fields.Int(name, value, int.MinValue, int.MaxValue) is { } priority)
+                        spec = spec with { Priority = priority };
+                    break;
+                case "concurrencyKey":
+                    if (fields.String(name, value, MaxKeyLength) is { } concurrencyKey)
+                        spec = spec with { ConcurrencyKey = concurrencyKey };
+                    break;
+                case "runAt":
+                    if (fields.Timestamp(name, value) is { } runAt)
+                        spec = spec with { RunAt = runAt.ToUniversalTime() };
+                    break;
+                case "maxAttempts":
+                    if (fields.Int(name, value, 1, MaxAttemptsLimit) is { } maxAttempts)
+                        spec = spec with { MaxAttempts = maxAttempts };
+                    break;
+                case "retry":
+                    if (ReadRetry(fields, value) is { } retry)
+                        spec = spec with { Retry = retry };
+                    break;
+                case "timeout":
+                    if (fields.Duration(name, value) is { } timeout)
+                    {
+                        if (timeout > TimeSpan.Zero)
+                            spec = spec with { Timeout = timeout };
+                        else
+                            fields.Error(name, "Must be longer than zero.");
+                    }
+                    break;
+                case "idempotencyKey":
+                    bodyIdempotencyKey = fields.String(name, value, MaxKeyLength);
+                    break;
+                case "correlationId":
+                    if (fields.String(name, value, MaxKeyLength) is { } bodyCorrelationId)
+                        spec = spec with { CorrelationId = bodyCorrelationId };
+                    break;
+                case "callbackUrl":
+                    if (fields.String(name, value, MaxUrlLength) is { } callbackUrl)
+                    {
+                        if (!Uri.TryCreate(callbackUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                            fields.Error(name, "Must be an absolute http or https URL.");
+                        else if (!outbound.Allows(url))
+                            fields.Error(name, $"Host '{url.Authority}' is not allowed for callbacks: add it to {HttpJobOptions.SectionName}:AllowedHosts.");
+                        else
+                            spec = spec with { CallbackUrl = callbackUrl };
+                    }
+                    break;
+                case "tags":
+                    if (ReadTags(fields, value) is { } tags)
+                        spec = spec with { Tags = tags };
+                    break;
+                case "dependsOn":
+                    if (ReadDependsOn(fields, value) is { } dependsOn)
+                        spec = spec with { DependsOn = dependsOn };
+                    break;
+                case "onDependencyFailure":
+                    if (fields.String(name, value, 10) is { } failure)
+                    {
+                        if (failure.Equals("fail", StringComparison.OrdinalIgnoreCase)) onDependencyFailure = DependencyFailure.Fail;
+                        else if (failure.Equals("cancel", StringComparison.OrdinalIgnoreCase)) onDependencyFailure = DependencyFailure.Cancel;
+                        else fields.Error(name, "Expected \"fail\" or \"cancel\".");
+                    }
+                    break;
+                default:
+                    fields.Error(name, $"Unknown field. The fields are: {string.Join(", ", Fields)}.");
+                    break;
+            }
+        }
+
+        if (type is null && !fields.Errors.ContainsKey("type"))
+            fields.Error("type", "The job type is required.");
+        else if (type is not null && !handlers.IsKnown(type))
+            fields.Error("type", $"Unknown job type '{type}'. Known types: {string.Join(", ", handlers.Types)}.");
+        else if (type is not null && handlers.PayloadType(type) is { } payloadType
+                 && !JobPayloadBinder.TryBind(payloadType, spec.Payload, out _, out var payloadErrors))
+            foreach (var (field, messages) in payloadErrors)
+                fields.Errors[field] = messages;
+
+        if (onDependencyFailure is { } onFailure)
+        {
+            if (spec.DependsOn is null && !fields.Errors.ContainsKey("dependsOn"))
+                fields.Error("onDependencyFailure", "Only meaningful with dependsOn.");
+            spec = spec with { OnDependencyFailure = onFailure };
+        }
+
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is 0 or > MaxKeyLength)
+                fields.Error("idempotencyKey", $"The Idempotency-Key header must be 1 to {MaxKeyLength} characters long.");
+            else if (bodyIdempotencyKey is not null && bodyIdempotencyKey != idempotencyKey)
+                fields.Error("idempotencyKey", "The Idempotency-Key header and the idempotencyKey field differ; send one, or the same in both.");
+        }
+        if (spec.CorrelationId is null && correlationId is not null)
+        {
+            if (correlationId.Length is 0 or > MaxKeyLength)
+                fields.Error("correlationId", $"The correlation id header must be 1 to {MaxKeyLength} characters long.");
+            else
+                spec = spec with { CorrelationId = correlationId };
+        }
+
+        if (fields.Errors.Count > 0)
+            return SubmitParseResult.Invalid(fields.Errors);
+
+        // An invalid trace context is ignored, as W3C Trace Context asks, rather than failing the request.
+        var traced = ActivityContext.TryParse(traceParent, traceState, out _);
+        return SubmitParseResult.Valid(spec with
+        {
+            Type = type!,
+            IdempotencyKey = idempotencyKey ?? bodyIdempotencyKey,
+            TraceParent = traced ? traceParent : null,
+            TraceState = traced ? traceState : null,
+        });
+    }
+
+    private static RetryPolicy? ReadRetry(FieldReader fields, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            fields.Error("retry", $"Expected an object such as {{ \"initialDelay\": \"00:00:02\", \"maxDelay\": \"00:10:00\", \"multiplier\": 2, \"jitter\": true }}, not {Describe(value)}.");
+            return null;
+        }
+        var errorsBefore = fields.Errors.Count;
+        var retry = RetryPolicy.Default;
+        foreach (var property in value.EnumerateObject())
+        {
+            var name = "retry." + property.Name;
+            if (property.Value.ValueKind == JsonValueKind.Null && RetryFields.Contains(property.Name))
+                continue;
+            switch (property.Name)
+            {
+                case "initialDelay":
+                    if (fields.Duration(name, property.Value) is { } initialDelay)
+                        retry = retry with { InitialDelay = initialDelay };
+                    break;
+                case "maxDelay":
+                    if (fields.Duration(name, property.Value) is { } maxDelay)
+                        retry = retry with { MaxDelay = maxDelay };
+                    break;
+                case "multiplier":
+                    if (property.Value.ValueKind != JsonValueKind.Number)
+                        fields.Error(name, $"Expected a number, not {Describe(property.Value)}.");
+                    else if (property.Value.GetDouble() is var multiplier and >= 1 and <= MaxMultiplier)
+                        retry = retry with { Multiplier = multiplier };
+                    else
+                        fields.Error(name, $"Must be between 1 and {MaxMultiplier}.");
+                    break;
+                case "jitter":
+                    if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                        retry = retry with { Jitter = property.Value.GetBoolean() };
+                    else
+                        fields.Error(name, $"Expected true or false, not {Describe(property.Value)}.");
+                    break;
+                default:
+                    fields.Error(name, $"Unknown field. The retry fields are: {string.Join(", ", RetryFields)}.");
+                    break;
+            }
+        }
+        if (fields.Errors.Count > errorsBefore)
+            return null;
+        if (retry.MaxDelay < retry.InitialDelay)
+        {
+            fields.Error("retry.maxDelay", $"Must be at least initialDelay ({retry.InitialDelay:c}).");
+            return null;
+        }
+        return retry;
+    }
+
+    private static List<string>? ReadDependsOn(FieldReader fields, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            fields.Error("dependsOn", $"Expected an array of job ids such as [\"job_0192…\"], not {Describe(value)}.");
+            return null;
+        }
+        var count = value.GetArrayLength();
+        if (count is 0 or > MaxDependencies)
+        {
+            fields.Error("dependsOn", $"List 1 to {MaxDependencies} job ids, not {count}.");
+            return null;
+        }
+        var ids = new List<string>(count);
+        var (index, valid) = (0, true);
+        foreach (var item in value.EnumerateArray())
+        {
+            var field = $"dependsOn[{index++}]";
+            if (item.ValueKind == JsonValueKind.String && JobIds.IsValid(item.GetString()))
+            {
+                if (!ids.Contains(item.GetString()!)) ids.Add(item.GetString()!);
+                continue;
+            }
+            fields.Error(field, $"Expected a job id (\"{JobIds.Prefix}\" and 32 lowercase hex digits), not {(item.ValueKind == JsonValueKind.String ? $"'{item.GetString()}'" : Describe(item))}.");
+            valid = false;
+        }
+        return valid ? ids : null;
+    }
+
+    private static Dictionary<string, string>? ReadTags(FieldReader fields, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            fields.Error("tags", $"Expected an object of string values such as {{ \"tenant\": \"acme\" }}, not {Describe(value)}.");
+            return null;
+        }
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var valid = true;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String)
+                tags[property.Name] = property.Value.GetString()!;
+            else
+            {
+                fields.Error("tags." + property.Name, $"Expected a string, not {Describe(property.Value)}.");
+                valid = false;
+            }
+        }
+        if (tags.Count > MaxTags)
+        {
+            fields.Error("tags", $"At most {MaxTags} tags are allowed, not {tags.Count}.");
+            return null;
+        }
+        return valid ? tags : null;
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    /// <summary>Reads typed field values, recording an error (and returning null) when one does not fit.</summary>
+    private sealed class FieldReader
+    {
+        public Dictionary<string, string[]> Errors { get; } = [];
+
+        public void Error(string field, string message) =>
+            Errors[field] = Errors.TryGetValue(field, out var messages) ? [.. messages, message] : [message];
+
+        public string? String(string field, JsonElement value, int maxLength)
+        {
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Error(field, $"Expected a string, not {Describe(value)}.");
+                return null;
+            }
+            var text = value.GetString()!;
+            if (text.Length is > 0 && text.Length <= maxLength)
+                return text;
+            Error(field, $"Must be 1 to {maxLength} characters long.");
+            return null;
+        }
+
+        public int? Int(string field, JsonElement value, int min, int max)
+        {
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+                Error(field, $"Expected an integer, not {(value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Describe(value))}.");
+            else if (number < min || number > max)
+                Error(field, $"Must be between {min} and {max}.");
+            else
+                return number;
+            return null;
+        }
+
+        public TimeSpan? Duration(string field, JsonElement value)
+        {
+            if (value.ValueKind == JsonValueKind.String && DurationParser.TryParse(value.GetString(), out var duration))
+                return duration;
+            Error(field, "Expected a duration such as \"00:00:30\" or \"PT30S\".");
+            return null;
+        }
+
+        public DateTimeOffset? Timestamp(string field, JsonElement value)
+        {
+            // Without an offset a time would be read in the server's zone, which the client cannot know.
+            if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var timestamp) && HasOffset(value.GetString()!))
+                return timestamp;
+            Error(field, "Expected an ISO-8601 time with an offset, such as \"2026-12-01T09:00:00Z\" or \"2026-12-01T10:00:00+01:00\".");
+            return null;
+        }
+
+        private static bool HasOffset(string text) =>
+            text.EndsWith('Z') || text.EndsWith('z') || text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':';
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using OrleansJobs.Server.Api;
+using OrleansJobs.Server.Hosting;
+using OrleansJobs.Server.Telemetry;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps what <see cref="Microsoft.Extensions.Hosting.OrleansJobsHostingExtensions.AddOrleansJobs"/> added.</summary>
+public static class OrleansJobsEndpointExtensions
+{
+    /// <summary>
+    /// Maps the job service under <paramref name="prefix"/> (none by default): the HTTP API at <c>{prefix}/api</c>
+    /// (jobs, schedules, queues, batches; server-sent events at <c>{prefix}/api/jobs/{id}/events</c>), the SignalR hub
+    /// at <c>{prefix}/hubs/jobs</c>, <c>{prefix}/health/live</c> and <c>{prefix}/health/ready</c>, the OpenAPI document,
+    /// <c>{prefix}/metrics</c> and the Orleans dashboard when they are on.
+    /// <para>
+    /// The API's own middleware (correlation ids, problem details for errors, submit backpressure) covers the paths
+    /// under <paramref name="prefix"/>, or the whole application when there is none (the standalone silo).
+    /// </para>
+    /// Returns the group of endpoints, for conventions such as <c>RequireAuthorization</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapOrleansJobs(this WebApplication app, string prefix = "")
+    {
+        PathString under = prefix is "" or "/" ? PathString.Empty : new PathString(prefix.TrimEnd('/'));
+        var paths = app.Services.GetRequiredService<ApiPaths>();
+        paths.MapUnder(under);
+        if (!under.HasValue) app.UseJobApi(paths.Api);
+        else app.UseWhen(context => context.Request.Path.StartsWithSegments(under), branch => branch.UseJobApi(paths.Api));
+
+        var group = app.MapGroup(under.Value ?? "");
+        group.MapJobApi();
+        group.MapJobLive();
+        group.MapJobHealth();
+        if (app.Services.GetRequiredService<IOptions<JobServiceOptions>>().Value.Dashboard) group.MapJobDashboard();
+        group.MapOpenApi();
+        group.MapSiloTelemetry();
+        return group;
+    }
+}

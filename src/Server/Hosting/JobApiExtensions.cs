@@ -1,0 +1,47 @@
+using OrleansJobs.Api;
+using OrleansJobs.Server.Api;
+
+namespace OrleansJobs.Server.Hosting;
+
+/// <summary>The HTTP API: jobs, schedules, queues and batches, with what every request goes through on the way in.</summary>
+public static class JobApiExtensions
+{
+    /// <summary>
+    /// Problem details for every error, submit backpressure (a rate-limiter policy) and its options, 503 for an
+    /// unavailable store, the OpenAPI document (with each job type's payload schema), and the API's JSON (the same a
+    /// completion callback posts).
+    /// </summary>
+    public static IHostApplicationBuilder AddJobApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<ApiPaths>();
+        builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
+        builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<JobTypesDocumentTransformer>());
+        builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
+        return builder;
+    }
+
+    /// <summary>
+    /// The middleware in front of the endpoints. The order matters: what a later one answers (a refused submit, an
+    /// exception) passes back through the earlier ones, which give it a correlation id and a problem-details body.
+    /// </summary>
+    public static IApplicationBuilder UseJobApi(this IApplicationBuilder app, PathString api)
+    {
+        app.UseCorrelationIds(api);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapJobApi(this IEndpointRouteBuilder app)
+    {
+        app.MapJobEndpoints();
+        app.MapScheduleEndpoints();
+        app.MapQueueEndpoints();
+        app.MapBatchEndpoints();
+        return app;
+    }
+}

@@ -1,7 +1,0 @@
-namespace OrleansJobs.Silo.Live;
-
-/// <summary>The methods the hub calls on its clients.</summary>
-public interface IJobsHubClient
-{
-    Task JobEvent(JobEventMessage jobEvent);
-}
