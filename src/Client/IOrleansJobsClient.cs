@@ -7,37 +7,8 @@ namespace OrleansJobs.Client;
 /// them live and wait for them to finish. Errors the service answers with come as <see cref="OrleansJobsException"/>
 /// subclasses; network failures as <see cref="HttpRequestException"/> (or, for the hub, <see cref="JobEventsUnavailableException"/>). Blocking forms of these methods are in <see cref="OrleansJobsClientSyncExtensions"/>.
 /// </summary>
-public interface IOrleansJobsClient
+public interface IOrleansJobsClient : IJobClient
 {
-    /// <summary>Submits a job without a payload and returns it as accepted (usually <see cref="JobStatus.Queued"/> or <see cref="JobStatus.Scheduled"/>).</summary>
-    /// <param name="type">The job type: the name of a handler registered in the silo, such as <c>noop</c>.</param>
-    /// <param name="options">How to run the job; null for the service's defaults.</param>
-    /// <param name="cancellationToken">Cancels the request (not the job).</param>
-    /// <returns>The job; when <see cref="SubmitOptions.IdempotencyKey"/> was used before, the job first submitted with it.</returns>
-    /// <exception cref="JobValidationException">A field is invalid (see <see cref="JobValidationException.Errors"/>), or the payload is too large.</exception>
-    /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
-    /// <exception cref="JobThrottledException">The service is throttling this caller.</exception>
-    [OverloadResolutionPriority(1)] // SubmitAsync("noop", options) must not read the options as a payload.
-    Task<JobInfo> SubmitAsync(string type, SubmitOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Submits a job with a payload serialized as JSON and returns it as accepted.</summary>
-    /// <typeparam name="TPayload">The payload's type; it is serialized with <see cref="OrleansJobsClientOptions.PayloadSerializerOptions"/>.</typeparam>
-    /// <param name="type">The job type: the name of a handler registered in the silo, such as <c>delay</c>.</param>
-    /// <param name="payload">What the handler gets.</param>
-    /// <param name="options">How to run the job; null for the service's defaults.</param>
-    /// <param name="cancellationToken">Cancels the request (not the job).</param>
-    /// <returns>The job; when <see cref="SubmitOptions.IdempotencyKey"/> was used before, the job first submitted with it.</returns>
-    /// <exception cref="JobValidationException">A field is invalid (see <see cref="JobValidationException.Errors"/>), or the payload is too large.</exception>
-    /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
-    /// <exception cref="JobThrottledException">The service is throttling this caller.</exception>
-    Task<JobInfo> SubmitAsync<TPayload>(string type, TPayload payload, SubmitOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Reads a job: its status, progress, attempts, and result or error.</summary>
-    /// <param name="jobId">The job's id.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <exception cref="JobNotFoundException">No job has the id.</exception>
-    Task<JobInfo> GetAsync(string jobId, CancellationToken cancellationToken = default);
-
     /// <summary>
     /// Lists jobs, newest first, fetching page after page (following the service's <c>nextCursor</c>) as the caller
     /// enumerates; stop enumerating to stop fetching.
@@ -46,22 +17,6 @@ public interface IOrleansJobsClient
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <exception cref="JobValidationException">A filter value is invalid, such as a page size over 500.</exception>
     IAsyncEnumerable<JobInfo> ListAsync(JobListFilter? filter = null, CancellationToken cancellationToken = default);
-
-    /// <summary>Cancels a job that has not finished; a running handler sees its cancellation token fire.</summary>
-    /// <param name="jobId">The job's id.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The cancelled job.</returns>
-    /// <exception cref="JobNotFoundException">No job has the id.</exception>
-    /// <exception cref="JobConflictException">The job has already finished (see <see cref="JobConflictException.CurrentStatus"/>).</exception>
-    Task<JobInfo> CancelAsync(string jobId, CancellationToken cancellationToken = default);
-
-    /// <summary>Runs a <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/> job again, keeping its attempt history.</summary>
-    /// <param name="jobId">The job's id.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The job, queued again.</returns>
-    /// <exception cref="JobNotFoundException">No job has the id.</exception>
-    /// <exception cref="JobConflictException">The job is not Failed or Cancelled (see <see cref="JobConflictException.CurrentStatus"/>).</exception>
-    Task<JobInfo> RetryAsync(string jobId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Submits many jobs as one batch, and optionally a continuation that runs once every member has finished (succeeded,
@@ -89,48 +44,6 @@ public interface IOrleansJobsClient
     /// <returns>The batch, cancelled (members being cancelled may still show their former status for a moment).</returns>
     /// <exception cref="BatchNotFoundException">No batch has the id.</exception>
     Task<BatchInfo> CancelBatchAsync(string batchId, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Submits a job without a payload and waits for it to finish, with the service holding each request open while the
-    /// job runs (<c>?wait=</c>). It asks again, with the same idempotency key, whenever a request's wait ends first.
-    /// </summary>
-    /// <param name="type">The job type.</param>
-    /// <param name="timeout">How long to wait in all, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    /// <param name="options">How to run the job; null for the service's defaults.</param>
-    /// <param name="cancellationToken">Cancels the wait (not the job).</param>
-    /// <returns>The finished job: <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</returns>
-    /// <exception cref="JobWaitTimeoutException">The job had not finished within <paramref name="timeout"/>; it goes on, and the exception holds it.</exception>
-    /// <exception cref="JobValidationException">A field is invalid, or the payload is too large.</exception>
-    /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
-    Task<JobInfo> SubmitAndWaitAsync(string type, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Submits a job with a payload and waits for it to finish, with the service holding each request open while the
-    /// job runs (<c>?wait=</c>). It asks again, with the same idempotency key, whenever a request's wait ends first.
-    /// </summary>
-    /// <typeparam name="TPayload">The payload's type.</typeparam>
-    /// <param name="type">The job type.</param>
-    /// <param name="payload">What the handler gets.</param>
-    /// <param name="timeout">How long to wait in all, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    /// <param name="options">How to run the job; null for the service's defaults.</param>
-    /// <param name="cancellationToken">Cancels the wait (not the job).</param>
-    /// <returns>The finished job: <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</returns>
-    /// <exception cref="JobWaitTimeoutException">The job had not finished within <paramref name="timeout"/>; it goes on, and the exception holds it.</exception>
-    /// <exception cref="JobValidationException">A field is invalid, or the payload is too large.</exception>
-    /// <exception cref="JobServiceUnavailableException">The silo is shutting down.</exception>
-    Task<JobInfo> SubmitAndWaitAsync<TPayload>(string type, TPayload payload, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Waits for a submitted job to finish, following its live events over the service's hub; when the hub cannot be
-    /// reached, it reads the job instead with a growing pause between reads.
-    /// </summary>
-    /// <param name="jobId">The job's id.</param>
-    /// <param name="timeout">How long to wait, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait (not the job).</param>
-    /// <returns>The finished job: <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</returns>
-    /// <exception cref="JobWaitTimeoutException">The job had not finished within <paramref name="timeout"/>; it goes on, and the exception holds it.</exception>
-    /// <exception cref="JobNotFoundException">No job has the id.</exception>
-    Task<JobInfo> WaitForCompletionAsync(string jobId, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Watches a job live over the service's SignalR hub: first its current state, then every status change and progress

@@ -10,7 +10,7 @@ namespace OrleansJobs.Client;
 /// </summary>
 public static class OrleansJobsClientSyncExtensions
 {
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.SubmitAsync(string, SubmitOptions?, CancellationToken)"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.SubmitAsync(string, SubmitOptions?, CancellationToken)"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="type">The job type.</param>
     /// <param name="options">How to run the job; null for the service's defaults.</param>
@@ -20,7 +20,7 @@ public static class OrleansJobsClientSyncExtensions
     public static JobInfo Submit(this IOrleansJobsClient client, string type, SubmitOptions? options = null, CancellationToken cancellationToken = default) =>
         Block(client.SubmitAsync(type, options, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.SubmitAsync{TPayload}(string, TPayload, SubmitOptions?, CancellationToken)"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.SubmitAsync{TPayload}(string, TPayload, SubmitOptions?, CancellationToken)"/>.</summary>
     /// <typeparam name="TPayload">The payload's type.</typeparam>
     /// <param name="client">The client.</param>
     /// <param name="type">The job type.</param>
@@ -32,7 +32,7 @@ public static class OrleansJobsClientSyncExtensions
         this IOrleansJobsClient client, string type, TPayload payload, SubmitOptions? options = null, CancellationToken cancellationToken = default) =>
         Block(client.SubmitAsync(type, payload, options, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.GetAsync"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.GetAsync"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="jobId">The job's id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -51,7 +51,7 @@ public static class OrleansJobsClientSyncExtensions
     public static IEnumerable<JobInfo> List(this IOrleansJobsClient client, JobListFilter? filter = null, CancellationToken cancellationToken = default) =>
         client.ListAsync(filter, cancellationToken).ToBlockingEnumerable(cancellationToken);
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.CancelAsync"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.CancelAsync"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="jobId">The job's id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -59,7 +59,7 @@ public static class OrleansJobsClientSyncExtensions
     public static JobInfo Cancel(this IOrleansJobsClient client, string jobId, CancellationToken cancellationToken = default) =>
         Block(client.CancelAsync(jobId, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.RetryAsync"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.RetryAsync"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="jobId">The job's id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -67,7 +67,7 @@ public static class OrleansJobsClientSyncExtensions
     public static JobInfo Retry(this IOrleansJobsClient client, string jobId, CancellationToken cancellationToken = default) =>
         Block(client.RetryAsync(jobId, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.SubmitAndWaitAsync(string, TimeSpan, SubmitOptions?, CancellationToken)"/>: blocks up to <paramref name="timeout"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.SubmitAndWaitAsync(string, TimeSpan, SubmitOptions?, CancellationToken)"/>: blocks up to <paramref name="timeout"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="type">The job type.</param>
     /// <param name="timeout">How long to wait in all.</param>
@@ -78,7 +78,7 @@ public static class OrleansJobsClientSyncExtensions
         this IOrleansJobsClient client, string type, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default) =>
         Block(client.SubmitAndWaitAsync(type, timeout, options, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.SubmitAndWaitAsync{TPayload}(string, TPayload, TimeSpan, SubmitOptions?, CancellationToken)"/>: blocks up to <paramref name="timeout"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.SubmitAndWaitAsync{TPayload}(string, TPayload, TimeSpan, SubmitOptions?, CancellationToken)"/>: blocks up to <paramref name="timeout"/>.</summary>
     /// <typeparam name="TPayload">The payload's type.</typeparam>
     /// <param name="client">The client.</param>
     /// <param name="type">The job type.</param>
@@ -91,7 +91,7 @@ public static class OrleansJobsClientSyncExtensions
         this IOrleansJobsClient client, string type, TPayload payload, TimeSpan timeout, SubmitOptions? options = null, CancellationToken cancellationToken = default) =>
         Block(client.SubmitAndWaitAsync(type, payload, timeout, options, cancellationToken));
 
-    /// <summary>Blocking form of <see cref="IOrleansJobsClient.WaitForCompletionAsync"/>: blocks up to <paramref name="timeout"/>.</summary>
+    /// <summary>Blocking form of <see cref="IJobClient.WaitForCompletionAsync"/>: blocks up to <paramref name="timeout"/>.</summary>
     /// <param name="client">The client.</param>
     /// <param name="jobId">The job's id.</param>
     /// <param name="timeout">How long to wait.</param>

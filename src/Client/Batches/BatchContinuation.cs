@@ -3,7 +3,7 @@ namespace OrleansJobs.Client;
 /// <summary>A batch's continuation: the job that runs once every member has finished, with their outcomes in its payload.</summary>
 public sealed record BatchContinuation
 {
-    /// <summary>The continuation's job id (read it with <see cref="IOrleansJobsClient.GetAsync"/> once it is submitted).</summary>
+    /// <summary>The continuation's job id (read it with <see cref="IJobClient.GetAsync"/> once it is submitted).</summary>
     public required string Id { get; init; }
 
     /// <summary>

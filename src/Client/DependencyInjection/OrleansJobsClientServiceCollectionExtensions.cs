@@ -5,7 +5,7 @@ using OrleansJobs.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers <see cref="IOrleansJobsClient"/> with dependency injection.</summary>
+/// <summary>Registers <see cref="IOrleansJobsClient"/> (and <see cref="IJobClient"/>, its job operations) with dependency injection.</summary>
 public static class OrleansJobsClientServiceCollectionExtensions
 {
     /// <summary>
@@ -55,6 +55,8 @@ public static class OrleansJobsClientServiceCollectionExtensions
                     provider.GetRequiredService<JobHubConnection>()))
             // The resilience handler's total timeout below governs instead.
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // Code written against the job operations alone gets the HTTP client too (unless the app hosts the service).
+        services.TryAddTransient<IJobClient>(provider => provider.GetRequiredService<IOrleansJobsClient>());
         client.AddStandardResilienceHandler(resilience =>
         {
             // A submit-and-wait request is held open for up to LongPollWait (30 s at most); the default of 10 s per attempt would cut it short.

@@ -2,7 +2,7 @@ namespace OrleansJobs.Client;
 
 /// <summary>
 /// The service's live events (its SignalR hub) could not be reached: the connection failed, or it was lost and could not
-/// be made again. <see cref="Exception.InnerException"/> says why. <see cref="IOrleansJobsClient.WaitForCompletionAsync"/>
+/// be made again. <see cref="Exception.InnerException"/> says why. <see cref="IJobClient.WaitForCompletionAsync"/>
 /// never throws it: it polls instead.
 /// </summary>
 /// <param name="hub">The hub's address.</param>
