@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace OrleansJobs.Tests.Infrastructure;
 
 /// <summary>
-/// The built silo (OrleansJobs.Silo.dll, copied next to the test assembly) in a process of its own on free
+/// The built silo (OrleansJobs.Silo.dll, copied next to the test assembly, or another app: <see cref="SiloProcessOptions.Assembly"/>) in a process of its own on free
 /// loopback ports, so tests can crash it with SIGKILL or stop it with SIGTERM like an operator would.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -44,10 +44,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(SiloProcessOptions? options = null)
     {
         options ??= new SiloProcessOptions();
-        var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
+        var siloAssembly = Path.Combine(AppContext.BaseDirectory, options.Assembly);
         if (!File.Exists(siloAssembly))
         {
-            throw new FileNotFoundException("The silo is not next to the test assembly; does the test project still reference src/Silo?", siloAssembly);
+            throw new FileNotFoundException($"{options.Assembly} is not next to the test assembly; does the test project still reference its project?", siloAssembly);
         }
 
         var workingDirectory = Directory.CreateTempSubdirectory("orleansjobs-silo-").FullName;

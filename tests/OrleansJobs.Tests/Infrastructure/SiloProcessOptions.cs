@@ -3,6 +3,15 @@ namespace OrleansJobs.Tests.Infrastructure;
 /// <summary>How to start a <see cref="SiloProcess"/> beyond its defaults.</summary>
 public sealed record SiloProcessOptions
 {
+    /// <summary>
+    /// The application to start, beside the test assembly: the standalone silo, or <see cref="TestApp"/>, a user's app
+    /// that hosts OrleansJobs through the library (the same standard arguments apply to both).
+    /// </summary>
+    public string Assembly { get; init; } = Silo;
+
+    public const string Silo = "OrleansJobs.Silo.dll";
+    public const string TestApp = "OrleansJobs.TestApp.dll";
+
     /// <summary>Appended after the standard arguments, so a repeated key wins: <c>--ConnectionStrings:OrleansJobs=…</c>.</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 
