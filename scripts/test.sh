@@ -83,6 +83,8 @@ end_phase postgres
 
 echo "==> Build ($configuration)"
 dotnet build OrleansJobs.sln -c "$configuration"
+# The library packages an app references (OrleansJobs.Server, .Client, .Grains, .Grains.Abstractions).
+dotnet pack OrleansJobs.sln -c "$configuration" --no-build -o artifacts/packages
 end_phase build
 
 echo "==> Test"

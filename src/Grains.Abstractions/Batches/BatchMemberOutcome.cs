@@ -7,10 +7,10 @@ namespace OrleansJobs.Batches;
 public sealed record BatchMemberOutcome(
     [property: Id(0)] string JobId,
     [property: Id(1)] JobStatus Status,
-    /// <summary>The member's result JSON; null when it had none or it was too large to keep (<see cref="ResultOmitted"/>).</summary>
+    // The member's result JSON; null when it had none or it was too large to keep (ResultOmitted).
     [property: Id(2)] string? Result,
     [property: Id(3)] JobError? Error,
-    /// <summary>The job's event sequence at this ending: a later ending (after a manual retry) has a higher one.</summary>
+    // The job's event sequence at this ending: a later ending (after a manual retry) has a higher one.
     [property: Id(4)] long Sequence,
     [property: Id(5)] bool ResultOmitted = false)
 {

@@ -10,11 +10,11 @@ public sealed record BatchView(
     [property: Id(2)] IReadOnlyDictionary<JobStatus, int> Counts,
     [property: Id(3)] IReadOnlyList<string> Jobs,
     [property: Id(4)] string? ContinuationId,
-    /// <summary>The continuation's status; null before it is submitted, Cancelled when the batch was cancelled first.</summary>
+    // The continuation's status; null before it is submitted, Cancelled when the batch was cancelled first.
     [property: Id(5)] JobStatus? ContinuationStatus,
     [property: Id(6)] bool Cancelled,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    /// <summary>When the last member ended.</summary>
+    // When the last member ended.
     [property: Id(8)] DateTimeOffset? CompletedAt)
 {
     /// <summary>Members that have ended.</summary>

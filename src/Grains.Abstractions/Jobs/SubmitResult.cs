@@ -3,5 +3,5 @@ namespace OrleansJobs.Jobs;
 [GenerateSerializer, Immutable]
 public sealed record SubmitResult(
     [property: Id(0)] JobState Job,
-    /// <summary>False when the job already existed (an idempotent replay).</summary>
+    // False when the job already existed (an idempotent replay).
     [property: Id(1)] bool Created);

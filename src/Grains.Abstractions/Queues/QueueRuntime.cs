@@ -4,7 +4,7 @@ namespace OrleansJobs.Queues;
 [GenerateSerializer, Immutable]
 public sealed record QueueRuntime(
     [property: Id(0)] QueueSettings Settings,
-    /// <summary>Jobs holding a slot (running, or granted and about to run).</summary>
+    // Jobs holding a slot (running, or granted and about to run).
     [property: Id(1)] int Holding,
-    /// <summary>Jobs waiting for a slot.</summary>
+    // Jobs waiting for a slot.
     [property: Id(2)] int Waiting);

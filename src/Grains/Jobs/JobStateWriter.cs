@@ -100,7 +100,7 @@ public sealed class JobStateWriter(
     }
 
     /// <summary>
-    /// Stores a change that no caller waits for and that nothing else rests on, from inside <see cref="ChangeAsync"/>'s
+    /// Stores a change that no caller waits for and that nothing else rests on, from inside <see cref="ChangeAsync(Func{JobState, bool}, bool)"/>'s
     /// consequences or <see cref="InTurnAsync"/>: one write, no retry; on failure <paramref name="undo"/> puts the
     /// memory back and false is returned, for a later attempt to store it again.
     /// </summary>

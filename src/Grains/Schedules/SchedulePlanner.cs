@@ -20,7 +20,7 @@ public sealed class SchedulePlanner(TimeProvider time, TimeSpan misfireTolerance
     public TimeSpan MisfireTolerance => misfireTolerance;
     public TimeSpan WaitPoll => waitPoll;
 
-    /// <summary>Whether <see cref="Decide"/> needs to know if the previous job still runs: an occurrence is due or waiting, and overlap matters.</summary>
+    /// <summary>Whether <c>Decide</c> needs to know if the previous job still runs: an occurrence is due or waiting, and overlap matters.</summary>
     public bool NeedsPreviousJob(CronSchedule cron, ScheduleDefinition definition, DateTimeOffset cursor, DateTimeOffset? waiting) =>
         NeedsPreviousJob(cron, definition, cursor, waiting, time.GetUtcNow());
 

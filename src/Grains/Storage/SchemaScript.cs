@@ -5,6 +5,7 @@ namespace OrleansJobs.Storage;
 /// <summary>One numbered schema script (<c>NNN-name.sql</c>) embedded in this assembly.</summary>
 /// <param name="Version">Its number, the order scripts are applied in.</param>
 /// <param name="Name">Its file name, as recorded in <c>schema_version</c>.</param>
+/// <param name="ResourceName">The embedded resource that holds it.</param>
 internal sealed record SchemaScript(int Version, string Name, string ResourceName)
 {
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class JobStoreMetrics
     private readonly Histogram<int> _batch;
     private readonly KeyValuePair<string, object?> _store;
 
+    /// <param name="meters">The host's meter factory, which owns the <c>OrleansJobs</c> meter.</param>
     /// <param name="store">The store's name, the <c>store</c> tag: <c>postgresql</c> or <c>sqlite</c>.</param>
     public JobStoreMetrics(IMeterFactory meters, string store)
     {

@@ -26,6 +26,7 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     private readonly JobStoreMetrics? _metrics;
     private long _commitCount;
 
+    /// <param name="options">The database and how writes are batched.</param>
     /// <param name="meters">Where the write and commit times go (<see cref="JobStoreMetrics"/>); none when null.</param>
     public SqliteJobStore(SqliteJobStoreOptions options, IMeterFactory? meters = null)
     {
