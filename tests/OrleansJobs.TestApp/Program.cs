@@ -25,5 +25,11 @@ if (handlers.Contains(ShoutHandler.Type)) jobs.AddJobHandler<ShoutHandler>(Shout
 
 var app = builder.Build();
 app.MapGet("/", () => "The test app's own page.");
+// Which Orleans silo the jobs run in: the service id of its clustering, and its reminder table.
+app.MapGet("/app/silo", (IServiceProvider services) => new
+{
+    ServiceId = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
+    ReminderTable = services.GetService<Orleans.IReminderTable>()?.GetType().Name,
+});
 app.MapOrleansJobs(builder.Configuration["TestApp:Prefix"] ?? "");
 app.Run();

@@ -18,7 +18,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly string workingDirectory;
     private readonly Queue<string> log = new();
 
-    private SiloProcess(Process process, string workingDirectory, int httpPort, int siloPort, int gatewayPort, string dataDirectory)
+    private SiloProcess(Process process, string workingDirectory, int httpPort, int siloPort, int gatewayPort, string dataDirectory, string pathPrefix)
     {
         this.process = process;
         this.workingDirectory = workingDirectory;
@@ -26,7 +26,7 @@ public sealed class SiloProcess : IAsyncDisposable
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         DataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/{pathPrefix}") };
     }
 
     public int HttpPort { get; }
@@ -34,7 +34,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public string DataDirectory { get; }
 
-    /// <summary>A client for the silo's HTTP API, hub and health endpoints (relative URIs: <c>api/jobs</c>).</summary>
+    /// <summary>A client for the silo's HTTP API, hub and health endpoints (relative URIs: <c>api/jobs</c>), at <see cref="SiloProcessOptions.PathPrefix"/>.</summary>
     public HttpClient Http { get; }
 
     public int ProcessId => process.Id;
@@ -88,7 +88,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = startInfo };
-        var silo = new SiloProcess(process, workingDirectory, httpPort, siloPort, gatewayPort, dataDirectory);
+        var silo = new SiloProcess(process, workingDirectory, httpPort, siloPort, gatewayPort, dataDirectory, options.PathPrefix);
         process.OutputDataReceived += (_, e) => silo.Append("out", e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append("err", e.Data);
         process.Start();

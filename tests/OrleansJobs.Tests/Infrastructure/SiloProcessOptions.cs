@@ -12,6 +12,12 @@ public sealed record SiloProcessOptions
     public const string Silo = "OrleansJobs.Silo.dll";
     public const string TestApp = "OrleansJobs.TestApp.dll";
 
+    /// <summary>
+    /// Where the app maps the job service, as a relative path ending in '/' (<c>jobs/</c>), for an app that maps it under
+    /// a prefix: <see cref="SiloProcess.Http"/> and the readiness probe use it. Empty for the standalone silo.
+    /// </summary>
+    public string PathPrefix { get; init; } = "";
+
     /// <summary>Appended after the standard arguments, so a repeated key wins: <c>--ConnectionStrings:OrleansJobs=…</c>.</summary>
     public IReadOnlyList<string> Args { get; init; } = [];
 
