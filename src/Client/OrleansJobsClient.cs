@@ -28,7 +28,7 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The wire format of the API: camelCase, enums as strings, unset fields left out.</summary>
-    private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -218,18 +218,29 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
     private PreparedSubmit PrepareSubmit(string type, JsonElement? payload, SubmitOptions? options)
     {
         options ??= new SubmitOptions();
-        var body = Body(type, payload, options);
         // Always a key, so that a retry of this POST after a lost answer finds the first job instead of making a second.
         var key = options.IdempotencyKey ?? Guid.NewGuid().ToString("N");
-        return new PreparedSubmit(type, JsonSerializer.SerializeToUtf8Bytes(body, ApiJson), key);
+        return new PreparedSubmit(type, SubmitBodyJson(type, payload, options, _time), key);
     }
 
-    private SubmitBody Body(string type, JsonElement? payload, SubmitOptions options)
+    /// <summary>
+    /// The <c>POST /api/jobs</c> body for a job, as UTF-8 JSON; <see cref="SubmitOptions.IdempotencyKey"/> is not in it
+    /// (it goes in the <c>Idempotency-Key</c> header). <see cref="SubmitOptions.Delay"/> becomes <c>runAt</c> by
+    /// <paramref name="time"/>. The in-process client of OrleansJobs.Server builds its submits here too, so both send
+    /// the service the same thing.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is blank, or both RunAt and Delay are set.</exception>
+    internal static byte[] SubmitBodyJson(string type, JsonElement? payload, SubmitOptions options, TimeProvider time) =>
+        JsonSerializer.SerializeToUtf8Bytes(Body(type, payload, options, time), ApiJson);
+
+    private SubmitBody Body(string type, JsonElement? payload, SubmitOptions options) => Body(type, payload, options, _time);
+
+    private static SubmitBody Body(string type, JsonElement? payload, SubmitOptions options, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         if (options.RunAt is not null && options.Delay is not null)
             throw new ArgumentException($"Set {nameof(SubmitOptions.RunAt)} or {nameof(SubmitOptions.Delay)}, not both.", nameof(options));
-        var runAt = options.RunAt ?? (options.Delay is { } delay ? _time.GetUtcNow() + delay : null);
+        var runAt = options.RunAt ?? (options.Delay is { } delay ? time.GetUtcNow() + delay : null);
         return new SubmitBody(type, payload, options.Queue, options.Priority, options.ConcurrencyKey, runAt?.ToUniversalTime(),
             options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags,
             options.DependsOn, options.OnDependencyFailure);
@@ -257,8 +268,11 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
         }
     }
 
-    private JsonElement SerializePayload<TPayload>(TPayload payload) =>
-        JsonSerializer.SerializeToElement(payload, _options.PayloadSerializerOptions);
+    private JsonElement SerializePayload<TPayload>(TPayload payload) => SerializePayload(payload, _options);
+
+    /// <summary>A job's payload as the client sends it: JSON by <see cref="OrleansJobsClientOptions.PayloadSerializerOptions"/>.</summary>
+    internal static JsonElement SerializePayload<TPayload>(TPayload payload, OrleansJobsClientOptions options) =>
+        JsonSerializer.SerializeToElement(payload, options.PayloadSerializerOptions);
 
     private async Task<JobInfo> PostSubmitAsync(PreparedSubmit submit, TimeSpan? wait, CancellationToken cancellationToken)
     {
@@ -327,10 +341,10 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
     private DateTimeOffset Deadline(TimeSpan timeout) =>
         timeout == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : _time.GetUtcNow() + timeout;
 
-    private static void CheckJobId(string jobId, [CallerArgumentExpression(nameof(jobId))] string? name = null) =>
+    internal static void CheckJobId(string jobId, [CallerArgumentExpression(nameof(jobId))] string? name = null) =>
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId, name);
 
-    private static void CheckTimeout(TimeSpan timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null)
+    internal static void CheckTimeout(TimeSpan timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null)
     {
         if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(name, timeout, "The timeout must be longer than zero, or Timeout.InfiniteTimeSpan.");

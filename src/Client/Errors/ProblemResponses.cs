@@ -11,18 +11,28 @@ internal static class ProblemResponses
         HttpResponseMessage response, string? jobId, TimeProvider time, CancellationToken cancellationToken, string? scheduleName = null)
     {
         var raw = await ReadJsonObjectAsync(response, cancellationToken).ConfigureAwait(false);
-        var problem = new JobProblem(response.StatusCode,
-            String(raw, "type"), String(raw, "title") ?? response.ReasonPhrase, String(raw, "detail"), raw);
-        return response.StatusCode switch
+        return ToException(response.StatusCode, raw, response.ReasonPhrase, RetryAfter(response, time), jobId, scheduleName);
+    }
+
+    /// <summary>
+    /// The typed exception for an error answer: its <paramref name="status"/>, its problem document (<paramref name="raw"/>,
+    /// null without one), its reason phrase, and its <c>Retry-After</c>. The in-process client of OrleansJobs.Server
+    /// turns its refusals into exceptions here too, so that both clients throw alike.
+    /// </summary>
+    internal static OrleansJobsException ToException(
+        HttpStatusCode status, JsonElement? raw, string? reasonPhrase, TimeSpan? retryAfter, string? jobId, string? scheduleName = null)
+    {
+        var problem = new JobProblem(status, String(raw, "type"), String(raw, "title") ?? reasonPhrase, String(raw, "detail"), raw);
+        return status switch
         {
             HttpStatusCode.NotFound when scheduleName is not null => new ScheduleNotFoundException(problem, scheduleName),
             HttpStatusCode.NotFound => new JobNotFoundException(problem, jobId),
             HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity =>
                 new JobValidationException(problem, FieldErrors(raw)),
             HttpStatusCode.Conflict => new JobConflictException(problem, jobId,
-                Enum.TryParse<JobStatus>(String(raw, "jobStatus"), ignoreCase: true, out var status) ? status : null),
-            HttpStatusCode.TooManyRequests => new JobThrottledException(problem, RetryAfter(response, time)),
-            HttpStatusCode.ServiceUnavailable => new JobServiceUnavailableException(problem, RetryAfter(response, time)),
+                Enum.TryParse<JobStatus>(String(raw, "jobStatus"), ignoreCase: true, out var jobStatus) ? jobStatus : null),
+            HttpStatusCode.TooManyRequests => new JobThrottledException(problem, retryAfter),
+            HttpStatusCode.ServiceUnavailable => new JobServiceUnavailableException(problem, retryAfter),
             _ => new OrleansJobsException(problem),
         };
     }

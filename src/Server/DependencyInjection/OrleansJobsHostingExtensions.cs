@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansJobs.Client;
 using OrleansJobs.Server.Hosting;
+using OrleansJobs.Server.InProcess;
 using OrleansJobs.Server.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -18,12 +21,20 @@ public static class OrleansJobsHostingExtensions
     /// the jobs join that silo, with its clustering and grain storage, and keep only their own job table on the
     /// database above.
     /// </para>
+    /// <para>
+    /// The application's own code submits and follows jobs through <see cref="IJobClient"/>, which this registers as
+    /// <see cref="InProcessJobClient"/>: the API's validation, idempotency, results and errors, straight on the job
+    /// grains without HTTP. It is added first and with <c>TryAdd</c>, so it wins over the HTTP client's
+    /// <c>AddOrleansJobsClient</c> called afterwards (which still gives <see cref="IOrleansJobsClient"/>).
+    /// </para>
     /// </summary>
     public static OrleansJobsBuilder AddOrleansJobs(this IHostApplicationBuilder builder, Action<JobServiceOptions>? configure = null)
     {
         if (builder.Services.Any(d => d.ServiceType == typeof(OrleansJobsMarker)))
             throw new InvalidOperationException("AddOrleansJobs was called twice on this host.");
         builder.Services.AddSingleton<OrleansJobsMarker>();
+        // Before anything else can: the HTTP client's AddOrleansJobsClient also TryAdds an IJobClient, and the first wins.
+        builder.Services.TryAddSingleton<IJobClient>(InProcessJobClient.Create);
 
         // An Orleans silo (or client) the host set up before us: its grain factory is registered already.
         var joining = builder.Services.Any(d => d.ServiceType == typeof(IGrainFactory));

@@ -22,9 +22,7 @@ public static class CorrelationIds
             await next(context);
             return;
         }
-        var id = context.Request.Headers[Header].FirstOrDefault() is { Length: > 0 and <= MaxLength } given
-            ? given
-            : Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
+        var id = context.Request.Headers[Header].FirstOrDefault() is { Length: > 0 and <= MaxLength } given ? given : NewId();
         context.Items[ItemKey] = id;
         context.Response.OnStarting(() =>
         {
@@ -35,6 +33,12 @@ public static class CorrelationIds
         using (logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = id }))
             await next(context);
     });
+
+    /// <summary>
+    /// The correlation id of a caller that brings none: the trace id of <see cref="Activity.Current"/>, or a new random
+    /// id outside any trace. A request without the header gets it, and so does an in-process submit without one.
+    /// </summary>
+    public static string NewId() => Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
 
     /// <summary>The request's correlation id: the one it sent, or the one made for it.</summary>
     public static string? Of(HttpContext context) => context.Items.TryGetValue(ItemKey, out var id) ? id as string : null;

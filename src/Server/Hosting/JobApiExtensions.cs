@@ -7,7 +7,8 @@ namespace OrleansJobs.Server.Hosting;
 public static class JobApiExtensions
 {
     /// <summary>
-    /// Problem details for every error, submit backpressure (a rate-limiter policy) and its options, 503 for an
+    /// What the job endpoints and the in-process <c>IJobClient</c> both run (<see cref="JobOperations"/>), problem
+    /// details for every error, submit backpressure (a rate-limiter policy) and its options, 503 for an
     /// unavailable store, the OpenAPI document (with each job type's payload schema), and the API's JSON (the same a
     /// completion callback posts).
     /// </summary>
@@ -15,6 +16,7 @@ public static class JobApiExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<ApiPaths>();
+        builder.Services.AddSingleton<JobOperations>();
         builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();

@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Jobs;
+using OrleansJobs.Server.Api;
 
 namespace OrleansJobs.Server.Hosting;
 
@@ -23,26 +22,30 @@ public sealed class SubmitBackpressure(JobRunner runner, IOptions<BackpressureOp
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         var settings = options.Value;
-        return runner.WaitingForSlot >= settings.MaxWaitingJobs
+        return IsSaturated(runner, settings)
             ? RateLimitPartition.Get(Saturated, _ => new RefuseAllLimiter())
-            : RateLimitPartition.GetConcurrencyLimiter(InFlight, _ => new ConcurrencyLimiterOptions { PermitLimit = settings.MaxConcurrentSubmits, QueueLimit = 0 });
+            : RateLimitPartition.GetConcurrencyLimiter(InFlight, _ => InFlightLimits(settings));
     }
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, cancellationToken) =>
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
+        await Refusal(runner, options.Value).ExecuteAsync(context.HttpContext);
+
+    /// <summary>Whether so many jobs on this silo wait for a handler slot that every submission is refused.</summary>
+    internal static bool IsSaturated(JobRunner runner, BackpressureOptions settings) => runner.WaitingForSlot >= settings.MaxWaitingJobs;
+
+    /// <summary>The limits of submissions in flight: <see cref="BackpressureOptions.MaxConcurrentSubmits"/> at once, none waiting for a turn.</summary>
+    internal static ConcurrencyLimiterOptions InFlightLimits(BackpressureOptions settings) =>
+        new() { PermitLimit = settings.MaxConcurrentSubmits, QueueLimit = 0 };
+
+    /// <summary>The answer to a refused submission: 429 problem details saying which limit it hit, with <c>Retry-After</c>.</summary>
+    internal static IResult Refusal(JobRunner runner, BackpressureOptions settings)
     {
-        var settings = options.Value;
-        var http = context.HttpContext;
-        var detail = runner.WaitingForSlot >= settings.MaxWaitingJobs
+        var detail = IsSaturated(runner, settings)
             ? $"{runner.WaitingForSlot} jobs on this silo are waiting for a handler slot (limit {settings.MaxWaitingJobs}, OrleansJobs:Backpressure:MaxWaitingJobs); retry later."
             : $"This silo is handling {settings.MaxConcurrentSubmits} submissions already (OrleansJobs:Backpressure:MaxConcurrentSubmits); retry later.";
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(settings.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
-        });
-    };
+        return new RetryAfterResult(settings.RetryAfter,
+            TypedResults.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests"));
+    }
 
     /// <summary>The limiter of a saturated silo: it grants nothing until the policy picks the other partition again.</summary>
     private sealed class RefuseAllLimiter : RateLimiter

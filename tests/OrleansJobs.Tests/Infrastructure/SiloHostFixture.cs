@@ -27,12 +27,18 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; }
 
+    /// <summary>
+    /// Command-line settings read after the fixture's own, so they win: for a test that starts a host of its own with
+    /// other limits, such as <c>--OrleansJobs:Backpressure:MaxWaitingJobs=2</c>.
+    /// </summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
     /// <summary>The host's services, for tests that reach into the silo (such as beginning its drain).</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
 
     public async ValueTask InitializeAsync()
     {
-        _app = await SiloApp.BuildAsync(Arguments(BaseAddress, _data),
+        _app = await SiloApp.BuildAsync([.. Arguments(BaseAddress, _data), .. Settings],
             services => services.AddJobHandler<GreetingJobHandler>(GreetingJobHandler.Type));
         await _app.StartAsync(TestContext.Current.CancellationToken);
     }
