@@ -1,3 +1,4 @@
+using OrleansJobs.Client;
 using OrleansJobs.TestApp;
 
 // An application of a user's with OrleansJobs in it. Settings (command line or environment):
@@ -30,6 +31,18 @@ app.MapGet("/app/silo", (IServiceProvider services) => new
 {
     ServiceId = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
     ReminderTable = services.GetService<Orleans.IReminderTable>()?.GetType().Name,
+});
+// The app's own endpoint submitting from code, without HTTP: the job inline when it ends within 2 s, else 202.
+app.MapPost("/app/greet/{name}", async (string name, int? steps, IJobClient jobs) =>
+{
+    try
+    {
+        return Results.Ok(await jobs.SubmitAndWaitAsync(GreetHandler.Type, new GreetPayload { Name = name, Steps = steps ?? 1 }, TimeSpan.FromSeconds(2)));
+    }
+    catch (JobWaitTimeoutException slow)
+    {
+        return Results.Accepted(value: slow.Job);
+    }
 });
 app.MapOrleansJobs(builder.Configuration["TestApp:Prefix"] ?? "");
 app.Run();
