@@ -34,6 +34,7 @@ public static class BatchEndpoints
         JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ApiPaths paths)
     {
         if (runner.Draining) return JobEndpoints.Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
+        var span = Activity.Current; // the request's, before grain calls (see JobOperations.SubmitAsync)
         var body = await JobEndpoints.ReadBodyAsync(request, BatchRequestParser.MaxBodyBytes);
         if (body is null)
             return TypedResults.Problem($"The batch body is larger than {BatchRequestParser.MaxBodyBytes} bytes; split it into several batches.",
@@ -44,8 +45,8 @@ public static class BatchEndpoints
             return ApiProblems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
         var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value.MaxPayloadBytes, outbound.CurrentValue)).Parse(body,
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
-            Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
-            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
+            span?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
+            span?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
         if (parsed.PayloadTooLarge is { } tooLarge)
             return TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
         if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
@@ -67,7 +68,7 @@ public static class BatchEndpoints
                 .Select(i => grains.GetGrain<IJobGrain>(BatchIds.Member(id, i)).Submit(members[i] with { BatchId = id })));
         }
         var created = await batch.Create(members.Count, parsed.Continuation is { } continuation ? continuation with { BatchId = id } : null, time.GetUtcNow());
-        Activity.Current?.SetTag("batch.id", id);
+        span?.SetTag("batch.id", id);
         return TypedResults.Accepted(paths.Location(request, $"batches/{id}"), BatchResponse.From(created));
     }
 

@@ -61,6 +61,9 @@ internal sealed class JobOperations(
     /// </summary>
     public async Task<SubmitResult> SubmitAsync(JobSpec spec, TimeSpan? wait, CancellationToken cancellationToken)
     {
+        // The caller's span, taken before the grain call: Orleans' call tracing may leave its own (ended) client span as
+        // the current activity when the call returns, and the submit's tags belong on the caller's.
+        var span = Activity.Current;
         var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : newJobs.Create();
         using var logScope = loggers.CreateLogger("OrleansJobs.Api").BeginScope(new Dictionary<string, object?>
         {
@@ -79,8 +82,8 @@ internal sealed class JobOperations(
         }
 
         var job = submitted.Job;
-        Activity.Current?.SetTag("job.id", id);
-        Activity.Current?.AddEvent(new ActivityEvent(submitted.Created ? "job.submitted" : "job.replayed", tags: new ActivityTagsCollection
+        span?.SetTag("job.id", id);
+        span?.AddEvent(new ActivityEvent(submitted.Created ? "job.submitted" : "job.replayed", tags: new ActivityTagsCollection
         {
             ["job.id"] = id,
             ["job.type"] = spec.Type,
