@@ -38,6 +38,9 @@ public sealed class OrleansJobsSystem : IJobSystem
     public string Name { get; }
     public string Database { get; }
 
+    /// <summary>How long ago the silo process started.</summary>
+    public TimeSpan Age => DateTime.Now - _process.StartTime;
+
     /// <summary>CPU time the silo process has used so far (user and system).</summary>
     public TimeSpan CpuTime()
     {
