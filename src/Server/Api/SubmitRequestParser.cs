@@ -14,7 +14,8 @@ namespace OrleansJobs.Server.Api;
 /// the one place where submit requests are validated, a typed handler's payload included (<see cref="JobPayloadBinder"/>:
 /// errors keyed <c>payload.&lt;field&gt;</c>). <c>maxPayloadBytes</c> bounds the payload's JSON text;
 /// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point. With <c>cluster</c>, a type that another live
-/// silo serves is taken too; its payload is then checked where it is served (<see cref="JobOperations"/>), not here.
+/// silo serves is taken too; its payload is not checked here: <see cref="JobOperations"/> has a serving silo check it, and
+/// a batch member's or schedule's is checked before each attempt (<see cref="JobPayloadBinder"/> runs again there).
 /// </summary>
 public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound, JobTypeCatalog? cluster = null)
 {

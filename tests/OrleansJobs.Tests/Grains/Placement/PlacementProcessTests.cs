@@ -48,6 +48,27 @@ public sealed class PlacementProcessTests(PlacementClusterFixture cluster, ITest
     }
 
     [Fact]
+    public async Task Batch_members_run_where_their_type_is_served_though_the_batch_went_to_another_silo()
+    {
+        using var response = await Greeter.Http.PostAsJsonAsync("api/batches", new
+        {
+            jobs = Enumerable.Range(0, 6).Select(i => new { type = i % 2 == 0 ? "shout" : "greet", payload = new { name = $"b{i}" } }),
+        }, Token);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("jobs").EnumerateArray().Select(j => j.GetString()!).ToList();
+
+        var listed = await UntilEveryAsync(Shouter.Http, ids, s => s is "Succeeded" or "Failed", Long, "the batch's jobs did not finish");
+        foreach (var id in ids)
+        {
+            var job = listed[id];
+            var home = job.GetProperty("type").GetString() == "shout" ? Shouter : Greeter;
+            Assert.True(job.GetProperty("status").GetString() == "Succeeded", $"{id}: {job}");
+            Assert.All(job.GetProperty("attempts").EnumerateArray(), a => Assert.True(RanOn(a, home), $"{id} ran on {a.GetProperty("silo")}"));
+        }
+        output.WriteLine($"moves logged: greeter {Moves(Greeter, "shout")}, shouter {Moves(Shouter, "greet")}");
+    }
+
+    [Fact]
     public async Task A_type_served_by_no_live_silo_is_refused_and_a_payload_is_checked_where_its_type_is_served()
     {
         var before = (await ListAsync(Greeter.Http)).Count;
@@ -106,9 +127,13 @@ public sealed class PlacementProcessTests(PlacementClusterFixture cluster, ITest
             Assert.All(listed[id].GetProperty("attempts").EnumerateArray(), a => Assert.True(RanOn(a, Shouter), $"{id} ran on {a.GetProperty("silo")}"));
         }
         // Whether any was woken on the greeter and moved is up to placement: counted for the record, not asserted.
-        var moved = Greeter.RecentOutput().Split('\n').Count(line => line.Contains("moves to a silo that serves job type shout", StringComparison.Ordinal));
+        var moved = Moves(Greeter, "shout");
         output.WriteLine($"{moved} of {ids.Count} jobs moved off the greeter");
     }
+
+    /// <summary>How many jobs of <paramref name="type"/> have moved off <paramref name="silo"/> (from its recent log).</summary>
+    private static int Moves(SiloProcess silo, string type) =>
+        silo.RecentOutput().Split('\n').Count(line => line.Contains($"moves to a silo that serves job type {type}", StringComparison.Ordinal));
 
     private static bool RanOn(JsonElement attempt, SiloProcess silo) => RanOn(attempt.GetProperty("silo").GetString()!, silo);
 
