@@ -108,6 +108,10 @@ public interface IOrleansJobsClient : IJobClient
     /// <exception cref="JobThrottledException">The service is shedding load.</exception>
     Task<JobInfo> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists every job type that a live silo serves, by name, each with the silos that serve it.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    Task<IReadOnlyList<JobTypeInfo>> ListJobTypesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Lists every queue that a job names or that has limits, by name.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default);

@@ -56,6 +56,10 @@ public sealed partial class OrleansJobsClient
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<JobTypeInfo>> ListJobTypesAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<JobTypeList>(HttpMethod.Get, "api/job-types", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default) =>
         (await SendAsync<QueueList>(HttpMethod.Get, "api/queues", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
 

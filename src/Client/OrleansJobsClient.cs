@@ -379,6 +379,9 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
     /// <summary>The answer of <c>GET /api/schedules</c>.</summary>
     private sealed record SchedulePage(IReadOnlyList<ScheduleInfo> Items);
 
+    /// <summary>The body of <c>GET /api/job-types</c>.</summary>
+    private sealed record JobTypeList(IReadOnlyList<JobTypeInfo> Items);
+
     /// <summary>The body of <c>GET /api/queues</c>.</summary>
     private sealed record QueueList(IReadOnlyList<QueueInfo> Items);
 

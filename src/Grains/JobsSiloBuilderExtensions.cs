@@ -6,6 +6,8 @@ using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
 using OrleansJobs.Queues;
 using OrleansJobs.Jobs;
+using OrleansJobs.Placement;
+using Orleans.Metadata;
 using OrleansJobs.Schedules;
 using OrleansJobs.Telemetry;
 
@@ -40,6 +42,10 @@ public static class JobsSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleRecoveryLoop>();
         services.AddBuiltInJobHandlers();
+        // Placement by handler set: each silo publishes its job types in its grain manifest; job grains go where theirs is served.
+        services.TryAddSingleton<JobTypeCatalog>();
+        services.AddSingleton<IGrainPropertiesProvider, JobTypesGrainProperty>();
+        services.AddPlacementDirector<JobPlacement, JobPlacementDirector>();
         services.AddCompletionCallbacks();
         // Job events: one stream per job, fanned out to each silo's watchers (SignalR, SSE). Memory streams are
         // enough: an event is only for whoever watches now, and a watcher that (re)subscribes gets the current state

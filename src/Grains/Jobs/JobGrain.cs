@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
+using OrleansJobs.Handlers;
+using OrleansJobs.Placement;
 using OrleansJobs.Queues;
 using OrleansJobs.Telemetry;
 
@@ -13,7 +15,7 @@ namespace OrleansJobs.Jobs;
 /// through <see cref="JobEventPublisher"/>. The grain stays active while it has work in the near future; the sweeper
 /// wakes it for later work and after its silo dies (see <see cref="JobSweeperGrain"/>).
 /// </summary>
-[GrainType("job")]
+[GrainType("job"), JobPlacement]
 public sealed class JobGrain : Grain, IJobGrain
 {
     public const string StorageName = "jobs";
@@ -24,6 +26,8 @@ public sealed class JobGrain : Grain, IJobGrain
     private readonly DueTimer _due;
     private readonly JobRunner _runner;
     private readonly QueueAdmission _admission;
+    private readonly JobHandlerRegistry _handlers;
+    private readonly JobTypeCatalog _catalog;
     private readonly JobMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly DeepCopier<JobState> _copier;
@@ -37,6 +41,8 @@ public sealed class JobGrain : Grain, IJobGrain
         [PersistentState("job", StorageName)] IPersistentState<JobState> store,
         JobRunner runner,
         QueueAdmission admission,
+        JobHandlerRegistry handlers,
+        JobTypeCatalog catalog,
         JobMetrics metrics,
         TimeProvider time,
         IOptions<JobServiceOptions> options,
@@ -44,7 +50,7 @@ public sealed class JobGrain : Grain, IJobGrain
         DeepCopier<JobState> copier,
         ILogger<JobGrain> logger)
     {
-        (_runner, _admission, _metrics, _time, _copier, _logger) = (runner, admission, metrics, time, copier, logger);
+        (_runner, _admission, _handlers, _catalog, _metrics, _time, _copier, _logger) = (runner, admission, handlers, catalog, metrics, time, copier, logger);
         _writer = new JobStateWriter(store, copier, time, logger, AfterStoredAsync);
         _events = new JobEventPublisher(_writer, OpenStream, time, logger);
         _due = new DueTimer(this, time, options, OnDueAsync);
@@ -93,7 +99,7 @@ public sealed class JobGrain : Grain, IJobGrain
     private async Task<SubmitResult> CreateAsync(JobSpec spec)
     {
         // A job that can start at once is stored already Running, its first attempt begun: one write instead of two.
-        var hold = await _attempts.TryHoldAtOnceAsync(spec, this.GetPrimaryKeyString());
+        var hold = _handlers.IsKnown(spec.Type) ? await _attempts.TryHoldAtOnceAsync(spec, this.GetPrimaryKeyString()) : null;
         try
         {
             await _writer.ChangeAsync(job =>
@@ -206,12 +212,38 @@ public sealed class JobGrain : Grain, IJobGrain
         switch (Job.Status)
         {
             case JobStatus.Queued:
-                _attempts.Request();
+                RequestAttempt();
                 break;
             case JobStatus.Scheduled when Job.DueAt is { } due:
                 _due.Arm(due);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Asks for an attempt, here if this silo has the job's handler. An activation on a silo without it (woken by the
+    /// sweeper or a queue, which do not know the type) never starts one: it moves to a live silo that serves the type,
+    /// by migration with the type as placement hint, or when none does, goes to sleep and lets the sweeper's check of
+    /// quiet jobs wake it again later, by which time a silo that serves it may have joined.
+    /// </summary>
+    private void RequestAttempt()
+    {
+        var type = Job.Spec!.Type;
+        if (_handlers.IsKnown(type))
+        {
+            _attempts.Request();
+            return;
+        }
+        if (_attempts.State.Closing) return;
+        if (_catalog.SilosServing(type).Count == 0)
+        {
+            _logger.LogWarning("Job {JobId} waits: no live silo serves job type {JobType}", Job.Id, type);
+            DeactivateWhenIdle();
+            return;
+        }
+        _logger.LogInformation("Job {JobId} moves to a silo that serves job type {JobType}", Job.Id, type);
+        _attempts.State.Close();
+        using (JobTypeHint.Set(Job.Id, type)) MigrateOnIdle();
     }
 
     /// <summary>
@@ -236,7 +268,7 @@ public sealed class JobGrain : Grain, IJobGrain
         {
             // Due is not persisted: if this silo dies now, the row is still Scheduled and past due, and the sweeper wakes it.
             JobLifecycle.BecomeDue(Job, _time.GetUtcNow());
-            _attempts.Request();
+            RequestAttempt();
         }
         return Task.CompletedTask;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
+using OrleansJobs.Placement;
 
 namespace OrleansJobs.Server.Api;
 
@@ -16,7 +17,7 @@ namespace OrleansJobs.Server.Api;
 /// before, for <see cref="Hosting.UnavailableExceptionHandler"/> or the in-process client to turn into a 503.
 /// </summary>
 internal sealed class JobOperations(
-    IGrainFactory grains, JobHandlerRegistry registry, JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options,
+    IGrainFactory grains, JobHandlerRegistry registry, JobTypeCatalog cluster, JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options,
     IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers)
 {
     /// <summary>Longest wait a single grain call may take: Orleans' response timeout is 30 s.</summary>
@@ -44,10 +45,12 @@ internal sealed class JobOperations(
         var maxPayload = options.Value.MaxPayloadBytes;
         if (body is null || body.Length > MaxBodyBytes) return (null, ApiProblems.TooLarge(maxPayload));
 
-        var parsed = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue).Parse(body, idempotencyKey, correlationId, traceParent, traceState);
+        var parsed = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue, cluster).Parse(body, idempotencyKey, correlationId, traceParent, traceState);
         if (parsed.IsPayloadTooLarge) return (null, ApiProblems.TooLarge(maxPayload));
         if (parsed.IsMalformedJson) return (null, ApiProblems.BadRequest("The body is not valid JSON.", parsed.Detail ?? "Malformed JSON."));
         if (!parsed.IsValid) return (null, TypedResults.ValidationProblem(parsed.Errors, title: InvalidTitle));
+        if (await CheckElsewhereAsync(parsed.Spec) is { Count: > 0 } payloadErrors)
+            return (null, TypedResults.ValidationProblem(payloadErrors, title: InvalidTitle));
         if (await Dependencies.UnknownAsync(grains, [parsed.Spec]) is { Count: > 0 } unknown)
             return (null, TypedResults.ValidationProblem(unknown, title: InvalidTitle));
         return (parsed.Spec, null);
@@ -74,7 +77,8 @@ internal sealed class JobOperations(
         try
         {
             // A draining silo or unreachable storage throws JobServiceUnavailableException.
-            submitted = await grains.GetGrain<IJobGrain>(id).Submit(spec).WaitAsync(cancellationToken);
+            using (JobTypeHint.Set(id, spec.Type))
+                submitted = await grains.GetGrain<IJobGrain>(id).Submit(spec).WaitAsync(cancellationToken);
         }
         finally
         {
@@ -91,6 +95,17 @@ internal sealed class JobOperations(
             ["job.run_at"] = job.ScheduledAt?.ToString("O"),
         }));
         return wait is { } total ? submitted with { Job = await WaitAsync(job, total, cancellationToken) } : submitted;
+    }
+
+    /// <summary>
+    /// A payload of a type this silo has no handler for is checked by a silo that has one (<see cref="IJobTypeGrain"/>),
+    /// with the same errors; none for a type served here, which the parser checked.
+    /// </summary>
+    private async Task<IDictionary<string, string[]>?> CheckElsewhereAsync(JobSpec spec)
+    {
+        if (registry.IsKnown(spec.Type)) return null;
+        return await grains.GetGrain<IJobTypeGrain>(spec.Type).CheckPayload(spec.Payload)
+               ?? new Dictionary<string, string[]> { ["type"] = [SubmitRequestParser.UnservedType(spec.Type, registry, cluster)] };
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public static class ScheduleEndpoints
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string name, HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry,
+    private static async Task<IResult> PutAsync(string name, HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry, OrleansJobs.Placement.JobTypeCatalog cluster,
         IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, ApiPaths paths)
     {
         if (!ScheduleRequestParser.IsValidName(name))
@@ -30,7 +30,7 @@ public static class ScheduleEndpoints
         var maxPayload = options.Value.MaxPayloadBytes;
         var body = await JobEndpoints.ReadBodyAsync(request, maxPayload + 64 * 1024);
         if (body is null) return ApiProblems.TooLarge(maxPayload);
-        var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue)).Parse(body);
+        var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue, cluster)).Parse(body);
         if (parsed.Job is { IsPayloadTooLarge: true }) return ApiProblems.TooLarge(maxPayload);
         if (parsed.MalformedJson is { } detail) return ApiProblems.BadRequest("The body is not valid JSON.", detail);
         if (parsed.Definition is not { } definition) return TypedResults.ValidationProblem(parsed.Errors, title: "The schedule is invalid.");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
+using OrleansJobs.Placement;
 
 namespace OrleansJobs.Server.Api;
 
@@ -12,9 +13,11 @@ namespace OrleansJobs.Server.Api;
 /// Turns a <c>POST /api/jobs</c> body and its headers into a <see cref="JobSpec"/>, or says precisely what is wrong:
 /// the one place where submit requests are validated, a typed handler's payload included (<see cref="JobPayloadBinder"/>:
 /// errors keyed <c>payload.&lt;field&gt;</c>). <c>maxPayloadBytes</c> bounds the payload's JSON text;
-/// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point.
+/// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point. With <c>cluster</c>, a type that another live
+/// silo serves is taken too; its payload is not checked here: <see cref="JobOperations"/> has a serving silo check it, and
+/// a batch member's or schedule's is checked before each attempt (<see cref="JobPayloadBinder"/> runs again there).
 /// </summary>
-public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound)
+public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound, JobTypeCatalog? cluster = null)
 {
     public const int MaxQueueLength = 100;
     public const int MaxKeyLength = 200;
@@ -40,6 +43,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
     /// <summary>1 to <see cref="MaxQueueLength"/> letters, digits, '.', '_' or '-'.</summary>
     public static bool IsValidQueueName(string name) =>
         name.Length is > 0 and <= MaxQueueLength && name.AsSpan().IndexOfAnyExcept(QueueChars) < 0;
+
+    /// <summary>The error of a job type that no live silo serves, with the types that some silo does.</summary>
+    public static string UnservedType(string type, JobHandlerRegistry handlers, JobTypeCatalog cluster) =>
+        $"Unknown job type '{type}': no live silo serves it. Known types: {string.Join(", ", handlers.Types.Union(cluster.All().Keys).Order(StringComparer.Ordinal))}.";
 
     /// <summary>Parses UTF-8 JSON; malformed JSON gives <see cref="SubmitParseResult.IsMalformedJson"/> with the parser's message.</summary>
     public SubmitParseResult Parse(
@@ -174,8 +181,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
 
         if (type is null && !fields.Errors.ContainsKey("type"))
             fields.Error("type", "The job type is required.");
-        else if (type is not null && !handlers.IsKnown(type))
+        else if (type is not null && !handlers.IsKnown(type) && cluster is null)
             fields.Error("type", $"Unknown job type '{type}'. Known types: {string.Join(", ", handlers.Types)}.");
+        else if (type is not null && !handlers.IsKnown(type) && cluster!.SilosServing(type).Count == 0)
+            fields.Error("type", UnservedType(type, handlers, cluster));
         else if (type is not null && handlers.PayloadType(type) is { } payloadType
                  && !JobPayloadBinder.TryBind(payloadType, spec.Payload, out _, out var payloadErrors))
             foreach (var (field, messages) in payloadErrors)

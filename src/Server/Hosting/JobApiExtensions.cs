@@ -3,7 +3,7 @@ using OrleansJobs.Server.Api;
 
 namespace OrleansJobs.Server.Hosting;
 
-/// <summary>The HTTP API: jobs, schedules, queues and batches, with what every request goes through on the way in.</summary>
+/// <summary>The HTTP API: jobs, schedules, queues, batches and job types, with what every request goes through on the way in.</summary>
 public static class JobApiExtensions
 {
     /// <summary>
@@ -44,6 +44,7 @@ public static class JobApiExtensions
         app.MapScheduleEndpoints();
         app.MapQueueEndpoints();
         app.MapBatchEndpoints();
+        app.MapJobTypeEndpoints();
         return app;
     }
 }

@@ -6,9 +6,13 @@ namespace OrleansJobs.Tests.Infrastructure;
 public static class ClusterSilos
 {
     /// <summary>A silo of the cluster on <paramref name="connectionString"/>; <paramref name="args"/> come last, so they win.</summary>
-    public static SiloProcess StartSilo(string connectionString, params string[] args) =>
+    public static SiloProcess StartSilo(string connectionString, params string[] args) => Start(SiloProcessOptions.Silo, connectionString, args);
+
+    /// <summary>A process of <paramref name="assembly"/> (<see cref="SiloProcessOptions.TestApp"/>, say) joining the cluster on <paramref name="connectionString"/>.</summary>
+    public static SiloProcess Start(string assembly, string connectionString, params string[] args) =>
         SiloProcess.Start(new SiloProcessOptions
         {
+            Assembly = assembly,
             Args =
             [
                 $"--ConnectionStrings:OrleansJobs={connectionString}",

@@ -1,0 +1,36 @@
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace OrleansJobs.Placement;
+
+/// <summary>
+/// Places job grains and job type grains (<see cref="JobPlacement"/>) on a live silo that serves the job's type, known
+/// from the grain's key (a job type grain) or from the caller's <see cref="JobTypeHint"/> (a job grain). Without a known
+/// type, or when no compatible silo serves it, any compatible silo will do: a job grain that finds itself on a silo
+/// without its handler moves on its own, or waits (see <c>JobGrain</c>).
+/// </summary>
+public sealed class JobPlacementDirector(JobTypeCatalog catalog) : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var compatible = context.GetCompatibleSilos(target);
+        var serving = JobTypeHint.TypeOf(target) is { } type ? catalog.SilosServing(type).Select(s => s.Address).ToList() : null;
+        var hint = target.RequestContextData?.GetValueOrDefault(IPlacementDirector.PlacementHintKey) as SiloAddress;
+        return Task.FromResult(Choose(compatible, serving, hint, Random.Shared.Next));
+    }
+
+    /// <summary>
+    /// The choice, pure: the silos that are both <paramref name="compatible"/> and <paramref name="serving"/> (all the
+    /// compatible ones when <paramref name="serving"/> is null, or when none of them serves); among those the
+    /// <paramref name="hint"/> (a caller's explicit placement hint, such as a migration's target) when it is one of them,
+    /// else one picked by <paramref name="random"/> (given the count, it returns an index).
+    /// </summary>
+    public static SiloAddress Choose(SiloAddress[] compatible, IReadOnlyCollection<SiloAddress>? serving, SiloAddress? hint, Func<int, int> random)
+    {
+        if (compatible.Length == 0) throw new SiloUnavailableException("No compatible silo is active to place the grain on.");
+        var candidates = serving is null ? compatible : compatible.Where(serving.Contains).ToArray();
+        if (candidates.Length == 0) candidates = compatible;
+        if (hint is not null && candidates.Contains(hint)) return hint;
+        return candidates[random(candidates.Length)];
+    }
+}
