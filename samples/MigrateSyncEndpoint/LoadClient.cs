@@ -59,24 +59,40 @@ public sealed class LoadClient(HttpClient http, string endpoint, int index, Time
         }
     }
 
-    /// <summary>Pings <c>/ping</c> one after another until <paramref name="over"/>, returning each answer's time.</summary>
-    public static async Task<List<TimeSpan>> PingAsync(HttpClient http, TimeSpan every, CancellationToken over)
+    /// <summary>
+    /// Pings <c>/ping</c> every <paramref name="every"/> until <paramref name="over"/>, without waiting for the one before
+    /// (so a stalled app is sampled as often as a quick one), then waits for those still out until
+    /// <paramref name="hardStop"/>; returns each answer's time. At most one ping a period, so bounded by the phase.
+    /// </summary>
+    public static async Task<List<TimeSpan>> PingAsync(HttpClient http, TimeSpan every, CancellationToken over, CancellationToken hardStop)
     {
-        var times = new List<TimeSpan>();
-        while (!over.IsCancellationRequested)
+        async Task<TimeSpan?> PingOnceAsync()
         {
             var asked = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await http.GetAsync("ping", over);
-                times.Add(Stopwatch.GetElapsedTime(asked));
+                using var response = await http.GetAsync("ping", hardStop);
+                return Stopwatch.GetElapsedTime(asked);
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+            {
+                return null;
+            }
+        }
+
+        var pings = new List<Task<TimeSpan?>>();
+        while (!over.IsCancellationRequested)
+        {
+            pings.Add(PingOnceAsync());
+            try
+            {
                 await Task.Delay(every, over);
             }
-            catch (OperationCanceledException) when (over.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 break;
             }
         }
-        return times;
+        return [.. (await Task.WhenAll(pings)).OfType<TimeSpan>()];
     }
 }

@@ -88,7 +88,7 @@ public static class LoadCommand
 
             using var hardStop = new CancellationTokenSource(duration + Drain);
             using var loadOver = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token);
-            var pinging = LoadClient.PingAsync(http, PingEvery, loadOver.Token);
+            var pinging = LoadClient.PingAsync(http, PingEvery, loadOver.Token, hardStop.Token);
             var clock = Stopwatch.StartNew();
             var results = await Task.WhenAll(Enumerable.Range(0, clients)
                 .Select(client => new LoadClient(http, endpoint, client, PollEvery).RunAsync(duration, clock, hardStop.Token)));

@@ -1,0 +1,30 @@
+using OrleansJobs.Tests.Infrastructure;
+
+namespace OrleansJobs.Tests.Samples;
+
+/// <summary>Starts <c>samples/MigrateSyncEndpoint</c> as a real process from its own build output.</summary>
+public static class MigrateSample
+{
+    /// <summary>The sample's assembly, built in the same configuration and framework as the tests.</summary>
+    public static string Assembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
+        var path = Path.Combine(Tools.RepositoryRoot, "samples", "MigrateSyncEndpoint", "bin", configuration, framework, "MigrateSyncEndpoint.dll");
+        Assert.True(File.Exists(path), $"The sample is not built at {path}; build the solution first.");
+        return path;
+    }
+
+    /// <summary>The sample on a free loopback port, its job service under <c>/jobs</c>, ready; <c>Http</c> points at /jobs/.</summary>
+    public static async Task<SiloProcess> StartAsync()
+    {
+        // Its own content root (the folder of its binary, with wwwroot) rather than the tests'.
+        var app = SiloProcess.Start(new SiloProcessOptions { Assembly = Assembly(), PathPrefix = "jobs/", ContentRootBesideSilo = false });
+        await app.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        return app;
+    }
+
+    /// <summary>A client for the sample's own endpoints, at its root.</summary>
+    public static HttpClient RootClient(SiloProcess app) =>
+        new() { BaseAddress = new Uri($"http://127.0.0.1:{app.HttpPort}/"), Timeout = TimeSpan.FromMinutes(2) };
+}
