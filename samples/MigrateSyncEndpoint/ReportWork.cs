@@ -10,10 +10,10 @@ namespace MigrateSyncEndpoint;
 public static class ReportWork
 {
     /// <summary>The CPU part of one page.</summary>
-    public static readonly TimeSpan CpuPerPage = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan CpuPerPage = TimeSpan.FromMilliseconds(25);
 
     /// <summary>The I/O part of one page.</summary>
-    public static readonly TimeSpan IoPerPage = TimeSpan.FromMilliseconds(400);
+    public static readonly TimeSpan IoPerPage = TimeSpan.FromMilliseconds(475);
 
     /// <summary>One page, blocking its thread on the I/O part.</summary>
     public static long RenderPageBlocking(int page)

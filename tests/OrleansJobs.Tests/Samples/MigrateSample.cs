@@ -6,14 +6,7 @@ namespace OrleansJobs.Tests.Samples;
 public static class MigrateSample
 {
     /// <summary>The sample's assembly, built in the same configuration and framework as the tests.</summary>
-    public static string Assembly()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
-        var path = Path.Combine(Tools.RepositoryRoot, "samples", "MigrateSyncEndpoint", "bin", configuration, framework, "MigrateSyncEndpoint.dll");
-        Assert.True(File.Exists(path), $"The sample is not built at {path}; build the solution first.");
-        return path;
-    }
+    public static string Assembly() => Tools.BuiltAssembly(Path.Combine("samples", "MigrateSyncEndpoint"), "MigrateSyncEndpoint.dll");
 
     /// <summary>The sample on a free loopback port, its job service under <c>/jobs</c>, ready; <c>Http</c> points at /jobs/.</summary>
     public static async Task<SiloProcess> StartAsync()
