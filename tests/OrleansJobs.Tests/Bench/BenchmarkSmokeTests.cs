@@ -73,12 +73,5 @@ public sealed class BenchmarkSmokeTests
     }
 
     /// <summary>The benchmark as built beside this test assembly's configuration (the test project references it, so it is built first).</summary>
-    private static string BenchmarkAssembly()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
-        var path = Path.Combine(Tools.RepositoryRoot, "bench", "Compare", "bin", configuration, framework, "OrleansJobs.Bench.Compare.dll");
-        Assert.True(File.Exists(path), $"The benchmark is not built at {path}; build the solution first.");
-        return path;
-    }
+    private static string BenchmarkAssembly() => Tools.BuiltAssembly(Path.Combine("bench", "Compare"), "OrleansJobs.Bench.Compare.dll");
 }

@@ -47,6 +47,20 @@ public static class Tools
         }
     }
 
+    /// <summary>
+    /// An assembly of the repository's own, built in the tests' configuration and framework in its project's
+    /// <c>bin</c> (the test project references that project without its assembly, so it is built first):
+    /// <paramref name="projectFolder"/> is relative to the root, <c>bench/Compare</c>.
+    /// </summary>
+    public static string BuiltAssembly(string projectFolder, string assemblyFile)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testOutput.Name, testOutput.Parent!.Name);
+        var path = Path.Combine(RepositoryRoot, projectFolder, "bin", configuration, framework, assemblyFile);
+        Assert.True(File.Exists(path), $"{assemblyFile} is not built at {path}; build the solution first.");
+        return path;
+    }
+
     private static string FindRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
