@@ -11,7 +11,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// What every <see cref="IJobStore"/> must do, run against each real store (SQLite and PostgreSQL): round trips,
 /// version checks, group commit, listing and paging, and the recovery queries.
 /// </summary>
-public abstract class JobStoreContract(ITestOutputHelper output)
+public abstract partial class JobStoreContract(ITestOutputHelper output)
 {
     protected const string Silo = "S127.0.0.1:11111:1";
 
