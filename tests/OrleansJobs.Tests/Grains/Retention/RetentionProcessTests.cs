@@ -50,6 +50,17 @@ public sealed class RetentionProcessTests
         }
     }
 
+    [Fact]
+    public async Task A_bad_retention_age_stops_the_silo_at_start_saying_which_setting()
+    {
+        await using var silo = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Retention:Failed=a month"] });
+
+        await Eventually.Until(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250),
+            "the silo started with a bad retention age");
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains("OrleansJobs:Retention:Failed is 'a month'", silo.RecentOutput());
+    }
+
     /// <summary>Submits through the first silo, reads through each in turn; counts deletions over all of them.</summary>
     private static async Task ShowsRetentionAsync(IReadOnlyList<SiloProcess> silos)
     {
