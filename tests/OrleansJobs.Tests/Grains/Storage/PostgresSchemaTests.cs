@@ -90,6 +90,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
                 "jobs_by_status_created: CREATE INDEX jobs_by_status_created ON public.jobs USING btree (status, created_at, id)",
                 "jobs_by_type_created: CREATE INDEX jobs_by_type_created ON public.jobs USING btree (type, created_at, id)",
                 "jobs_callback_pending: CREATE INDEX jobs_callback_pending ON public.jobs USING btree (updated_at) WHERE callback_pending",
+                "jobs_finished_by_status_updated: CREATE INDEX jobs_finished_by_status_updated ON public.jobs USING btree (status, updated_at) WHERE (status = ANY (ARRAY['Succeeded'::text, 'Failed'::text, 'Cancelled'::text]))",
                 "jobs_pkey: CREATE UNIQUE INDEX jobs_pkey ON public.jobs USING btree (id)",
                 "jobs_scheduled_by_due: CREATE INDEX jobs_scheduled_by_due ON public.jobs USING btree (due_at) WHERE (status = 'Scheduled'::text)",
             ],
