@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Callbacks;
 using OrleansJobs.Handlers;
 using OrleansJobs.Queues;
+using OrleansJobs.Retention;
 using OrleansJobs.Jobs;
 using OrleansJobs.Placement;
 using Orleans.Metadata;
@@ -20,7 +21,7 @@ public static class JobsSiloBuilderExtensions
 
     /// <summary>
     /// The job service's grains and silo services: the handler runner, the built-in job types, the sweeper and completion
-    /// callbacks, recurring schedules, named queues. Storage is configured separately (embedded SQLite or PostgreSQL);
+    /// callbacks, recurring schedules, named queues, retention of finished jobs. Storage is configured separately (embedded SQLite or PostgreSQL);
     /// callbacks and schedules keep their state, and queues their settings, in the default grain storage, and callbacks
     /// and schedules need a reminder service.
     /// </summary>
@@ -39,6 +40,8 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<JobCountSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
         services.TryAddSingleton<JobMetrics>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, JobSweeperKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ScheduleRecoveryLoop>();
         services.AddBuiltInJobHandlers();

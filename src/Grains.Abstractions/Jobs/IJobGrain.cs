@@ -42,6 +42,14 @@ public interface IJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task DependencyFinished(string dependencyId, JobStatus status);
 
+    /// <summary>
+    /// Retention deleted this finished job's row: an activation still holding the job goes, so that the next call reads
+    /// the (missing) row and the job is unknown, its idempotency key free again. An activation of a job that is not
+    /// finished stays (its row was not the one deleted).
+    /// </summary>
+    [AlwaysInterleave]
+    Task Forget();
+
     /// <summary>Activates the grain so that a job left behind (orphaned, due, or queued) resumes.</summary>
     [AlwaysInterleave]
     Task Wake();

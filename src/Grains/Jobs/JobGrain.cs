@@ -189,6 +189,12 @@ public sealed class JobGrain : Grain, IJobGrain
         Resume();
     }
 
+    Task IJobGrain.Forget()
+    {
+        if (!Job.Exists || Job.Status.IsTerminal()) DeactivateWhenIdle();
+        return Task.CompletedTask;
+    }
+
     /// <summary>Activates the grain (recovering a lost attempt) and starts whatever is due but not running.</summary>
     async Task IJobGrain.Wake()
     {

@@ -50,6 +50,15 @@ public interface IJobStore
     /// <summary>Every queue name that some job has, in order.</summary>
     Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> jobs in <paramref name="status"/> (Succeeded, Failed or Cancelled) last
+    /// written before <paramref name="endedBefore"/>, oldest first, and returns their ids. A finished job's last write is
+    /// its end, or a little later when its hand-over is recorded; a job whose hand-over is still pending is kept. The row
+    /// is all there is of a job (its idempotency key is its id, its dependencies are in its state), so once it is gone
+    /// the job is unknown and its key free again. Retention calls this in small batches.
+    /// </summary>
+    Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Throws if the storage cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);
 }

@@ -114,6 +114,28 @@ internal sealed class JobSql(SqlDialect dialect)
                 row.IsDBNull(3) ? null : row.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(4)), row.GetString(5)));
     }
 
+    /// <summary>
+    /// For <see cref="IJobStore.DeleteFinishedAsync"/>: the inner select walks jobs_finished_by_status_updated (its
+    /// predicate repeated word for word) and stops at <paramref name="limit"/>. The outer terms repeat the inner ones, so a
+    /// row that changed between the two (a retried job, a hand-over left to do) is not deleted: PostgreSQL rechecks the
+    /// outer WHERE of a row written concurrently, never the subquery's.
+    /// </summary>
+    public SqlQuery<string> DeleteFinished(JobStatus status, DateTimeOffset endedBefore, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (!status.IsTerminal()) throw new ArgumentOutOfRangeException(nameof(status), status, "Only finished jobs can be deleted.");
+        var values = new Values(dialect);
+        var matches = $"""
+            status IN ('Succeeded', 'Failed', 'Cancelled') AND status = {values.Add("status", status.ToString())}
+                AND updated_at < {values.Add("before", endedBefore.ToUnixTimeMilliseconds())} AND NOT ({dialect.IsTrue("callback_pending")})
+            """;
+        return new($"""
+            DELETE FROM jobs
+            WHERE {matches} AND id IN (SELECT id FROM jobs WHERE {matches} ORDER BY updated_at LIMIT {values.Add("limit", limit)})
+            RETURNING id
+            """, values, Id);
+    }
+
     /// <summary>For <see cref="IJobStore.CountActiveAsync"/>.</summary>
     public static SqlQuery<JobCount> CountActive { get; } = new("""
         SELECT queue, status, COUNT(*) FROM jobs

@@ -6,7 +6,8 @@ namespace OrleansJobs.Telemetry;
 /// <summary>
 /// The job service's instruments on the <c>OrleansJobs</c> meter. Prometheus shows them as
 /// <c>orleansjobs_jobs_submitted_total</c>, <c>orleansjobs_jobs_completed_total</c>, <c>orleansjobs_attempts_total</c>,
-/// <c>orleansjobs_attempt_duration_seconds</c>, <c>orleansjobs_start_delay_seconds</c> and <c>orleansjobs_jobs</c>
+/// <c>orleansjobs_attempt_duration_seconds</c>, <c>orleansjobs_start_delay_seconds</c>, <c>orleansjobs_retention_deleted_total</c>
+/// and <c>orleansjobs_jobs</c>
 /// (the job store's own are <see cref="JobStoreMetrics"/>).
 /// Each silo counts what happens on it, so the cluster's figure is the sum over silos.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class JobMetrics
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _attemptDuration;
     private readonly Histogram<double> _startDelay;
+    private readonly Counter<long> _retentionDeleted;
 
     public JobMetrics(IMeterFactory meters, JobCountSampler counts)
     {
@@ -29,6 +31,7 @@ public sealed class JobMetrics
         _startDelay = meter.CreateHistogram("orleansjobs.start_delay", "s",
             "From when an attempt was due (submit, run time or retry time) to its start: queueing delay and lateness.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _retentionDeleted = meter.CreateCounter<long>("orleansjobs.retention.deleted", "{job}", "Finished jobs deleted by retention, by status.");
         meter.CreateObservableGauge("orleansjobs.jobs", counts.Observe, "{job}",
             "Jobs now scheduled, queued or running (cluster-wide, reported by one silo).");
     }
@@ -50,6 +53,9 @@ public sealed class JobMetrics
         _attempts.Add(1, Type(spec), Queue(spec), new("outcome", JobTelemetry.Label(outcome)));
         if (ranFor is { } duration) _attemptDuration.Record(duration.TotalSeconds, Type(spec), Queue(spec));
     }
+
+    /// <summary>Retention deleted <paramref name="count"/> finished jobs of <paramref name="status"/>.</summary>
+    public void Deleted(JobStatus status, int count) => _retentionDeleted.Add(count, new KeyValuePair<string, object?>("status", JobTelemetry.Label(status)));
 
     private static KeyValuePair<string, object?> Type(JobSpec spec) => new("type", spec.Type);
 

@@ -186,6 +186,7 @@ public sealed class JobHandOverTests
         public Task<JobState> Retry() => throw new NotSupportedException();
         public Task<JobState?> WaitForCompletion(TimeSpan timeout) => throw new NotSupportedException();
         public Task<JobState?> Watch() => throw new NotSupportedException();
+        public Task Forget() => throw new NotSupportedException();
         public Task<JobStatus?> AddDependent(string dependentId) => throw new NotSupportedException();
         public Task Wake() => throw new NotSupportedException();
     }

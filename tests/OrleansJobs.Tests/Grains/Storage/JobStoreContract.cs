@@ -11,7 +11,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// What every <see cref="IJobStore"/> must do, run against each real store (SQLite and PostgreSQL): round trips,
 /// version checks, group commit, listing and paging, and the recovery queries.
 /// </summary>
-public abstract class JobStoreContract(ITestOutputHelper output)
+public abstract partial class JobStoreContract(ITestOutputHelper output)
 {
     protected const string Silo = "S127.0.0.1:11111:1";
 
@@ -351,19 +351,12 @@ public abstract class JobStoreContract(ITestOutputHelper output)
     public async Task Quiet_jobs_are_queued_running_or_callback_pending_ones_not_written_since_the_cutoff_oldest_first()
     {
         var ct = TestContext.Current.CancellationToken;
-        JobState At(JobStatus status, int minutes)
-        {
-            var job = Jobs.New(status);
-            job.UpdatedAt = Jobs.T0.AddMinutes(minutes);
-            return job;
-        }
-
-        var runningLong = At(JobStatus.Running, -30);
-        var queuedLong = At(JobStatus.Queued, -10);
-        var runningRecent = At(JobStatus.Running, 1);
-        var succeededLong = At(JobStatus.Succeeded, -60);
-        var scheduledLong = At(JobStatus.Scheduled, -60);
-        var callbackPending = At(JobStatus.Failed, -20);
+        var runningLong = Jobs.WrittenAt(JobStatus.Running, -30);
+        var queuedLong = Jobs.WrittenAt(JobStatus.Queued, -10);
+        var runningRecent = Jobs.WrittenAt(JobStatus.Running, 1);
+        var succeededLong = Jobs.WrittenAt(JobStatus.Succeeded, -60);
+        var scheduledLong = Jobs.WrittenAt(JobStatus.Scheduled, -60);
+        var callbackPending = Jobs.WrittenAt(JobStatus.Failed, -20);
         callbackPending.HandOverPending = true;
         await Task.WhenAll(new[] { runningLong, queuedLong, runningRecent, succeededLong, scheduledLong, callbackPending }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
 

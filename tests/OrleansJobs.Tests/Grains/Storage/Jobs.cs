@@ -20,4 +20,12 @@ internal static class Jobs
             UpdatedAt = created,
         };
     }
+
+    /// <summary>A job in <paramref name="status"/> last written <paramref name="minutes"/> after <see cref="T0"/>.</summary>
+    public static JobState WrittenAt(JobStatus status, int minutes)
+    {
+        var job = New(status);
+        job.UpdatedAt = T0.AddMinutes(minutes);
+        return job;
+    }
 }

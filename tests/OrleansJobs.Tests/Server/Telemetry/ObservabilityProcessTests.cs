@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using static OrleansJobs.Tests.Infrastructure.MetricsScrape;
 using static OrleansJobs.Tests.Infrastructure.ProcessApi;
 using OrleansJobs.Tests.Infrastructure;
 
@@ -358,40 +359,5 @@ public sealed class ObservabilityProcessTests : IDisposable
             if (scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty(name, out var found) && found.ValueKind != JsonValueKind.Null)
                 value = found.ValueKind == JsonValueKind.String ? found.GetString() : found.GetRawText();
         return value;
-    }
-
-    /// <summary>GET /metrics parsed into series ("name{label=value,…}" with labels sorted, quotes dropped) and values.</summary>
-    private static async Task<Dictionary<string, double>> ScrapeAsync(HttpClient http)
-    {
-        var text = await http.GetStringAsync("/metrics", Token);
-        var series = new Dictionary<string, double>();
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.Length == 0 || line[0] == '#') continue;
-            var split = line.LastIndexOf(' ');
-            series[line[..split]] = double.Parse(line[(split + 1)..], CultureInfo.InvariantCulture);
-        }
-        return series;
-    }
-
-    /// <summary>The sum over every series of the metric <paramref name="filter"/> names whose labels include the filter's.</summary>
-    private static double Sum(Dictionary<string, double> scrape, string filter)
-    {
-        var (name, wanted) = Split(filter);
-        return scrape.Where(s =>
-        {
-            var (seriesName, labels) = Split(s.Key);
-            return seriesName == name && wanted.All(w => labels.TryGetValue(w.Key, out var v) && v == w.Value);
-        }).Sum(s => s.Value);
-    }
-
-    private static (string Name, Dictionary<string, string> Labels) Split(string series)
-    {
-        var brace = series.IndexOf('{');
-        if (brace < 0) return (series, []);
-        var labels = series[(brace + 1)..^1].Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1].Trim('"'));
-        return (series[..brace], labels);
     }
 }

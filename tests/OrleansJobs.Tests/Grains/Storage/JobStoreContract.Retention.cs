@@ -1,0 +1,61 @@
+using OrleansJobs.Jobs;
+using OrleansJobs.Storage;
+using Xunit;
+
+namespace OrleansJobs.Tests.Grains.Storage;
+
+/// <summary>The retention query of the contract: which finished jobs go, in what order, and what goes with them.</summary>
+public abstract partial class JobStoreContract
+{
+    [Fact]
+    public async Task Deleting_finished_jobs_takes_only_the_status_asked_for_ended_before_the_cutoff_oldest_first()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var oldest = Jobs.WrittenAt(JobStatus.Succeeded, -60);
+        var older = Jobs.WrittenAt(JobStatus.Succeeded, -30);
+        var recent = Jobs.WrittenAt(JobStatus.Succeeded, 5);
+        var failed = Jobs.WrittenAt(JobStatus.Failed, -60);
+        var cancelled = Jobs.WrittenAt(JobStatus.Cancelled, -60);
+        var handOverPending = Jobs.WrittenAt(JobStatus.Succeeded, -90);
+        handOverPending.HandOverPending = true;
+        var active = new[] { Jobs.WrittenAt(JobStatus.Queued, -90), Jobs.WrittenAt(JobStatus.Running, -90), Jobs.WrittenAt(JobStatus.Scheduled, -90) };
+        await Task.WhenAll(new[] { oldest, older, recent, failed, cancelled, handOverPending }.Concat(active).Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+
+        Assert.Equal([oldest.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 1, ct));
+        Assert.Equal([older.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+        Assert.Empty(await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+        Assert.Equal([cancelled.Id], await Store.DeleteFinishedAsync(JobStatus.Cancelled, Jobs.T0, 10, ct));
+
+        Assert.Null(await Store.ReadAsync(oldest.Id, ct));
+        Assert.Null(await Store.ReadAsync(cancelled.Id, ct));
+        foreach (var kept in new[] { recent, failed, handOverPending }.Concat(active))
+            Assert.NotNull(await Store.ReadAsync(kept.Id, ct));
+        Assert.Equal(6L, Convert.ToInt64(Scalar("SELECT COUNT(*) FROM jobs")));
+    }
+
+    [Fact]
+    public async Task Only_finished_statuses_can_be_deleted()
+    {
+        foreach (var status in new[] { JobStatus.Scheduled, JobStatus.Queued, JobStatus.Running })
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.DeleteFinishedAsync(status, Jobs.T0, 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_deleted_job_is_never_written_back_and_its_id_can_be_used_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var job = Jobs.New(JobStatus.Succeeded, id: JobIds.FromIdempotencyKey("order-77"));
+        job.UpdatedAt = Jobs.T0.AddDays(-8);
+        var version = await Store.WriteAsync(job, Silo, 0, ct);
+
+        Assert.Equal([job.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+
+        // A stale activation still holding the job cannot bring it back: its update expects a row that is gone.
+        await Assert.ThrowsAsync<JobVersionConflictException>(() => Store.WriteAsync(job, Silo, version, ct));
+        Assert.Null(await Store.ReadAsync(job.Id, ct));
+
+        var again = Jobs.New(JobStatus.Queued, id: job.Id);
+        Assert.Equal(1, await Store.WriteAsync(again, Silo, 0, ct));
+        Assert.Equal(JobStatus.Queued, (await Store.ReadAsync(job.Id, ct))!.State.Status);
+    }
+}
