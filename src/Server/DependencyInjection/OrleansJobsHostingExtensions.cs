@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Client;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 using OrleansJobs.Server.InProcess;
 using OrleansJobs.Server.Telemetry;
@@ -48,6 +49,7 @@ public static class OrleansJobsHostingExtensions
         builder.AddSiloLifetime(settings);
         builder.AddJobLive();
         builder.AddJobApi();
+        builder.AddJobAuth();
         builder.AddJobHealth();
         return new OrleansJobsBuilder(builder);
     }
