@@ -10,25 +10,31 @@ namespace OrleansJobs.Server.Auth;
 /// served only when every bound address is loopback, or when <c>OrleansJobs:Auth:AllowAnonymous=true</c> says so;
 /// otherwise the start fails with a message that tells how to add a key.
 /// </summary>
-public sealed class AnonymousAccessGuard(IServiceProvider services, ApiKeyStore keys, AnonymousAccess anonymous,
+public sealed class AnonymousAccessGuard(IServiceProvider services, ApiKeyStore keys, AnonymousAccess anonymous, ApiKeyRefresher refresher,
     IOptions<JobAuthOptions> options, ILogger<AnonymousAccessGuard> logger) : IHostedLifecycleService
 {
     /// <inheritdoc />
-    public Task StartedAsync(CancellationToken cancellationToken)
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        await refresher.RefreshAsync(cancellationToken); // keys of the job database count too
+        Decide();
+    }
+
+    private void Decide()
     {
         var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         var exposed = addresses.Where(a => !IsLoopback(a)).ToList();
         if (!keys.IsEmpty)
         {
             logger.LogInformation("API keys required ({Count} configured).", keys.Configured.Count);
-            return Task.CompletedTask;
+            return;
         }
         if (exposed.Count == 0 || options.Value.AllowAnonymous)
         {
             anonymous.Permitted = true;
             if (exposed.Count > 0)
                 logger.LogWarning("No API key is configured and OrleansJobs:Auth:AllowAnonymous=true: anyone who reaches {Addresses} may use the service.", string.Join(", ", exposed));
-            return Task.CompletedTask;
+            return;
         }
         throw new InvalidOperationException(RefusalMessage(exposed));
     }

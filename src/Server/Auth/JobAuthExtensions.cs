@@ -13,6 +13,9 @@ public static class JobAuthExtensions
         builder.Services.AddOptions<JobAuthOptions>().BindConfiguration(JobAuthOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<AnonymousAccess>();
+        builder.Services.AddSingleton<ApiKeyTable>();
+        builder.Services.AddSingleton<ApiKeyRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRefresher>());
         builder.Services.AddHostedService<AnonymousAccessGuard>();
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

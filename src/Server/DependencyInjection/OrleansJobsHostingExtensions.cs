@@ -43,6 +43,7 @@ public static class OrleansJobsHostingExtensions
         configure?.Invoke(settings);
 
         var database = builder.AddJobStore(settings);
+        builder.Services.AddSingleton(database);
         var traced = builder.AddSiloTelemetry();
         builder.AddJobSilo(settings, database, traced, joining);
         if (configure is not null) builder.Services.Configure(configure); // after the section is bound, so it wins
