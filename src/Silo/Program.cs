@@ -7,6 +7,12 @@ if (args is ["migrate", ..])
     return 0;
 }
 
+// `keys add <name> --scopes …`, `keys list`, `keys revoke <name>` manage the API keys kept in the job database.
+if (args is ["keys", ..])
+{
+    return await KeysCommand.RunAsync(args[1..], Console.Out, CancellationToken.None);
+}
+
 // `healthcheck` asks this machine's running silo whether it is ready (for container health checks: the runtime
 // image has no curl) and exits 0 when it is.
 if (args is ["healthcheck", ..])

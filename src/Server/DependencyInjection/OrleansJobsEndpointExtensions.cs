@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansJobs.Server.Api;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 using OrleansJobs.Server.Telemetry;
 
@@ -17,6 +18,10 @@ public static class OrleansJobsEndpointExtensions
     /// The API's own middleware (correlation ids, problem details for errors, submit backpressure) covers the paths
     /// under <paramref name="prefix"/>, or the whole application when there is none (the standalone silo).
     /// </para>
+    /// <para>
+    /// Every endpoint needs an API key with the scope of what it does (<see cref="JobScopes"/>), except the health
+    /// endpoints; while no key exists, a service that listens on loopback alone serves anonymous callers (SECURITY.md).
+    /// </para>
     /// Returns the group of endpoints, for conventions such as <c>RequireAuthorization</c>.
     /// </summary>
     public static RouteGroupBuilder MapOrleansJobs(this WebApplication app, string prefix = "")
@@ -28,6 +33,8 @@ public static class OrleansJobsEndpointExtensions
         else app.UseWhen(context => context.Request.Path.StartsWithSegments(under), branch => branch.UseJobApi(paths.Api));
 
         var group = app.MapGroup(under.Value ?? "");
+        // Before any endpoint: every one of them, a new one included, gets the policy of its scope or explicit anonymous access.
+        group.RequireJobScopes(under, app.Services.GetRequiredService<IOptions<JobAuthOptions>>().Value.OpenMetrics);
         group.MapJobApi();
         group.MapJobLive();
         group.MapJobHealth();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansJobs.Client;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 using OrleansJobs.Server.InProcess;
 using OrleansJobs.Server.Telemetry;
@@ -42,12 +43,14 @@ public static class OrleansJobsHostingExtensions
         configure?.Invoke(settings);
 
         var database = builder.AddJobStore(settings);
+        builder.Services.AddSingleton(database);
         var traced = builder.AddSiloTelemetry();
         builder.AddJobSilo(settings, database, traced, joining);
         if (configure is not null) builder.Services.Configure(configure); // after the section is bound, so it wins
         builder.AddSiloLifetime(settings);
         builder.AddJobLive();
         builder.AddJobApi();
+        builder.AddJobAuth();
         builder.AddJobHealth();
         return new OrleansJobsBuilder(builder);
     }

@@ -1,5 +1,6 @@
 using OrleansJobs.Api;
 using OrleansJobs.Server.Api;
+using OrleansJobs.Server.Auth;
 
 namespace OrleansJobs.Server.Hosting;
 
@@ -34,6 +35,7 @@ public static class JobApiExtensions
         app.UseCorrelationIds(api);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseJobAuth();
         app.UseRateLimiter();
         return app;
     }

@@ -10,12 +10,30 @@ namespace OrleansJobs.Tests.Deployment;
 [Trait("Kind", "Process")]
 public sealed class ComposeFileTests
 {
+    private const string AdminKeyHash = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     private static async Task<string> ComposeAsync(params string[] args)
     {
-        var (exitCode, output, error) = await Tools.RunAsync("docker-compose", Tools.RepositoryRoot, ["-f", "docker-compose.yml", .. args],
-            "this test needs docker-compose (Debian package docker-compose); scripts/test.sh installs it.", TimeSpan.FromMinutes(2));
+        var (exitCode, output, error) = await RunComposeAsync(AdminKeyHash, args);
         Assert.True(exitCode == 0, $"docker-compose {string.Join(' ', args)} failed ({exitCode}):\n{error}");
         return output;
+    }
+
+    private static Task<(int ExitCode, string Output, string Error)> RunComposeAsync(string? adminKeyHash, params string[] args) =>
+        Tools.RunAsync("docker-compose", Tools.RepositoryRoot, ["-f", "docker-compose.yml", .. args],
+            "this test needs docker-compose (Debian package docker-compose); scripts/test.sh installs it.", TimeSpan.FromMinutes(2),
+            new Dictionary<string, string?> { ["ORLEANSJOBS_ADMIN_KEY_SHA256"] = adminKeyHash });
+
+    [Fact]
+    public async Task Silos_require_an_admin_key_and_compose_says_so_when_it_is_missing()
+    {
+        var (exitCode, _, error) = await RunComposeAsync(null, "config");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ORLEANSJOBS_ADMIN_KEY_SHA256", error);
+
+        var config = await ComposeAsync("config");
+        Assert.Equal(2, Count(config, $"OrleansJobs__Auth__Keys__admin__Sha256: {AdminKeyHash}"));
+        Assert.Equal(2, Count(config, "OrleansJobs__Auth__Keys__admin__Scopes: admin"));
     }
 
     [Fact]

@@ -11,12 +11,15 @@ public static class Tools
 
     /// <summary>
     /// Runs <paramref name="file"/> in <paramref name="workingDirectory"/> and returns its exit code and output. A tool
-    /// that is not installed fails the test with <paramref name="whenMissing"/>: such tests never skip.
+    /// that is not installed fails the test with <paramref name="whenMissing"/>: such tests never skip. <paramref name="environment"/>
+    /// sets (or, with null, removes) variables of the tool's environment.
     /// </summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string file, string workingDirectory, IEnumerable<string> args, string whenMissing, TimeSpan timeout)
+        string file, string workingDirectory, IEnumerable<string> args, string whenMissing, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) start.Environment[name] = value;
         foreach (var arg in args) start.ArgumentList.Add(arg);
         Process process;
         try

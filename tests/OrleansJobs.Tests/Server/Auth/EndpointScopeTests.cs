@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansJobs.Server.Auth;
+using OrleansJobs.Tests.Infrastructure;
+
+namespace OrleansJobs.Tests.Server.Auth;
+
+/// <summary>
+/// Every endpoint the real host maps carries a scope's policy or explicit anonymous access, and only health is
+/// anonymous: an endpoint added later without either fails here.
+/// </summary>
+[Collection(typeof(SiloHostCollection))]
+[Trait("Kind", "Silo")]
+public sealed class EndpointScopeTests(SiloHostFixture host)
+{
+    [Fact]
+    public void Every_endpoint_needs_a_scope_or_is_explicitly_anonymous_and_only_health_is_anonymous()
+    {
+        var endpoints = host.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>().ToList();
+        Assert.True(endpoints.Count > 20, $"only {endpoints.Count} endpoints found");
+
+        var missing = endpoints.Where(e => !e.Metadata.OfType<IAllowAnonymous>().Any() && !e.Metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null)).ToList();
+        Assert.True(missing.Count == 0, "endpoints without a scope: " + string.Join(", ", missing.Select(e => e.RoutePattern.RawText)));
+
+        var anonymous = endpoints.Where(e => e.Metadata.OfType<IAllowAnonymous>().Any()).Select(e => e.RoutePattern.RawText ?? "").ToList();
+        Assert.All(anonymous, route => Assert.StartsWith("/health", route));
+        Assert.NotEmpty(anonymous);
+    }
+
+    [Theory]
+    [InlineData("/api/jobs", "POST", JobScopes.Submit)]
+    [InlineData("/api/batches", "POST", JobScopes.Submit)]
+    [InlineData("/api/jobs", "GET", JobScopes.Read)]
+    [InlineData("/api/jobs/{id}/events", "GET", JobScopes.Read)]
+    [InlineData("/api/jobs/{id}/cancel", "POST", JobScopes.Manage)]
+    [InlineData("/api/jobs/{id}/retry", "POST", JobScopes.Manage)]
+    [InlineData("/api/queues/{name}", "PUT", JobScopes.Manage)]
+    [InlineData("/api/schedules/{name}", "DELETE", JobScopes.Manage)]
+    [InlineData("/api/schedules/{name}/trigger", "POST", JobScopes.Manage)]
+    [InlineData("/hubs/jobs/negotiate", "POST", JobScopes.Read)]
+    [InlineData("/openapi/{documentName}.json", "GET", JobScopes.Read)]
+    [InlineData("/metrics", "GET", JobScopes.Read)]
+    [InlineData("/dashboard/{**path}", "GET", JobScopes.Admin)]
+    [InlineData("/something-new", "GET", JobScopes.Admin)]
+    [InlineData("/health/ready", "GET", null)]
+    [Trait("Kind", "Unit")]
+    public void Scope_follows_route_and_method(string route, string method, string? scope) =>
+        Assert.Equal(scope, JobAuthExtensions.ScopeFor(route, method, openMetrics: false));
+
+    [Fact]
+    [Trait("Kind", "Unit")]
+    public void Open_metrics_makes_only_metrics_anonymous()
+    {
+        Assert.Null(JobAuthExtensions.ScopeFor("/metrics", "GET", openMetrics: true));
+        Assert.Equal(JobScopes.Read, JobAuthExtensions.ScopeFor("/api/jobs", "GET", openMetrics: true));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000", true)]
+    [InlineData("http://localhost:5000", true)]
+    [InlineData("http://[::1]:5000", true)]
+    [InlineData("http://0.0.0.0:5000", false)]
+    [InlineData("http://[::]:5000", false)]
+    [InlineData("http://+:5000", false)]
+    [InlineData("http://*:5000", false)]
+    [InlineData("http://10.1.2.3:5000", false)]
+    [Trait("Kind", "Unit")]
+    public void Loopback_addresses_are_told_apart(string address, bool loopback) =>
+        Assert.Equal(loopback, AnonymousAccessGuard.IsLoopback(address));
+
+    [Theory]
+    [InlineData("application/json", true)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("application/merge-patch+json", true)]
+    [InlineData("text/plain", false)]
+    [InlineData("application/x-www-form-urlencoded", false)]
+    [InlineData(null, false)]
+    [Trait("Kind", "Unit")]
+    public void Only_json_bodies_are_accepted(string? contentType, bool json) =>
+        Assert.Equal(json, JsonBodies.IsJson(contentType));
+
+    [Fact]
+    [Trait("Kind", "Unit")]
+    public void Scopes_parse_from_lists_and_commas_and_unknown_ones_are_refused()
+    {
+        Assert.Equal(["submit", "read"], ApiKey.ParseScopes(["submit, read", "read"]));
+        Assert.Throws<InvalidOperationException>(() => ApiKey.ParseScopes(["root"]));
+        Assert.StartsWith("oj_", ApiKey.NewSecret());
+        Assert.NotEqual(ApiKey.NewSecret(), ApiKey.NewSecret());
+    }
+}
