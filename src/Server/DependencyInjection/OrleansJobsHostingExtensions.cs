@@ -49,6 +49,7 @@ public static class OrleansJobsHostingExtensions
         builder.AddJobLive();
         builder.AddJobApi();
         builder.AddJobHealth();
+        builder.Services.Configure<OrleansJobs.Server.WebConsole.ConsoleOptions>(builder.Configuration.GetSection(OrleansJobs.Server.WebConsole.ConsoleOptions.Section));
         return new OrleansJobsBuilder(builder);
     }
 
