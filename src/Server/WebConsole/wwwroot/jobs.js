@@ -16,7 +16,7 @@ export async function renderJobs(main, params) {
       <label>Type<input name="type" value="${value('type')}"></label>
       <label>Created from<input name="from" type="datetime-local" value="${value('from')}"></label>
       <label>Created to<input name="to" type="datetime-local" value="${value('to')}"></label>
-      <label>Search (job, correlation, idempotency or batch id)<input name="search" type="search" value="${value('search')}"></label>
+      <label>Job id<input name="search" type="search" value="${value('search')}"></label>
       <button type="submit">Apply</button>
     </form>
     <div class="toolbar">
