@@ -10,13 +10,13 @@ export async function renderJobs(main, params) {
   main.innerHTML = `
     <h1>${params.get('status') === 'Failed' ? 'Failed jobs' : 'Jobs'}</h1>
     <form class="filters" id="filters" role="search">
-      <label>Status<select name="status"><option value="">Any</option>${statuses.map(s =>
-        `<option${params.get('status') === s ? ' selected' : ''}>${s}</option>`).join('')}</select></label>
-      <label>Queue<input name="queue" value="${value('queue')}"></label>
-      <label>Type<input name="type" value="${value('type')}"></label>
-      <label>Created from<input name="from" type="datetime-local" value="${value('from')}"></label>
-      <label>Created to<input name="to" type="datetime-local" value="${value('to')}"></label>
-      <label>Job id<input name="search" type="search" value="${value('search')}"></label>
+      <div class="field"><label for="filter-status">Status</label><select id="filter-status" name="status"><option value="">Any</option>${statuses.map(s =>
+        `<option${params.get('status') === s ? ' selected' : ''}>${s}</option>`).join('')}</select></div>
+      <div class="field"><label for="filter-queue">Queue</label><input id="filter-queue" name="queue" value="${value('queue')}"></div>
+      <div class="field"><label for="filter-type">Type</label><input id="filter-type" name="type" value="${value('type')}"></div>
+      <div class="field"><label for="filter-from">Created from</label><input id="filter-from" name="from" type="datetime-local" value="${value('from')}"></div>
+      <div class="field"><label for="filter-to">Created to</label><input id="filter-to" name="to" type="datetime-local" value="${value('to')}"></div>
+      <div class="field"><label for="filter-search">Job id</label><input id="filter-search" name="search" type="search" value="${value('search')}"></div>
       <button type="submit">Apply</button>
     </form>
     <div class="toolbar">
