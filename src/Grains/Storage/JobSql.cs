@@ -27,6 +27,10 @@ internal sealed class JobSql(SqlDialect dialect)
         if (query.Status is { } status) conditions.Add($"status = {values.Add("status", status.ToString())}");
         if (query.Queue is { } queue) conditions.Add($"queue = {values.Add("queue", queue)}");
         if (query.Type is { } type) conditions.Add($"type = {values.Add("type", type)}");
+        // The time range rides on the same (…, created_at, id) indexes as the page order.
+        if (query.CreatedFrom is { } from) conditions.Add($"created_at >= {values.Add("created_from", from.ToUnixTimeMilliseconds())}");
+        if (query.CreatedTo is { } to) conditions.Add($"created_at < {values.Add("created_to", to.ToUnixTimeMilliseconds())}");
+        if (query.Search is { } search) conditions.Add($"id = {values.Add("search", search)}");
         if (query.Cursor is { } encoded)
         {
             var after = JobCursor.Decode(encoded);

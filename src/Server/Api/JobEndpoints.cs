@@ -10,6 +10,7 @@ namespace OrleansJobs.Server.Api;
 public static class JobEndpoints
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
+    private const int MaxSearchLength = 200;
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
@@ -60,7 +61,8 @@ public static class JobEndpoints
         return refusal ?? TypedResults.Ok(JobResponse.From(job!));
     }
 
-    private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null)
+    private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
+        string? from = null, string? to = null, string? search = null)
     {
         JobStatus? statusFilter = null;
         if (status is not null)
@@ -73,15 +75,28 @@ public static class JobEndpoints
         var pageSize = 50;
         if (limit is not null && (!int.TryParse(limit, out pageSize) || pageSize is < 1 or > 500))
             return ApiProblems.Validation("limit", "limit is a whole number from 1 to 500.");
+        if (!TryTime(from, out var createdFrom)) return ApiProblems.Validation("from", $"'{from}' is not a date and time (ISO-8601, such as 2026-01-31T12:00:00Z).");
+        if (!TryTime(to, out var createdTo)) return ApiProblems.Validation("to", $"'{to}' is not a date and time (ISO-8601, such as 2026-01-31T12:00:00Z).");
+        if (search is { Length: > MaxSearchLength }) return ApiProblems.Validation("search", $"search is at most {MaxSearchLength} characters.");
         try
         {
-            var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor));
+            var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor, createdFrom, createdTo,
+                string.IsNullOrWhiteSpace(search) ? null : search.Trim()));
             return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor));
         }
         catch (InvalidCursorException ex)
         {
             return ApiProblems.Validation("cursor", ex.Message);
         }
+    }
+
+    private static bool TryTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (text is null) return true;
+        if (!DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)) return false;
+        time = parsed;
+        return true;
     }
 
     private static async Task<IResult> CancelAsync(string id, JobOperations jobs)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansJobs.Server.Api;
 using OrleansJobs.Server.Auth;
+using OrleansJobs.Server.WebConsole;
 using OrleansJobs.Server.Hosting;
 using OrleansJobs.Server.Telemetry;
 
@@ -12,7 +13,7 @@ public static class OrleansJobsEndpointExtensions
     /// <summary>
     /// Maps the job service under <paramref name="prefix"/> (none by default): the HTTP API at <c>{prefix}/api</c>
     /// (jobs, schedules, queues, batches; server-sent events at <c>{prefix}/api/jobs/{id}/events</c>), the SignalR hub
-    /// at <c>{prefix}/hubs/jobs</c>, <c>{prefix}/health/live</c> and <c>{prefix}/health/ready</c>, the OpenAPI document,
+    /// at <c>{prefix}/hubs/jobs</c>, the jobs console at <c>{prefix}/console</c>, <c>{prefix}/health/live</c> and <c>{prefix}/health/ready</c>, the OpenAPI document,
     /// <c>{prefix}/metrics</c> and the Orleans dashboard when they are on.
     /// <para>
     /// The API's own middleware (correlation ids, problem details for errors, submit backpressure) covers the paths
@@ -38,6 +39,7 @@ public static class OrleansJobsEndpointExtensions
         group.MapJobApi();
         group.MapJobLive();
         group.MapJobHealth();
+        group.MapJobConsole();
         if (app.Services.GetRequiredService<IOptions<JobServiceOptions>>().Value.Dashboard) group.MapJobDashboard();
         group.MapOpenApi();
         group.MapSiloTelemetry();

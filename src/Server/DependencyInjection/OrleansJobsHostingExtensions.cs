@@ -52,6 +52,7 @@ public static class OrleansJobsHostingExtensions
         builder.AddJobApi();
         builder.AddJobAuth();
         builder.AddJobHealth();
+        builder.Services.Configure<OrleansJobs.Server.WebConsole.ConsoleOptions>(builder.Configuration.GetSection(OrleansJobs.Server.WebConsole.ConsoleOptions.Section));
         return new OrleansJobsBuilder(builder);
     }
 

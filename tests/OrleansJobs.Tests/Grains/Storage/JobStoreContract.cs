@@ -236,6 +236,22 @@ public abstract partial class JobStoreContract(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Listing_filters_by_creation_time_and_finds_a_job_by_id()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var jobs = Enumerable.Range(0, 5).Select(i => Jobs.New(createdAt: Jobs.T0.AddMinutes(i))).ToArray();
+        await Task.WhenAll(jobs.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+
+        async Task<string[]> Ids(JobQuery query) => [.. (await Store.ListAsync(query, ct)).Items.Select(job => job.Id)];
+
+        // From is inclusive, to exclusive.
+        Assert.Equal([jobs[3].Id, jobs[2].Id, jobs[1].Id], await Ids(new JobQuery(CreatedFrom: Jobs.T0.AddMinutes(1), CreatedTo: Jobs.T0.AddMinutes(4))));
+        Assert.Equal([jobs[4].Id], await Ids(new JobQuery(CreatedFrom: Jobs.T0.AddMinutes(4))));
+        Assert.Equal([jobs[2].Id], await Ids(new JobQuery(Search: jobs[2].Id)));
+        Assert.Empty(await Ids(new JobQuery(Search: "job_missing")));
+    }
+
+    [Fact]
     public async Task The_last_page_has_no_next_cursor()
     {
         var ct = TestContext.Current.CancellationToken;
