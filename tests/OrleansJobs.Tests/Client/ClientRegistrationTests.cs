@@ -32,7 +32,7 @@ public sealed class ClientRegistrationTests(SiloHostFixture host)
     }
 
     [Fact]
-    public async Task Options_bind_from_a_configuration_section_and_the_api_key_is_sent()
+    public async Task Options_bind_from_a_configuration_section_and_the_api_key_is_sent_and_checked()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -47,11 +47,13 @@ public sealed class ClientRegistrationTests(SiloHostFixture host)
         await using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value;
-        var job = await provider.GetRequiredService<IOrleansJobsClient>().SubmitAsync("noop", cancellationToken: Token);
+        // The test silo knows no key: one that is presented is checked, not ignored, so an unknown key is refused.
+        var refused = await Assert.ThrowsAsync<OrleansJobsException>(() =>
+            provider.GetRequiredService<IOrleansJobsClient>().SubmitAsync("noop", cancellationToken: Token));
 
         Assert.Equal(host.BaseAddress, options.BaseAddress);
         Assert.Equal(TimeSpan.FromSeconds(5), options.LongPollWait);
-        Assert.StartsWith("job_", job.Id);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("s3cret", Assert.Single(requests.Sent).ApiKey);
     }
 

@@ -161,8 +161,9 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                 var attempt = jobs[id].GetProperty("attempts").EnumerateArray().Last();
                 var lateness = attempt.GetProperty("startedAt").GetDateTimeOffset() - attempt.GetProperty("dueAt").GetDateTimeOffset();
                 output.WriteLine($"{id}: started {lateness.TotalMilliseconds:F0} ms after due");
-                // Typically some milliseconds; 2 s leaves room for a busy machine running two silos and the database.
-                Assert.InRange(lateness, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+                // Typically some milliseconds (bench/ measures start lateness); a machine loaded far beyond its cores has made
+                // a retry's wake after the restart 2.2 s late, so the bound only says "on time, not a sweep later".
+                Assert.InRange(lateness, TimeSpan.Zero, TimeSpan.FromSeconds(10));
             }
 
             Assert.All(retrying, id => Assert.Equal(["Failed", "Succeeded"], Outcomes(jobs[id])));
