@@ -24,6 +24,7 @@ public sealed class JobGrain : Grain, IJobGrain
     private readonly JobEventPublisher _events;
     private readonly AttemptLoop _attempts;
     private readonly DueTimer _due;
+    private readonly JobHandOverSender _handOver;
     private readonly JobRunner _runner;
     private readonly QueueAdmission _admission;
     private readonly JobHandlerRegistry _handlers;
@@ -53,6 +54,7 @@ public sealed class JobGrain : Grain, IJobGrain
         (_runner, _admission, _handlers, _catalog, _metrics, _time, _copier, _logger) = (runner, admission, handlers, catalog, metrics, time, copier, logger);
         _writer = new JobStateWriter(store, copier, time, logger, AfterStoredAsync);
         _events = new JobEventPublisher(_writer, OpenStream, time, logger);
+        _handOver = new JobHandOverSender(GrainFactory, _writer, copier, time, logger);
         _due = new DueTimer(this, time, options, OnDueAsync);
         _attempts = new AttemptLoop(this, _writer, _events, runner, admission, metrics, time, options,
             silo.SiloAddress.ToParsableString(), logger, _due.Arm, DeactivateWhenIdle);
@@ -117,7 +119,7 @@ public sealed class JobGrain : Grain, IJobGrain
         }
         _metrics.Submitted(spec);
         var started = _attempts.Started(hold);
-        if (Job.HandOverPending) await RegisterWithDependenciesAsync();
+        if (Job.HandOverPending) await _handOver.RegisterWithDependenciesAsync();
         var submitted = Snapshot();
         if (started is not null) _attempts.RunBegun(started);
         else Resume();
@@ -199,9 +201,9 @@ public sealed class JobGrain : Grain, IJobGrain
     async Task IJobGrain.Wake()
     {
         if (Job.Status.IsTerminal() && Job.HandOverPending)
-            await _writer.InTurnAsync(async () => { if (Job.HandOverPending) await HandOverAsync(); });
+            await _writer.InTurnAsync(async () => { if (Job.HandOverPending) await _handOver.HandOverAsync(); });
         else if (Job.HandOverPending)
-            await RegisterWithDependenciesAsync();
+            await _handOver.RegisterWithDependenciesAsync();
 
         if (Job.Status == JobStatus.Running && !_attempts.IsRunning)
         {
@@ -294,50 +296,7 @@ public sealed class JobGrain : Grain, IJobGrain
         if (Job.Status.IsTerminal()) _finished?.TrySetResult();
         if (change.Finished) _metrics.Completed(Job.Spec!, Job.Status);
         if (change.StatusChanged && Job.Watched) await _events.PublishAsync(JobEvent.Snapshot(Job));
-        if (change.HandOverDue) await HandOverAsync();
-    }
-
-    /// <summary>
-    /// Hands the final state to its completion callback, batch and dependents (<see cref="JobHandOver"/>), then clears
-    /// <see cref="JobState.HandOverPending"/>. Until that is stored, the sweeper finds the job and wakes it to hand over
-    /// again (every receiver ignores a repeat), so a silo lost in between loses nothing. Called in turn with the changes.
-    /// </summary>
-    private async Task HandOverAsync()
-    {
-        try
-        {
-            await JobHandOver.DeliverAsync(GrainFactory, _copier.Copy(Job));
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Could not hand finished job {JobId} over; the sweeper tries again", Job.Id);
-            return;
-        }
-        await _writer.TryStoreInTurnAsync(job => job.HandOverPending = false, job => job.HandOverPending = true, "was handed over");
-    }
-
-    /// <summary>
-    /// Registers a waiting job with each of its dependencies (each answers at once if it has already ended), then
-    /// clears <see cref="JobState.HandOverPending"/>; should a call fail, the sweeper wakes the job to register again.
-    /// Not in turn with the changes: a dependency may be telling this job about its ending meanwhile.
-    /// </summary>
-    private async Task RegisterWithDependenciesAsync()
-    {
-        try
-        {
-            foreach (var dependency in Job.Spec!.DependsOn ?? [])
-            {
-                if (!JobDependencies.IsWaiting(Job)) break;
-                var status = await GrainFactory.GetGrain<IJobGrain>(dependency).AddDependent(Job.Id);
-                if (status is null || status.Value.IsTerminal())
-                    await _writer.ChangeAsync(job => JobDependencies.Apply(job, dependency, status, _time.GetUtcNow()));
-            }
-            await _writer.ChangeAsync(JobLifecycle.Registered);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogWarning(ex, "Job {JobId} could not register with its dependencies; the sweeper tries again", Job.Id);
-        }
+        if (change.HandOverDue) await _handOver.HandOverAsync();
     }
 
     private IAsyncStream<JobEvent> OpenStream() =>
