@@ -90,6 +90,12 @@ public sealed record JobInfo
     /// <summary>What the job does when one of <see cref="DependsOn"/> fails or is cancelled; null without dependencies.</summary>
     public DependencyFailure? OnDependencyFailure { get; init; }
 
+    /// <summary>
+    /// The name of the API key that submitted the job; null for jobs submitted without a key (or by the service's own
+    /// code). A key without <c>admin</c> sees only the jobs it owns.
+    /// </summary>
+    public string? Owner { get; init; }
+
     /// <summary>True once the job is <see cref="JobStatus.Succeeded"/>, <see cref="JobStatus.Failed"/> or <see cref="JobStatus.Cancelled"/>.</summary>
     [JsonIgnore]
     public bool IsFinished => Status.IsTerminal();

@@ -15,8 +15,8 @@ public static class BatchIds
     /// <summary>A new id, ordered by creation time like <see cref="JobIds.New"/>.</summary>
     public static string New() => Prefix + JobIds.New()[JobIds.Prefix.Length..];
 
-    /// <summary>The id an idempotency key maps to: the same key always names the same batch.</summary>
-    public static string FromIdempotencyKey(string key) => Prefix + Hash("batch-idempotency:" + key);
+    /// <summary>The id an idempotency key maps to: the same key of the same owner always names the same batch.</summary>
+    public static string FromIdempotencyKey(string key, string? owner = null) => Prefix + Hash(JobIds.OwnedKey("batch-idempotency:", key, owner));
 
     /// <summary>The job id of the member at <paramref name="index"/>.</summary>
     public static string Member(string batchId, int index) => JobIds.Prefix + Hash($"batch-member:{batchId}:{index}");

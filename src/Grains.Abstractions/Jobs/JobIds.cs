@@ -49,13 +49,24 @@ public static class JobIds
         return Prefix + Convert.ToHexStringLower(bytes);
     }
 
-    /// <summary>The id an idempotency key maps to: the same key always names the same job, across restarts.</summary>
-    public static string FromIdempotencyKey(string key)
+    /// <summary>
+    /// The id an idempotency key maps to: the same key of the same <paramref name="owner"/> always names the same job,
+    /// across restarts, and two owners' equal keys name two jobs. Without an owner the mapping is the one jobs had before
+    /// owners existed, so their keys still replay.
+    /// </summary>
+    public static string FromIdempotencyKey(string key, string? owner = null)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes("idempotency:" + key), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(OwnedKey("idempotency:", key, owner)), hash);
         return Prefix + Convert.ToHexStringLower(hash[..16]);
     }
+
+    /// <summary>
+    /// <paramref name="key"/> under <paramref name="scope"/> and its owner: the owner's name comes first, length-prefixed,
+    /// so no choice of key can make one owner's text equal another's.
+    /// </summary>
+    public static string OwnedKey(string scope, string key, string? owner) =>
+        owner is null ? scope + key : $"{scope}owner:{owner.Length}:{owner}:{key}";
 
     public static bool IsValid(string? id) =>
         id is { Length: 36 } && id.StartsWith(Prefix, StringComparison.Ordinal) && id.AsSpan(4).IndexOfAnyExcept("0123456789abcdef") < 0;

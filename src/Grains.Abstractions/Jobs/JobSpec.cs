@@ -30,4 +30,9 @@ public sealed record JobSpec
     [Id(21)] public IReadOnlyList<string>? DependsOn { get; init; }
     /// <summary>What becomes of this job when one of <see cref="DependsOn"/> ends Failed or Cancelled.</summary>
     [Id(22)] public DependencyFailure OnDependencyFailure { get; init; }
+    /// <summary>
+    /// The name of the API key that submitted the job; null for anonymous callers and the application's own code. A key
+    /// without <c>admin</c> sees only the jobs it owns, and its idempotency keys are its own (<see cref="JobIds.FromIdempotencyKey"/>).
+    /// </summary>
+    [Id(23)] public string? Owner { get; init; }
 }

@@ -7,7 +7,8 @@ namespace OrleansJobs.Api;
 /// A job as the HTTP API shows it (the README's "Using the API" shows it in use), and as completion callbacks post it.
 /// <c>sequence</c> is that of the job's latest event (hub, SSE): a watcher that read the job here applies only events above it.
 /// <c>batchId</c> names the batch of a member or continuation; <c>dependsOn</c> the jobs it waits for, with
-/// <c>onDependencyFailure</c> (shown only with them).
+/// <c>onDependencyFailure</c> (shown only with them); <c>owner</c> the API key that submitted it (null for anonymous callers and
+/// the application's own code), which only that key and <c>admin</c> keys see.
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -37,7 +38,8 @@ public sealed record JobResponse(
     long Sequence,
     string? BatchId,
     IReadOnlyList<string>? DependsOn,
-    DependencyFailure? OnDependencyFailure)
+    DependencyFailure? OnDependencyFailure,
+    string? Owner)
 {
     /// <summary>
     /// The JSON options of the API (ASP.NET Core's web defaults: camelCase) with enums as names. The silo host adds
@@ -69,7 +71,8 @@ public sealed record JobResponse(
             job.Sequence,
             spec.BatchId,
             spec.DependsOn,
-            spec.DependsOn is { Count: > 0 } ? spec.OnDependencyFailure : null);
+            spec.DependsOn is { Count: > 0 } ? spec.OnDependencyFailure : null,
+            spec.Owner);
     }
 
     private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);

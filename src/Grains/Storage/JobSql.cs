@@ -18,7 +18,8 @@ internal sealed class JobSql(SqlDialect dialect)
     /// <summary>
     /// For <see cref="IJobStore.ListAsync"/>, newest first. The listing indexes (jobs_by_status_created,
     /// jobs_by_queue_created, jobs_by_type_created, jobs_by_created) all end in (created_at, id), the page's order and
-    /// its cursor's: a page is read from an index in order, not sorted, however deep it lies.
+    /// its cursor's: a page is read from an index in order, not sorted, however deep it lies. An owner's listing uses
+    /// jobs_by_submitter_created, whose predicate (submitted_by IS NOT NULL) its equality term implies.
     /// </summary>
     public SqlQuery<(string StateJson, JobCursor Position)> List(JobQuery query)
     {
@@ -31,6 +32,7 @@ internal sealed class JobSql(SqlDialect dialect)
         if (query.CreatedFrom is { } from) conditions.Add($"created_at >= {values.Add("created_from", from.ToUnixTimeMilliseconds())}");
         if (query.CreatedTo is { } to) conditions.Add($"created_at < {values.Add("created_to", to.ToUnixTimeMilliseconds())}");
         if (query.Search is { } search) conditions.Add($"id = {values.Add("search", search)}");
+        if (query.Owner is { } owner) conditions.Add($"submitted_by = {values.Add("submitted_by", owner)}");
         if (query.Cursor is { } encoded)
         {
             var after = JobCursor.Decode(encoded);

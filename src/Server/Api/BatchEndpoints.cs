@@ -5,6 +5,7 @@ using OrleansJobs.Batches;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 
 namespace OrleansJobs.Server.Api;
@@ -31,7 +32,7 @@ public static class BatchEndpoints
     /// the members it submitted running; repeating it with the same Idempotency-Key submits the rest and seals the batch.
     /// </summary>
     private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry, OrleansJobs.Placement.JobTypeCatalog cluster,
-        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ApiPaths paths)
+        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ApiPaths paths, JobVisibility visibility, JobCaller caller)
     {
         if (runner.Draining) return JobEndpoints.Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
         var span = Activity.Current; // the request's, before grain calls (see JobOperations.SubmitAsync)
@@ -51,11 +52,11 @@ public static class BatchEndpoints
             return TypedResults.Problem(tooLarge, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
         if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
         if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
-        var members = parsed.Jobs!;
-        if (await Dependencies.UnknownAsync(grains, members, batch: true) is { Count: > 0 } unknown)
+        var members = parsed.Jobs!.Select(m => m with { Owner = caller.Owner }).ToList();
+        if (await Dependencies.UnknownAsync(visibility, members, caller, batch: true) is { Count: > 0 } unknown)
             return TypedResults.ValidationProblem(unknown, title: "The batch is invalid.");
 
-        var id = key is null ? BatchIds.New() : BatchIds.FromIdempotencyKey(key);
+        var id = key is null ? BatchIds.New() : BatchIds.FromIdempotencyKey(key, caller.Owner);
         var batch = grains.GetGrain<IBatchGrain>(id);
         if (await batch.Get() is { } existing)
         {
@@ -67,20 +68,24 @@ public static class BatchEndpoints
             await Task.WhenAll(Enumerable.Range(start, Math.Min(SubmitChunk, members.Count - start))
                 .Select(i => grains.GetGrain<IJobGrain>(BatchIds.Member(id, i)).Submit(members[i] with { BatchId = id })));
         }
-        var created = await batch.Create(members.Count, parsed.Continuation is { } continuation ? continuation with { BatchId = id } : null, time.GetUtcNow());
+        var created = await batch.Create(members.Count, parsed.Continuation is { } continuation ? continuation with { BatchId = id, Owner = caller.Owner } : null, time.GetUtcNow());
         span?.SetTag("batch.id", id);
         return TypedResults.Accepted(paths.Location(request, $"batches/{id}"), BatchResponse.From(created));
     }
 
-    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains, JobVisibility visibility, JobCaller caller)
     {
-        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        if (!await VisibleAsync(id, visibility, caller)) return ApiProblems.BatchNotFound(id);
         return await grains.GetGrain<IBatchGrain>(id).Get() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
 
-    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains)
+    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains, JobVisibility visibility, JobCaller caller)
     {
-        if (!BatchIds.IsValid(id)) return ApiProblems.BatchNotFound(id);
+        if (!await VisibleAsync(id, visibility, caller)) return ApiProblems.BatchNotFound(id);
         return await grains.GetGrain<IBatchGrain>(id).Cancel() is { } batch ? TypedResults.Ok(BatchResponse.From(batch)) : ApiProblems.BatchNotFound(id);
     }
+
+    // A batch has at least one member, and all its jobs have its submitter as owner: the first one stands for the batch.
+    private static async Task<bool> VisibleAsync(string id, JobVisibility visibility, JobCaller caller) =>
+        BatchIds.IsValid(id) && await visibility.MaySeeAsync(BatchIds.Member(id, 0), caller);
 }

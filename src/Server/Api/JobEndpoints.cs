@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrleansJobs.Api;
 using OrleansJobs.Jobs;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 using OrleansJobs.Storage;
 
@@ -24,7 +25,7 @@ public static class JobEndpoints
     }
 
     // The submit itself is JobOperations', which the in-process IJobClient runs too; what is left here is HTTP's.
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, ApiPaths paths, string? wait = null)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, ApiPaths paths, JobCaller caller, string? wait = null)
     {
         // A draining silo refuses before the wait is looked at (JobOperations.CheckAsync asks again for its other callers).
         if (jobs.Closed() is { } closed) return closed;
@@ -42,7 +43,7 @@ public static class JobEndpoints
             // The header as sent (so that a bad one is refused), else the id the request was given.
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
-            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
+            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault(), caller);
         if (refusal is not null) return refusal;
         if (spec!.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
 
@@ -55,13 +56,13 @@ public static class JobEndpoints
             : TypedResults.Accepted(paths.Location(request, $"jobs/{job.Id}"), JobResponse.From(job));
     }
 
-    private static async Task<IResult> GetAsync(string id, JobOperations jobs)
+    private static async Task<IResult> GetAsync(string id, JobOperations jobs, JobCaller caller)
     {
-        var (job, refusal) = await jobs.GetAsync(id);
+        var (job, refusal) = await jobs.GetAsync(id, caller);
         return refusal ?? TypedResults.Ok(JobResponse.From(job!));
     }
 
-    private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
+    private static async Task<IResult> ListAsync(IJobStore store, JobCaller caller, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
         string? from = null, string? to = null, string? search = null)
     {
         JobStatus? statusFilter = null;
@@ -81,7 +82,7 @@ public static class JobEndpoints
         try
         {
             var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor, createdFrom, createdTo,
-                string.IsNullOrWhiteSpace(search) ? null : search.Trim()));
+                string.IsNullOrWhiteSpace(search) ? null : search.Trim(), caller.ListedOwner));
             return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor));
         }
         catch (InvalidCursorException ex)
@@ -99,15 +100,15 @@ public static class JobEndpoints
         return true;
     }
 
-    private static async Task<IResult> CancelAsync(string id, JobOperations jobs)
+    private static async Task<IResult> CancelAsync(string id, JobOperations jobs, JobCaller caller)
     {
-        var (job, refusal) = await jobs.CancelAsync(id);
+        var (job, refusal) = await jobs.CancelAsync(id, caller);
         return refusal ?? TypedResults.Ok(JobResponse.From(job!));
     }
 
-    private static async Task<IResult> RetryAsync(string id, JobOperations jobs, ApiPaths paths, HttpRequest request)
+    private static async Task<IResult> RetryAsync(string id, JobOperations jobs, ApiPaths paths, HttpRequest request, JobCaller caller)
     {
-        var (job, refusal) = await jobs.RetryAsync(id);
+        var (job, refusal) = await jobs.RetryAsync(id, caller);
         return refusal ?? TypedResults.Accepted(paths.Location(request, $"jobs/{id}"), JobResponse.From(job!));
     }
 

@@ -4,6 +4,7 @@ using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
 using OrleansJobs.Placement;
+using OrleansJobs.Server.Auth;
 
 namespace OrleansJobs.Server.Api;
 
@@ -18,7 +19,7 @@ namespace OrleansJobs.Server.Api;
 /// </summary>
 internal sealed class JobOperations(
     IGrainFactory grains, JobHandlerRegistry registry, JobTypeCatalog cluster, JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options,
-    IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers)
+    IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers, JobVisibility visibility)
 {
     /// <summary>Longest wait a single grain call may take: Orleans' response timeout is 30 s.</summary>
     public static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(20);
@@ -36,10 +37,11 @@ internal sealed class JobOperations(
     /// Checks a submit before anything is stored: the silo takes submits, <paramref name="body"/> (null when it was
     /// longer than <see cref="MaxBodyBytes"/>) is a valid job with the header values as
     /// <see cref="SubmitRequestParser.Parse(ReadOnlyMemory{byte}, string?, string?, string?, string?)"/> takes them,
-    /// and every job it depends on exists. Returns the job to submit, or the refusal.
+    /// and every job it depends on exists for <paramref name="caller"/>. Returns the job to submit, owned by the
+    /// caller, or the refusal.
     /// </summary>
     public async Task<(JobSpec? Spec, IResult? Refusal)> CheckAsync(
-        byte[]? body, string? idempotencyKey, string? correlationId, string? traceParent, string? traceState)
+        byte[]? body, string? idempotencyKey, string? correlationId, string? traceParent, string? traceState, JobCaller caller)
     {
         if (Closed() is { } closed) return (null, closed);
         var maxPayload = options.Value.MaxPayloadBytes;
@@ -51,9 +53,9 @@ internal sealed class JobOperations(
         if (!parsed.IsValid) return (null, TypedResults.ValidationProblem(parsed.Errors, title: InvalidTitle));
         if (await CheckElsewhereAsync(parsed.Spec) is { Count: > 0 } payloadErrors)
             return (null, TypedResults.ValidationProblem(payloadErrors, title: InvalidTitle));
-        if (await Dependencies.UnknownAsync(grains, [parsed.Spec]) is { Count: > 0 } unknown)
+        if (await Dependencies.UnknownAsync(visibility, [parsed.Spec], caller) is { Count: > 0 } unknown)
             return (null, TypedResults.ValidationProblem(unknown, title: InvalidTitle));
-        return (parsed.Spec, null);
+        return (parsed.Spec with { Owner = caller.Owner }, null);
     }
 
     /// <summary>
@@ -67,7 +69,7 @@ internal sealed class JobOperations(
         // The caller's span, taken before the grain call: Orleans' call tracing may leave its own (ended) client span as
         // the current activity when the call returns, and the submit's tags belong on the caller's.
         var span = Activity.Current;
-        var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key) : newJobs.Create();
+        var id = spec.IdempotencyKey is { } key ? JobIds.FromIdempotencyKey(key, spec.Owner) : newJobs.Create();
         using var logScope = loggers.CreateLogger("OrleansJobs.Api").BeginScope(new Dictionary<string, object?>
         {
             ["JobId"] = id,
@@ -123,23 +125,23 @@ internal sealed class JobOperations(
         return job;
     }
 
-    /// <summary>The job, or the 404 when no job has the id.</summary>
-    public async Task<(JobState? Job, IResult? Refusal)> GetAsync(string id)
+    /// <summary>The job, or the 404 when no job has the id or <paramref name="caller"/> may not see it.</summary>
+    public async Task<(JobState? Job, IResult? Refusal)> GetAsync(string id, JobCaller caller)
     {
-        if (!JobIds.IsValid(id)) return (null, ApiProblems.NotFound(id));
-        var job = await grains.GetGrain<IJobGrain>(id).Get();
+        var job = await visibility.VisibleAsync(id, caller);
         return job is null ? (null, ApiProblems.NotFound(id)) : (job, null);
     }
 
     /// <summary>Cancels the job; a 404 when no job has the id, a 409 naming its status when it has finished.</summary>
-    public Task<(JobState? Job, IResult? Refusal)> CancelAsync(string id) => ChangeAsync(id, grain => grain.Cancel());
+    public Task<(JobState? Job, IResult? Refusal)> CancelAsync(string id, JobCaller caller) => ChangeAsync(id, caller, grain => grain.Cancel());
 
     /// <summary>Runs a failed or cancelled job again; a 404 when no job has the id, a 409 naming its status otherwise.</summary>
-    public Task<(JobState? Job, IResult? Refusal)> RetryAsync(string id) => ChangeAsync(id, grain => grain.Retry());
+    public Task<(JobState? Job, IResult? Refusal)> RetryAsync(string id, JobCaller caller) => ChangeAsync(id, caller, grain => grain.Retry());
 
-    private async Task<(JobState? Job, IResult? Refusal)> ChangeAsync(string id, Func<IJobGrain, Task<JobState>> change)
+    private async Task<(JobState? Job, IResult? Refusal)> ChangeAsync(string id, JobCaller caller, Func<IJobGrain, Task<JobState>> change)
     {
         if (!JobIds.IsValid(id)) return (null, ApiProblems.NotFound(id));
+        if (!await visibility.MaySeeAsync(id, caller)) return (null, ApiProblems.NotFound(id));
         try
         {
             return (await change(grains.GetGrain<IJobGrain>(id)), null);

@@ -25,9 +25,6 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The header that may carry the secret.</summary>
     public const string HeaderName = "X-Api-Key";
 
-    /// <summary>The name given to callers while the service runs without keys.</summary>
-    public const string AnonymousName = "anonymous";
-
     /// <inheritdoc />
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -35,7 +32,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (secret is null)
         {
             return Task.FromResult(keys.IsEmpty && anonymous.Permitted
-                ? AuthenticateResult.Success(Ticket(AnonymousName, JobScopes.All))
+                ? AuthenticateResult.Success(Ticket(name: null, JobScopes.All))
                 : AuthenticateResult.NoResult());
         }
         if (secret.Length > 512) return Task.FromResult(AuthenticateResult.Fail("The API key is too long."));
@@ -101,9 +98,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private bool IsDashboard() => (Request.Path.Value ?? "").Contains(DashboardAssets.Prefix, StringComparison.Ordinal);
 
-    private AuthenticationTicket Ticket(string name, IEnumerable<string> scopes)
+    // An anonymous caller has no name: it owns nothing it submits (JobCaller).
+    private AuthenticationTicket Ticket(string? name, IEnumerable<string> scopes)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name) };
+        var claims = new List<Claim>();
+        if (name is not null) claims.Add(new(ClaimTypes.Name, name));
         claims.AddRange(scopes.Select(s => new Claim(JobScopes.ClaimType, s)));
         return new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName);
     }

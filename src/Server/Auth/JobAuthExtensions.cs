@@ -14,6 +14,7 @@ public static class JobAuthExtensions
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<AnonymousAccess>();
         builder.Services.AddSingleton<ApiKeyTable>();
+        builder.Services.AddSingleton<JobVisibility>();
         builder.Services.AddSingleton<ApiKeyRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRefresher>());
         builder.Services.AddHostedService<AnonymousAccessGuard>();

@@ -49,6 +49,7 @@ public static class JobSiloExtensions
     /// Clustered mode: membership, reminders, the default and pub/sub grain storage on PostgreSQL through the Orleans
     /// ADO.NET providers (the job table has its own store). Failure detection is tuned for prompt failover (a dead
     /// silo's jobs run again within seconds); <c>OrleansJobs:Membership</c> overrides any of <see cref="ClusterMembershipOptions"/>.
+    /// With a certificate configured, silo-to-silo and gateway connections use TLS (<see cref="ClusterTls"/>).
     /// </summary>
     private static void UseCluster(ISiloBuilder silo, IConfiguration configuration, JobServiceOptions settings, JobDatabase database)
     {
@@ -57,6 +58,7 @@ public static class JobSiloExtensions
         if (advertised is null) silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         else silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
         silo.UseAdoNetClustering(o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
+        ClusterTls.Use(silo, configuration);
         UseDatabase(silo, database);
         silo.Configure<ClusterMembershipOptions>(o =>
         {

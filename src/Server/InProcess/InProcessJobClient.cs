@@ -9,6 +9,7 @@ using OrleansJobs.Api;
 using OrleansJobs.Client;
 using OrleansJobs.Jobs;
 using OrleansJobs.Server.Api;
+using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.Hosting;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -94,21 +95,21 @@ public sealed class InProcessJobClient : IJobClient, IDisposable
     public async Task<JobInfo> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.GetAsync(jobId), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.GetAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
     public async Task<JobInfo> CancelAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.CancelAsync(jobId), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.CancelAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
     public async Task<JobInfo> RetryAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.RetryAsync(jobId), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.RetryAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -133,7 +134,7 @@ public sealed class InProcessJobClient : IJobClient, IDisposable
         OrleansJobsClient.CheckTimeout(timeout);
         var job = await CallAsync(async () =>
         {
-            var (found, refusal) = await _jobs.GetAsync(jobId);
+            var (found, refusal) = await _jobs.GetAsync(jobId, JobCaller.Application);
             if (refusal is not null) return (null, refusal);
             return (await _jobs.WaitAsync(found!, timeout, cancellationToken), null);
         }, jobId, cancellationToken).ConfigureAwait(false);
@@ -157,7 +158,7 @@ public sealed class InProcessJobClient : IJobClient, IDisposable
         using var permit = Admit();
         return await CallAsync(async () =>
         {
-            var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString);
+            var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString, JobCaller.Application);
             if (refusal is not null) return (null, refusal);
             return ((await _jobs.SubmitAsync(spec!, wait, cancellationToken)).Job, null);
         }, jobId: null, cancellationToken).ConfigureAwait(false);

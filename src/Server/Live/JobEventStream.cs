@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using OrleansJobs.Jobs;
 using OrleansJobs.Server.Api;
+using OrleansJobs.Server.Auth;
 
 namespace OrleansJobs.Server.Live;
 
@@ -22,9 +23,10 @@ public static class JobEventStream
         return app;
     }
 
-    private static async Task<IResult> StreamAsync(string id, HttpContext http, IGrainFactory grains, JobWatchRegistry registry, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> StreamAsync(string id, HttpContext http, IGrainFactory grains, JobWatchRegistry registry, IHostApplicationLifetime lifetime,
+        JobVisibility visibility, JobCaller caller)
     {
-        if (!JobIds.IsValid(id)) return ApiProblems.NotFound(id);
+        if (!JobIds.IsValid(id) || !await visibility.MaySeeAsync(id, caller)) return ApiProblems.NotFound(id);
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(),
             NumberStyles.None, CultureInfo.InvariantCulture, out var lastEventId) ? lastEventId : -1;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using OrleansJobs.Jobs;
+using OrleansJobs.Server.Auth;
 
 namespace OrleansJobs.Server.Live;
 
@@ -8,12 +9,13 @@ namespace OrleansJobs.Server.Live;
 /// stops them; disconnecting stops all. Each connection receives a job's events in increasing sequence with no
 /// repeats: the current state and the live events are merged by sequence (see <see cref="OrderedSender"/>).
 /// </summary>
-public sealed class JobsHub(IGrainFactory grains, JobWatchRegistry registry, HubSubscriptions subscriptions, IHubContext<JobsHub, IJobsHubClient> hub)
+public sealed class JobsHub(IGrainFactory grains, JobWatchRegistry registry, HubSubscriptions subscriptions, IHubContext<JobsHub, IJobsHubClient> hub,
+    JobVisibility visibility)
     : Hub<IJobsHubClient>
 {
     public async Task Subscribe(string jobId)
     {
-        if (!JobIds.IsValid(jobId)) throw NotFound(jobId);
+        if (!JobIds.IsValid(jobId) || !await visibility.MaySeeAsync(jobId, JobCaller.Of(Context.User!))) throw NotFound(jobId);
         var connectionId = Context.ConnectionId;
         var sender = new OrderedSender(e => hub.Clients.Client(connectionId).JobEvent(JobEventMessage.From(e)));
         if (!subscriptions.TryReserve(connectionId, jobId)) return; // already subscribed

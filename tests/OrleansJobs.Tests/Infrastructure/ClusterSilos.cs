@@ -22,22 +22,28 @@ public static class ClusterSilos
             ],
         });
 
-    public static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
+    /// <summary>Starts <paramref name="size"/> silos together, each with <paramref name="args"/>, and waits until all are active members.</summary>
+    public static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size, params string[] args)
     {
         // Started together, as a deployment would: they race to apply the schema and to join.
-        var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString)).ToList();
+        var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString, args)).ToList();
         await Task.WhenAll(silos.Select(silo => silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
         await Eventually.Until(async () => await ActiveSilosAsync(connectionString) == size,
             TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), $"{size} silos did not all become active in the membership table");
         return silos;
     }
 
-    private static async Task<long> ActiveSilosAsync(string connectionString)
+    /// <summary>How many silos the membership table holds as active.</summary>
+    public static Task<long> ActiveSilosAsync(string connectionString) => CountAsync(connectionString, "Status = 3"); // 3 = SiloStatus.Active
+
+    /// <summary>The statuses the membership table has held for the silo on <paramref name="siloPort"/> (none before it has written its row).</summary>
+    public static Task<long> MembershipRowsAsync(string connectionString, int siloPort) => CountAsync(connectionString, $"Port = {siloPort}");
+
+    private static async Task<long> CountAsync(string connectionString, string condition)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        // 3 = SiloStatus.Active
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM OrleansMembershipTable WHERE Status = 3", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM OrleansMembershipTable WHERE {condition}", connection);
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 }

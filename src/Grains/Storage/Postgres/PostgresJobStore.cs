@@ -21,10 +21,10 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
 
     private const string InsertSql = """
-        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
-        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[])
-            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
+        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
+        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[], $12::text[])
+            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
         ON CONFLICT (id) DO NOTHING
         RETURNING id
         """;
@@ -190,7 +190,8 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(InsertSql,
                     Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
-                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending)));
+                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending),
+                    Array(inserts, r => r.SubmittedBy)));
             }
 
             if (updates.Count > 0)

@@ -18,10 +18,10 @@ internal sealed class SqliteJobWriter : IDisposable
     {
         _connection = SqliteConnections.OpenForWriting(connectionString);
         _insert = Command("""
-            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
-            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state, @callback_pending)
+            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
+            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state, @callback_pending, @submitted_by)
             ON CONFLICT (id) DO NOTHING
-            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending");
+            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending", "@submitted_by");
         // Only mutable columns are set: SQLite then leaves the indexes on type, queue and created_at alone.
         _update = Command("""
             UPDATE jobs SET version = version + 1, status = @status, updated_at = @updated_at, due_at = @due_at, owner = @owner, state = @state,
@@ -73,6 +73,7 @@ internal sealed class SqliteJobWriter : IDisposable
             Set(command, "@queue", row.Queue);
             Set(command, "@priority", row.Priority);
             Set(command, "@created_at", row.CreatedAtMs);
+            Set(command, "@submitted_by", row.SubmittedBy);
         }
         else
         {

@@ -1,3 +1,4 @@
+using OrleansJobs.Batches;
 using OrleansJobs.Jobs;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
@@ -33,5 +34,17 @@ public sealed class JobIdsTests
         Assert.Equal(JobIds.FromIdempotencyKey("order-1"), JobIds.FromIdempotencyKey("order-1"));
         Assert.NotEqual(JobIds.FromIdempotencyKey("order-1"), JobIds.FromIdempotencyKey("order-2"));
         Assert.True(JobIds.IsValid(JobIds.FromIdempotencyKey("order-1")));
+    }
+
+    [Fact]
+    public void An_owners_idempotency_key_is_its_own_and_no_key_can_pass_for_another_owners()
+    {
+        Assert.Equal(JobIds.FromIdempotencyKey("order-1", "alice"), JobIds.FromIdempotencyKey("order-1", "alice"));
+        Assert.NotEqual(JobIds.FromIdempotencyKey("order-1", "alice"), JobIds.FromIdempotencyKey("order-1", "bob"));
+        Assert.NotEqual(JobIds.FromIdempotencyKey("order-1"), JobIds.FromIdempotencyKey("order-1", "alice"));
+        // The owner's name is length-prefixed: moving text between owner and key gives another id.
+        Assert.NotEqual(JobIds.FromIdempotencyKey("c:order", "ab"), JobIds.FromIdempotencyKey("order", "ab:c"));
+        Assert.NotEqual(BatchIds.FromIdempotencyKey("order-1", "alice"), BatchIds.FromIdempotencyKey("order-1", "bob"));
+        Assert.Equal(BatchIds.FromIdempotencyKey("order-1"), BatchIds.FromIdempotencyKey("order-1", owner: null));
     }
 }

@@ -39,7 +39,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
     ];
 
     private static readonly string[] Scripts =
-        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql"];
+        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql", "011-job-owner.sql"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -54,7 +54,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
         await PostgresSchema.ApplyAsync(postgres.ConnectionString, Ct);
 
         Assert.Equal(Scripts, await ColumnAsync<string>(postgres.ConnectionString, "SELECT script FROM schema_version ORDER BY version"));
-        Assert.Equal(Enumerable.Range(1, Scripts.Length), await ColumnAsync<int>(postgres.ConnectionString, "SELECT version FROM schema_version ORDER BY version"));
+        Assert.Equal(Scripts.Select(script => int.Parse(script[..3], System.Globalization.CultureInfo.InvariantCulture)), await ColumnAsync<int>(postgres.ConnectionString, "SELECT version FROM schema_version ORDER BY version"));
         Assert.Equal(ProviderQueryKeys.Order(), await ColumnAsync<string>(postgres.ConnectionString, "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
     }
 
@@ -88,6 +88,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
                 "jobs_by_created: CREATE INDEX jobs_by_created ON public.jobs USING btree (created_at, id)",
                 "jobs_by_queue_created: CREATE INDEX jobs_by_queue_created ON public.jobs USING btree (queue, created_at, id)",
                 "jobs_by_status_created: CREATE INDEX jobs_by_status_created ON public.jobs USING btree (status, created_at, id)",
+                "jobs_by_submitter_created: CREATE INDEX jobs_by_submitter_created ON public.jobs USING btree (submitted_by, created_at, id) WHERE (submitted_by IS NOT NULL)",
                 "jobs_by_type_created: CREATE INDEX jobs_by_type_created ON public.jobs USING btree (type, created_at, id)",
                 "jobs_callback_pending: CREATE INDEX jobs_callback_pending ON public.jobs USING btree (updated_at) WHERE callback_pending",
                 "jobs_finished_by_status_updated: CREATE INDEX jobs_finished_by_status_updated ON public.jobs USING btree (status, updated_at) WHERE (status = ANY (ARRAY['Succeeded'::text, 'Failed'::text, 'Cancelled'::text]))",

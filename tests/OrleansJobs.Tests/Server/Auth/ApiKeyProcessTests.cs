@@ -93,7 +93,8 @@ public sealed class ApiKeyProcessTests(KeyedSiloFixture fixture) : IClassFixture
         await AssertUnauthorizedAsync(await SendAsync(HttpMethod.Get, $"api/jobs/{id}/events", key: null));
         await AssertUnauthorizedAsync(await SendAsync(HttpMethod.Get, $"api/jobs/{id}/events?access_token=oj_wrong", key: null));
         await AssertForbiddenAsync(await SendAsync(HttpMethod.Get, $"api/jobs/{id}/events?access_token={KeyedSiloFixture.Submitter}", key: null));
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/jobs/{id}/events?access_token={KeyedSiloFixture.Reader}");
+        // The submitter's own job: a key without admin watches only its own (JobOwnerProcessTests).
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/jobs/{id}/events?access_token={KeyedSiloFixture.Alice}");
         using var stream = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Token);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
@@ -121,7 +122,7 @@ public sealed class ApiKeyProcessTests(KeyedSiloFixture fixture) : IClassFixture
         }
         // Browsers' WebSockets carry the key in the query; the .NET client sends it as a bearer header to negotiate and
         // in the query to the socket, so both ways are exercised here.
-        await using var reader = new HubConnectionBuilder().WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(KeyedSiloFixture.Reader)).Build();
+        await using var reader = new HubConnectionBuilder().WithUrl(hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(KeyedSiloFixture.Alice)).Build();
         await reader.StartAsync(Token);
         await reader.InvokeAsync("Subscribe", await SubmitAsync(), Token);
         Assert.Equal(HubConnectionState.Connected, reader.State);
@@ -129,19 +130,13 @@ public sealed class ApiKeyProcessTests(KeyedSiloFixture fixture) : IClassFixture
 
     private async Task<string> SubmitAsync()
     {
-        using var submitted = await SendAsync(HttpMethod.Post, "api/jobs", KeyedSiloFixture.Submitter, """{"type":"noop"}""");
+        using var submitted = await SendAsync(HttpMethod.Post, "api/jobs", KeyedSiloFixture.Alice, """{"type":"noop"}""");
         Assert.True(submitted.IsSuccessStatusCode, $"submit answered {submitted.StatusCode}");
         return System.Text.Json.JsonDocument.Parse(await submitted.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("id").GetString()!;
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null, string header = "Authorization")
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        if (key is not null && header == "Authorization") request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        else if (key is not null) request.Headers.Add(header, key);
-        return Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Token);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null, string header = "Authorization") =>
+        fixture.SendAsync(method, path, key, body, header);
 
     private static async Task AssertUnauthorizedAsync(HttpResponseMessage response)
     {

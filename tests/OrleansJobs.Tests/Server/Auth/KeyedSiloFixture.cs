@@ -5,7 +5,8 @@ namespace OrleansJobs.Tests.Server.Auth;
 
 /// <summary>
 /// The standalone silo as a real process on loopback with API keys configured (hashes only, as operators do): one of
-/// each scope that the tests exercise, and an admin key.
+/// each scope that the tests exercise, an admin key, and two keys with everything but admin (alice and bob) that own
+/// their jobs.
 /// </summary>
 public sealed class KeyedSiloFixture : IAsyncLifetime
 {
@@ -13,6 +14,8 @@ public sealed class KeyedSiloFixture : IAsyncLifetime
     public const string Reader = "oj_test-reader-secret";
     public const string Submitter = "oj_test-submitter-secret";
     public const string Manager = "oj_test-manager-secret";
+    public const string Alice = "oj_test-alice-secret";
+    public const string Bob = "oj_test-bob-secret";
 
     private SiloProcess? _silo;
 
@@ -25,6 +28,18 @@ public sealed class KeyedSiloFixture : IAsyncLifetime
         $"--OrleansJobs:Auth:Keys:{name}:Scopes={scopes}",
     ];
 
+    /// <summary>Sends a request with <paramref name="key"/> as a bearer token (or in <paramref name="header"/>) and a JSON body.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null, string header = "Authorization",
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        if (key is not null && header == "Authorization") request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        else if (key is not null) request.Headers.Add(header, key);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
+        return Silo.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+    }
+
     public async ValueTask InitializeAsync()
     {
         _silo = SiloProcess.Start(new SiloProcessOptions
@@ -35,6 +50,8 @@ public sealed class KeyedSiloFixture : IAsyncLifetime
                 .. KeyArgs("reader", Reader, "read"),
                 .. KeyArgs("submitter", Submitter, "submit"),
                 .. KeyArgs("manager", Manager, "manage, read"),
+                .. KeyArgs("alice", Alice, "submit,read,manage"),
+                .. KeyArgs("bob", Bob, "submit,read,manage"),
             ],
         });
         await _silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));

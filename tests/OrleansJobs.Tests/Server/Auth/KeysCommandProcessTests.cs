@@ -21,7 +21,7 @@ public sealed class KeysCommandProcessTests
 
         var (added, output) = await KeysAsync(database.ConnectionString, "add", "ci", "--scopes", "read");
         Assert.True(added == 0, output);
-        var secret = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
+        var secret = SiloCommand.SecretOf(output);
         Assert.StartsWith("oj_", secret);
         Assert.Contains("ci\tread", (await KeysAsync(database.ConnectionString, "list")).Output);
         Assert.Equal(1, (await KeysAsync(database.ConnectionString, "add", "ci", "--scopes", "admin")).ExitCode); // the name is taken
@@ -58,12 +58,6 @@ public sealed class KeysCommandProcessTests
         return response.StatusCode;
     }
 
-    private static async Task<(int ExitCode, string Output)> KeysAsync(string connectionString, params string[] args)
-    {
-        var (exitCode, output, error) = await Tools.RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", AppContext.BaseDirectory,
-            [Path.Combine(AppContext.BaseDirectory, SiloProcessOptions.Silo), "keys", .. args, $"--ConnectionStrings:OrleansJobs={connectionString}",
-                $"--contentRoot={AppContext.BaseDirectory}"],
-            "the dotnet host runs the silo's command", TimeSpan.FromMinutes(2));
-        return (exitCode, output + error);
-    }
+    private static Task<(int ExitCode, string Output)> KeysAsync(string connectionString, params string[] args) =>
+        SiloCommand.RunAsync(["keys", .. args, $"--ConnectionStrings:OrleansJobs={connectionString}"]);
 }
