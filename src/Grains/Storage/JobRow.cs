@@ -3,12 +3,14 @@ using System.Text.Json;
 namespace OrleansJobs.Storage;
 
 /// <summary>
-/// A job as the job table stores it: the queryable columns taken from the state, and the state itself as JSON.
+/// A job as the job table stores it: the queryable columns taken from the state, and the state itself as JSON. The
+/// correlation id, idempotency key and batch id are written once, at insert, for search (<see cref="JobQuery.Search"/>).
 /// Serialized on the caller's thread, so the writer only binds values and the caller may change its state object afterwards.
 /// </summary>
 internal sealed record JobRow(
     string Id, string Status, string Type, string Queue, int Priority,
-    long CreatedAtMs, long UpdatedAtMs, long? DueAtMs, string Owner, string StateJson, bool HandOverPending)
+    long CreatedAtMs, long UpdatedAtMs, long? DueAtMs, string Owner, string StateJson, bool HandOverPending,
+    string? CorrelationId, string? IdempotencyKey, string? BatchId)
 {
     public static JobRow From(JobState state, string owner)
     {
@@ -16,6 +18,7 @@ internal sealed record JobRow(
         return new JobRow(
             state.Id, state.Status.ToString(), spec.Type, spec.Queue, spec.Priority,
             state.CreatedAt.ToUnixTimeMilliseconds(), state.UpdatedAt.ToUnixTimeMilliseconds(), state.DueAt?.ToUnixTimeMilliseconds(),
-            owner, JsonSerializer.Serialize(state, JobJson.Default.JobState), state.HandOverPending);
+            owner, JsonSerializer.Serialize(state, JobJson.Default.JobState), state.HandOverPending,
+            spec.CorrelationId, spec.IdempotencyKey, spec.BatchId);
     }
 }

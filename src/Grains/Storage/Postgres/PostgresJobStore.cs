@@ -21,15 +21,19 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
 
     private const string InsertSql = """
-        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
-        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[])
-            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending)
+        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending,
+            correlation_id, idempotency_key, batch_id)
+        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending,
+            correlation_id, idempotency_key, batch_id
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[],
+                $12::text[], $13::text[], $14::text[])
+            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending,
+                correlation_id, idempotency_key, batch_id)
         ON CONFLICT (id) DO NOTHING
         RETURNING id
         """;
 
-    // Only the mutable columns are set, so the indexes on type, queue and created_at are left alone (and the
+    // Only the mutable columns are set, so the indexes on type, queue, created_at and the search keys are left alone (and the
     // update can stay on the same page: the table has room for that, see its fillfactor).
     private const string UpdateSql = """
         UPDATE jobs AS j
@@ -190,7 +194,8 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                 statements.BatchCommands.Add(Statement(InsertSql,
                     Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
-                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending)));
+                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending),
+                    Array(inserts, r => r.CorrelationId), Array(inserts, r => r.IdempotencyKey), Array(inserts, r => r.BatchId)));
             }
 
             if (updates.Count > 0)

@@ -16,7 +16,8 @@ export async function renderJobs(main, params) {
       <div class="field"><label for="filter-type">Type</label><input id="filter-type" name="type" value="${value('type')}"></div>
       <div class="field"><label for="filter-from">Created from</label><input id="filter-from" name="from" type="datetime-local" value="${value('from')}"></div>
       <div class="field"><label for="filter-to">Created to</label><input id="filter-to" name="to" type="datetime-local" value="${value('to')}"></div>
-      <div class="field"><label for="filter-search">Job id</label><input id="filter-search" name="search" type="search" value="${value('search')}"></div>
+      <div class="field"><label for="filter-search">Search</label><input id="filter-search" name="search" type="search" value="${value('search')}"
+        placeholder="Job, correlation or batch id, idempotency key" title="Exact job id, correlation id, idempotency key or batch id"></div>
       <button type="submit">Apply</button>
     </form>
     <div class="toolbar">
