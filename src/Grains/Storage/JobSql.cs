@@ -155,6 +155,21 @@ internal sealed class JobSql(SqlDialect dialect)
             """, values, Id);
     }
 
+    /// <summary>
+    /// For <see cref="IJobStore.DeleteFailedAsync"/>: the listed jobs found by primary key, deleted only while they are
+    /// <c>Failed</c> with their hand-over done. The row's status is checked in the statement itself, so a job retried
+    /// meanwhile is kept.
+    /// </summary>
+    public SqlQuery<string> DeleteFailed(IReadOnlyCollection<string> jobIds)
+    {
+        var values = new Values(dialect);
+        return new($"""
+            DELETE FROM jobs
+            WHERE {dialect.Among("id", values.Add("ids", dialect.List(jobIds)))} AND status = 'Failed' AND NOT ({dialect.IsTrue("callback_pending")})
+            RETURNING id
+            """, values, Id);
+    }
+
     /// <summary>For <see cref="IJobStore.CountActiveAsync"/>.</summary>
     public static SqlQuery<JobCount> CountActive { get; } = new("""
         SELECT queue, status, COUNT(*) FROM jobs

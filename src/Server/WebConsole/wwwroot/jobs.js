@@ -1,4 +1,4 @@
-// The jobs list: newest first, filtered on the server, paged by cursor; failed jobs can be retried together.
+// The jobs list: newest first, filtered on the server, paged by cursor; failed jobs can be retried or deleted together.
 import { api, post, escape, when, notify } from './api.js';
 import { navigate } from './app.js';
 
@@ -22,6 +22,7 @@ export async function renderJobs(main, params) {
     </form>
     <div class="toolbar">
       <button type="button" id="retry-selected" disabled>Retry selected</button>
+      <button type="button" class="danger" id="delete-selected" disabled>Delete selected</button>
       <span id="count" aria-live="polite"></span>
     </div>
     <div class="table-wrap"><table>
@@ -44,9 +45,24 @@ export async function renderJobs(main, params) {
   const cursors = [null];
   let page = 0;
   const retry = main.querySelector('#retry-selected');
+  const remove = main.querySelector('#delete-selected');
   const selected = () => [...main.querySelectorAll('input[data-select]:checked')].map(box => box.dataset.select);
   main.addEventListener('change', event => {
-    if (event.target.matches('input[data-select]')) retry.disabled = selected().length === 0;
+    if (event.target.matches('input[data-select]')) retry.disabled = remove.disabled = selected().length === 0;
+  });
+  remove.addEventListener('click', async () => {
+    const ids = selected();
+    if (!confirm(`Delete ${ids.length} failed job(s)? They cannot be brought back.`)) return;
+    remove.disabled = true;
+    try {
+      const result = await api('api/jobs/delete', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids }),
+      });
+      notify(`Deleted ${result.deleted.length} of ${ids.length} job(s).`);
+    } catch (error) {
+      notify(error.message);
+    }
+    await load();
   });
   retry.addEventListener('click', async () => {
     const ids = selected();
@@ -75,7 +91,7 @@ export async function renderJobs(main, params) {
       main.querySelector('#count').textContent = `Page ${page + 1}: ${list.items.length} job(s)`;
       main.querySelector('#next').disabled = !list.nextCursor;
       main.querySelector('#previous').disabled = page === 0;
-      retry.disabled = true;
+      retry.disabled = remove.disabled = true;
     } catch (error) {
       rows.innerHTML = `<tr><td colspan="8" role="alert">${escape(error.message)}</td></tr>`;
     }

@@ -135,14 +135,7 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
     [Fact]
     public async Task Failed_view_retries_the_selected_jobs()
     {
-        var queue = "console-bulk-" + Guid.NewGuid().ToString("N")[..8];
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
-        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
-
-        await OpenAsync($"jobs?status=Failed&queue={queue}");
-        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(3);
+        var ids = await OpenFailedViewOfThreeAsync("console-bulk-");
         await Page.GetByLabel($"Select job {ids[0]}").CheckAsync();
         await Page.GetByLabel($"Select job {ids[2]}").CheckAsync();
         await Screenshot("failed");
@@ -152,6 +145,44 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Http.WaitForStatusAsync(ids[2], "Succeeded");
         Assert.Equal("Failed", JobApi.Status(await Http.GetJobAsync(ids[1])));
         await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Failed_view_deletes_the_selected_jobs_once_confirmed()
+    {
+        var ids = await OpenFailedViewOfThreeAsync("console-delete-");
+        var rows = Page.Locator("tbody#rows tr[data-job]");
+        await Page.GetByLabel($"Select job {ids[0]}").CheckAsync();
+        await Page.GetByLabel($"Select job {ids[1]}").CheckAsync();
+
+        // Dismissed, the confirmation deletes nothing; accepted, it deletes the two selected.
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Dismiss(object? _, IDialog dialog) { asked.TrySetResult(dialog.Message); _ = dialog.DismissAsync(); }
+        Page.Dialog += Dismiss;
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        Assert.Contains("Delete 2 failed job(s)?", await asked.Task.WaitAsync(ConsoleBrowser.Patience, TestContext.Current.CancellationToken));
+        Page.Dialog -= Dismiss;
+        Assert.Equal("Failed", JobApi.Status(await Http.GetJobAsync(ids[0])));
+
+        Page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-job", ids[2]);
+        foreach (var id in ids.Take(2))
+        {
+            using var gone = await Http.GetAsync($"/api/jobs/{id}", TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        // The API keeps what is not failed, and says so.
+        var running = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:30"}}""");
+        var (answer, body) = await Http.PostJsonAsync("/api/jobs/delete", $$"""{"ids":["{{ids[2]}}","{{running}}"]}""");
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal([ids[2]], body.GetProperty("deleted").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal([running], body.GetProperty("kept").EnumerateArray().Select(id => id.GetString()));
+        var (refused, problem) = await Http.PostJsonAsync("/api/jobs/delete", """{"ids":[]}""");
+        JobApi.AssertFieldError(refused, problem, "ids");
+        (await Http.PostJsonAsync($"/api/jobs/{running}/cancel", "")).Response.Dispose();
     }
 
     [Fact]
@@ -170,6 +201,20 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
 
         await Page.GetByRole(AriaRole.Button, new() { Name = $"Resume queue {queue}" }).ClickAsync();
         await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("Active");
+    }
+
+    // Three jobs that failed in a queue of their own, and the failed view of that queue showing them.
+    private async Task<List<string>> OpenFailedViewOfThreeAsync(string queuePrefix)
+    {
+        var queue = queuePrefix + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
+        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
+
+        await OpenAsync($"jobs?status=Failed&queue={queue}");
+        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(3);
+        return ids;
     }
 
     private Task Screenshot(string name, string? readmeImage = null) => _browser!.ScreenshotAsync(name, readmeImage);
