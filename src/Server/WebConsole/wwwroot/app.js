@@ -5,6 +5,7 @@ import { renderSignIn, signOut } from './signin.js';
 import { renderJobs } from './jobs.js';
 import { renderJob } from './job.js';
 import { renderQueues } from './queues.js';
+import { renderOverview } from './overview.js';
 
 const base = new URL(document.baseURI).pathname;
 const main = document.getElementById('main');
@@ -26,7 +27,8 @@ function route() {
   }
   if (parts[0] === 'jobs' && parts[1]) leave = renderJob(main, parts[1]);
   else if (parts[0] === 'queues') renderQueues(main);
-  else renderJobs(main, params);
+  else if (parts[0] === 'jobs') renderJobs(main, params);
+  else leave = renderOverview(main);
 }
 
 export function navigate(href) {

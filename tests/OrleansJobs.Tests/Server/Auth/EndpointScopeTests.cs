@@ -40,6 +40,7 @@ public sealed class EndpointScopeTests(SiloHostFixture host)
     [InlineData("/api/jobs/{id}/cancel", "POST", JobScopes.Manage)]
     [InlineData("/api/jobs/{id}/retry", "POST", JobScopes.Manage)]
     [InlineData("/api/jobs/delete", "POST", JobScopes.Manage)]
+    [InlineData("/api/silos", "GET", JobScopes.Read)]
     [InlineData("/api/queues/{name}", "PUT", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}", "DELETE", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}/trigger", "POST", JobScopes.Manage)]

@@ -186,6 +186,29 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Overview_draws_jobs_by_status_and_queue_and_counts_the_silos_alive()
+    {
+        var queue = "console-overview-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
+        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
+
+        await OpenAsync(""); // the console opens on the overview
+        await Assertions.Expect(Page.Locator($"g[data-queue-bar='{queue}']"))
+            .ToHaveAttributeAsync("aria-label", $"{queue}: 0 queued, 0 running, 0 scheduled, 2 failed");
+        await Assertions.Expect(Page.Locator("#silo-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(Page.Locator("#silos li")).ToContainTextAsync("Active");
+        Assert.True(double.Parse(await Page.Locator("rect[data-status='failed']").GetAttributeAsync("width") ?? "0",
+            System.Globalization.CultureInfo.InvariantCulture) > 0);
+        await Screenshot("overview");
+
+        await Page.Locator($"g[data-queue-bar='{queue}'] a").ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex($"/console/jobs\\?queue={queue}$"));
+        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task Queues_page_pauses_and_resumes_a_queue()
     {
         var queue = "console-queue-" + Guid.NewGuid().ToString("N")[..8];
