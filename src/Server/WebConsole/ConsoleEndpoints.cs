@@ -46,7 +46,8 @@ public static class ConsoleEndpoints
     /// <summary>
     /// The scope of a console endpoint, from its route below <c>/console</c> and its method; null for anonymous. The
     /// page, its assets and the deep-link fallback are anonymous; reading the session needs <c>read</c>; signing in
-    /// (the key is checked by the endpoint) and out (which only clears the cookie) are anonymous.
+    /// (the key is checked by the endpoint) and out (which only clears the cookie) are anonymous, though a sign-out that
+    /// the cookie signs in carries the antiforgery token like any change (<see cref="ConsoleSignIn.RequireAntiforgeryAsync"/>).
     /// </summary>
     public static string? ScopeFor(string route, string method) => route.TrimEnd('/') switch
     {
