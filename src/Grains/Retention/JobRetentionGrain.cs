@@ -10,8 +10,7 @@ namespace OrleansJobs.Retention;
 /// within one interval after that silo is lost. Deleting twice is harmless (the second finds nothing), so a brief
 /// overlap while the directory recovers costs nothing either. Each pass deletes in small batches with a pause between
 /// them and stops after <see cref="RetentionOptions.MaxBatchesPerPass"/>: the job path never waits long for the table.
-/// The grains of deleted jobs are told to forget them (<see cref="IJobGrain.Forget"/>), so that a deleted job is unknown
-/// at once; a stale activation could not write it back anyway (its update expects a row version that is gone).
+/// The grains of deleted jobs are told to forget them (<see cref="DeletedJobs"/>), so that a deleted job is unknown at once.
 /// </summary>
 [GrainType("job-retention")]
 public sealed class JobRetentionGrain(
@@ -32,16 +31,6 @@ public sealed class JobRetentionGrain(
 
     Task IJobRetentionGrain.Ping() => Task.CompletedTask;
 
-    /// <summary>
-    /// A job's grain may still be active (a client polling a finished job keeps it so) and would answer from memory:
-    /// it is told to go. One that is not active is activated to learn there is nothing, and goes at once.
-    /// </summary>
-    private async Task ForgetAsync(string jobId)
-    {
-        try { await GrainFactory.GetGrain<IJobGrain>(jobId).Forget(); }
-        catch (Exception ex) { logger.LogWarning(ex, "Could not tell deleted job {JobId} to forget itself; its activation goes when idle", jobId); }
-    }
-
     private async Task PassAsync()
     {
         var settings = options.Value;
@@ -58,8 +47,7 @@ public sealed class JobRetentionGrain(
                     if (deleted.Count > 0)
                     {
                         metrics.Deleted(status, deleted.Count);
-                        foreach (var chunk in deleted.Chunk(64))
-                            await Task.WhenAll(chunk.Select(ForgetAsync));
+                        await DeletedJobs.ForgetAsync(GrainFactory, deleted, logger);
                         logger.LogInformation("Retention deleted {Count} {Status} jobs older than {Age}", deleted.Count, status, age);
                     }
                     if (deleted.Count < settings.BatchSize) break;

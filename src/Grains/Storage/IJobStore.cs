@@ -59,6 +59,13 @@ public interface IJobStore
     /// </summary>
     Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes those of <paramref name="jobIds"/> that are <c>Failed</c> (and whose completion hand-over is done), for an
+    /// operator clearing the dead-letter view; returns the ids deleted. Others (unknown, retried meanwhile, another
+    /// status) are left as they are. Like retention's deletes, the job is then unknown and its idempotency key free.
+    /// </summary>
+    Task<IReadOnlyList<string>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default);
+
     /// <summary>Throws if the storage cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);
 }

@@ -2,8 +2,8 @@ namespace OrleansJobs.Storage;
 
 /// <summary>
 /// Listing filter; results are newest first. The cursor is opaque to callers. <paramref name="CreatedFrom"/> (inclusive)
-/// and <paramref name="CreatedTo"/> (exclusive) bound the creation time; <paramref name="Search"/> matches a job id exactly;
-/// <paramref name="Owner"/> keeps the jobs of one owner (<see cref="JobSpec.Owner"/>).
+/// and <paramref name="CreatedTo"/> (exclusive) bound the creation time; <paramref name="Search"/> matches a job's id, correlation id,
+/// idempotency key or batch id exactly; <paramref name="Owner"/> keeps the jobs of one owner (<see cref="JobSpec.Owner"/>).
 /// </summary>
 public sealed record JobQuery(
     JobStatus? Status = null, string? Queue = null, string? Type = null, int Limit = 50, string? Cursor = null,

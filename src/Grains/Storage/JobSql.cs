@@ -18,8 +18,11 @@ internal sealed class JobSql(SqlDialect dialect)
     /// <summary>
     /// For <see cref="IJobStore.ListAsync"/>, newest first. The listing indexes (jobs_by_status_created,
     /// jobs_by_queue_created, jobs_by_type_created, jobs_by_created) all end in (created_at, id), the page's order and
-    /// its cursor's: a page is read from an index in order, not sorted, however deep it lies. An owner's listing uses
-    /// jobs_by_submitter_created, whose predicate (submitted_by IS NOT NULL) its equality term implies.
+    /// its cursor's: a page is read from an index in order, not sorted, however deep it lies. A search starts instead from
+    /// the few rows whose id, correlation id, idempotency key or batch id is the term (the primary key and the partial
+    /// jobs_by_correlation, jobs_by_idempotency and jobs_by_batch), then filters and sorts those: the CROSS JOIN keeps
+    /// SQLite, which has no statistics, from walking a listing index and testing every row against the term. An owner's
+    /// listing uses jobs_by_submitter_created, whose predicate (submitted_by IS NOT NULL) its equality term implies.
     /// </summary>
     public SqlQuery<(string StateJson, JobCursor Position)> List(JobQuery query)
     {
@@ -31,8 +34,20 @@ internal sealed class JobSql(SqlDialect dialect)
         // The time range rides on the same (…, created_at, id) indexes as the page order.
         if (query.CreatedFrom is { } from) conditions.Add($"created_at >= {values.Add("created_from", from.ToUnixTimeMilliseconds())}");
         if (query.CreatedTo is { } to) conditions.Add($"created_at < {values.Add("created_to", to.ToUnixTimeMilliseconds())}");
-        if (query.Search is { } search) conditions.Add($"id = {values.Add("search", search)}");
-        if (query.Owner is { } owner) conditions.Add($"submitted_by = {values.Add("submitted_by", owner)}");
+        var rows = "jobs";
+        if (query.Search is { } search)
+        {
+            var term = values.Add("search", search);
+            rows = $"""
+                (SELECT id AS match_id FROM jobs WHERE id = {term}
+                 UNION SELECT id FROM jobs WHERE correlation_id = {term}
+                 UNION SELECT id FROM jobs WHERE idempotency_key = {term}
+                 UNION SELECT id FROM jobs WHERE batch_id = {term}) AS matches
+                CROSS JOIN jobs
+                """;
+            conditions.Add("jobs.id = matches.match_id");
+        }
+        if (query.Owner is { } owner) conditions.Add($"jobs.submitted_by = {values.Add("submitted_by", owner)}");
         if (query.Cursor is { } encoded)
         {
             var after = JobCursor.Decode(encoded);
@@ -42,7 +57,7 @@ internal sealed class JobSql(SqlDialect dialect)
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         // One row more than the page tells whether another page follows.
         var take = values.Add("take", PageSize(query) + 1);
-        return new($"SELECT state, created_at, id FROM jobs {where} ORDER BY created_at DESC, id DESC LIMIT {take}", values,
+        return new($"SELECT state, created_at, id FROM {rows} {where} ORDER BY created_at DESC, id DESC LIMIT {take}", values,
             row => (row.GetString(0), new JobCursor(row.GetInt64(1), row.GetString(2))));
     }
 
@@ -138,6 +153,21 @@ internal sealed class JobSql(SqlDialect dialect)
         return new($"""
             DELETE FROM jobs
             WHERE {matches} AND id IN (SELECT id FROM jobs WHERE {matches} ORDER BY updated_at LIMIT {values.Add("limit", limit)})
+            RETURNING id
+            """, values, Id);
+    }
+
+    /// <summary>
+    /// For <see cref="IJobStore.DeleteFailedAsync"/>: the listed jobs found by primary key, deleted only while they are
+    /// <c>Failed</c> with their hand-over done. The row's status is checked in the statement itself, so a job retried
+    /// meanwhile is kept.
+    /// </summary>
+    public SqlQuery<string> DeleteFailed(IReadOnlyCollection<string> jobIds)
+    {
+        var values = new Values(dialect);
+        return new($"""
+            DELETE FROM jobs
+            WHERE {dialect.Among("id", values.Add("ids", dialect.List(jobIds)))} AND status = 'Failed' AND NOT ({dialect.IsTrue("callback_pending")})
             RETURNING id
             """, values, Id);
     }

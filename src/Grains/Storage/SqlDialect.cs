@@ -13,12 +13,14 @@ namespace OrleansJobs.Storage;
 /// </param>
 /// <param name="JsonText">The text at a path (keys, outermost first) inside a column of JSON text; null where it is missing.</param>
 /// <param name="NotAmong">The test that a column's value is none of the list bound to a marker.</param>
-/// <param name="List">The value to bind for the list that <see cref="NotAmong"/> tests against.</param>
+/// <param name="Among">The test that a column's value is one of the list bound to a marker.</param>
+/// <param name="List">The value to bind for the list that <see cref="NotAmong"/> and <see cref="Among"/> test against.</param>
 internal sealed record SqlDialect(
     Func<int, string, string> Parameter,
     Func<string, string> IsTrue,
     Func<string, string[], string> JsonText,
     Func<string, string, string> NotAmong,
+    Func<string, string, string> Among,
     Func<IReadOnlyCollection<string>, object> List)
 {
     /// <summary>
@@ -30,6 +32,7 @@ internal sealed record SqlDialect(
         IsTrue: column => column,
         JsonText: (column, path) => $"{column}::json{string.Concat(path[..^1].Select(key => $" -> '{key}'"))} ->> '{path[^1]}'",
         NotAmong: (column, parameter) => $"{column} <> ALL ({parameter})",
+        Among: (column, parameter) => $"{column} = ANY ({parameter})",
         List: values => values.ToArray());
 
     /// <summary>
@@ -41,5 +44,6 @@ internal sealed record SqlDialect(
         IsTrue: column => column + " = 1",
         JsonText: (column, path) => $"json_extract({column}, '$.{string.Join('.', path)}')",
         NotAmong: (column, parameter) => $"{column} NOT IN (SELECT value FROM json_each({parameter}))",
+        Among: (column, parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))",
         List: values => JsonSerializer.Serialize(values.ToArray(), JobJson.Default.StringArray));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using OrleansJobs.Api;
 using OrleansJobs.Jobs;
 using OrleansJobs.Server.Auth;
@@ -12,6 +13,7 @@ public static class JobEndpoints
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
     private const int MaxSearchLength = 200;
+    private const int MaxDeleteIds = 500;
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
@@ -21,6 +23,7 @@ public static class JobEndpoints
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
         jobs.MapPost("/{id}/retry", RetryAsync);
+        jobs.MapPost("/delete", DeleteFailedAsync);
         return app;
     }
 
@@ -110,6 +113,31 @@ public static class JobEndpoints
     {
         var (job, refusal) = await jobs.RetryAsync(id, caller);
         return refusal ?? TypedResults.Accepted(paths.Location(request, $"jobs/{id}"), JobResponse.From(job!));
+    }
+
+    // Deletes the listed jobs that are Failed (the dead-letter view's bulk delete): {"ids": ["job_…", …]}, at most MaxDeleteIds.
+    private static async Task<IResult> DeleteFailedAsync(HttpRequest request, IJobStore store, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        const string shape = "Send {\"ids\": [\"<job id>\", …]} with 1 to 500 job ids.";
+        var body = await ReadBodyAsync(request, 64 * 1024);
+        if (body is null) return ApiProblems.Validation("ids", shape);
+        List<string> ids;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("ids", out var list)
+                || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxDeleteIds
+                || list.EnumerateArray().Any(id => id.ValueKind != JsonValueKind.String))
+                return ApiProblems.Validation("ids", shape);
+            ids = [.. list.EnumerateArray().Select(id => id.GetString()!).Distinct()];
+        }
+        catch (JsonException)
+        {
+            return ApiProblems.Validation("ids", shape);
+        }
+        var deleted = await store.DeleteFailedAsync([.. ids.Where(JobIds.IsValid)]);
+        await DeletedJobs.ForgetAsync(grains, deleted, loggers.CreateLogger("OrleansJobs.Api"));
+        return TypedResults.Ok(new JobDeleteResponse(deleted, [.. ids.Except(deleted)]));
     }
 
     /// <summary>Reads the whole body, or returns null when it is longer than <paramref name="limit"/> bytes.</summary>

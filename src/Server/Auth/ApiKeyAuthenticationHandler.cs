@@ -5,13 +5,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrleansJobs.Server.Hosting;
+using OrleansJobs.Server.WebConsole;
 
 namespace OrleansJobs.Server.Auth;
 
 /// <summary>
 /// Authenticates a request by the API key it presents: <c>Authorization: Bearer &lt;secret&gt;</c>, <c>X-Api-Key</c>,
 /// <c>access_token</c> in the query (only for the hub and server-sent events, which browsers cannot give headers) or,
-/// for the dashboard, HTTP Basic with the secret as password. While no key exists and <see cref="AnonymousAccess"/>
+/// for the dashboard, HTTP Basic with the secret as password, or the jobs console's sign-in cookie
+/// (<see cref="ConsoleSignIn"/>), whose callers carry the <see cref="ViaCookieClaim"/>. While no key exists and <see cref="AnonymousAccess"/>
 /// permits it, every request is an anonymous caller with all scopes. Failures answer 401 or 403 problem documents.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -25,10 +27,16 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>The header that may carry the secret.</summary>
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>
+    /// The claim a caller carries when its key came from the console's cookie: a browser sends that cookie by itself, so
+    /// what such a caller changes must also carry an antiforgery token (<see cref="ConsoleSignIn.RequireAntiforgeryAsync"/>).
+    /// </summary>
+    public const string ViaCookieClaim = "orleansjobs:via-cookie";
+
     /// <inheritdoc />
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var secret = Secret();
+        var (secret, viaCookie) = Secret();
         if (secret is null)
         {
             return Task.FromResult(keys.IsEmpty && anonymous.Permitted
@@ -37,7 +45,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
         if (secret.Length > 512) return Task.FromResult(AuthenticateResult.Fail("The API key is too long."));
         var key = keys.Find(secret);
-        return Task.FromResult(key is null ? AuthenticateResult.Fail("Unknown API key.") : AuthenticateResult.Success(Ticket(key.Name, key.Scopes)));
+        return Task.FromResult(key is null ? AuthenticateResult.Fail("Unknown API key.") : AuthenticateResult.Success(Ticket(key.Name, key.Scopes, viaCookie)));
     }
 
     /// <inheritdoc />
@@ -64,14 +72,16 @@ public sealed class ApiKeyAuthenticationHandler(
             ProblemDetails = { Status = Response.StatusCode, Title = title, Detail = detail },
         }).AsTask();
 
-    private string? Secret()
+    // A key the request carries itself wins over the cookie, which the browser adds on its own.
+    private (string? Secret, bool ViaCookie) Secret()
     {
-        if (Request.Headers.TryGetValue(HeaderName, out var header) && header.ToString() is { Length: > 0 } fromHeader) return fromHeader;
+        if (Request.Headers.TryGetValue(HeaderName, out var header) && header.ToString() is { Length: > 0 } fromHeader) return (fromHeader, false);
         var authorization = Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization[7..].Trim();
-        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && IsDashboard()) return BasicPassword(authorization[6..].Trim());
-        if (IsLive() && Request.Query.TryGetValue("access_token", out var token) && token.ToString() is { Length: > 0 } fromQuery) return fromQuery;
-        return null;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return (authorization[7..].Trim(), false);
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && IsDashboard()) return (BasicPassword(authorization[6..].Trim()), false);
+        if (IsLive() && Request.Query.TryGetValue("access_token", out var token) && token.ToString() is { Length: > 0 } fromQuery) return (fromQuery, false);
+        if (Request.Cookies.TryGetValue(ConsoleSignIn.CookieName, out var cookie) && cookie is { Length: > 0 }) return (cookie, true);
+        return (null, false);
     }
 
     private static string? BasicPassword(string encoded)
@@ -99,10 +109,11 @@ public sealed class ApiKeyAuthenticationHandler(
     private bool IsDashboard() => (Request.Path.Value ?? "").Contains(DashboardAssets.Prefix, StringComparison.Ordinal);
 
     // An anonymous caller has no name: it owns nothing it submits (JobCaller).
-    private AuthenticationTicket Ticket(string? name, IEnumerable<string> scopes)
+    private AuthenticationTicket Ticket(string? name, IEnumerable<string> scopes, bool viaCookie = false)
     {
         var claims = new List<Claim>();
         if (name is not null) claims.Add(new(ClaimTypes.Name, name));
+        if (viaCookie) claims.Add(new Claim(ViaCookieClaim, "true"));
         claims.AddRange(scopes.Select(s => new Claim(JobScopes.ClaimType, s)));
         return new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName);
     }

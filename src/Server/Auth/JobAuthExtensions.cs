@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing.Patterns;
 using OrleansJobs.Server.Hosting;
+using OrleansJobs.Server.WebConsole;
 
 namespace OrleansJobs.Server.Auth;
 
@@ -18,6 +19,7 @@ public static class JobAuthExtensions
         builder.Services.AddSingleton<ApiKeyRefresher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiKeyRefresher>());
         builder.Services.AddHostedService<AnonymousAccessGuard>();
+        builder.Services.AddAntiforgery(); // for changes the console's cookie signs in (ConsoleSignIn)
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var schemes = new List<string> { ApiKeyAuthenticationHandler.SchemeName };
@@ -46,6 +48,7 @@ public static class JobAuthExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(ConsoleSignIn.RequireAntiforgeryAsync);
         app.Use(JsonBodies.RefuseOthersAsync);
         return app;
     }
@@ -75,6 +78,7 @@ public static class JobAuthExtensions
         if (Under(route, "/metrics")) return openMetrics ? null : JobScopes.Read;
         if (Under(route, "/openapi") || Under(route, JobLiveExtensions.HubPath)) return JobScopes.Read;
         if (Under(route, DashboardAssets.Prefix)) return JobScopes.Admin;
+        if (Under(route, ConsoleEndpoints.Path)) return ConsoleEndpoints.ScopeFor(route[ConsoleEndpoints.Path.Length..], method);
         if (!Under(route, "/api")) return JobScopes.Admin; // an endpoint nobody classified: the safest
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return JobScopes.Read;
         if (HttpMethods.IsPost(method) && route.TrimEnd('/') is "/api/jobs" or "/api/batches") return JobScopes.Submit;

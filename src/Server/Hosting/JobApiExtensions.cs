@@ -47,6 +47,7 @@ public static class JobApiExtensions
         app.MapQueueEndpoints();
         app.MapBatchEndpoints();
         app.MapJobTypeEndpoints();
+        app.MapSiloEndpoints();
         return app;
     }
 }

@@ -21,15 +21,19 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
 
     private const string InsertSql = """
-        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
-        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[], $12::text[])
-            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
+        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+            correlation_id, idempotency_key, batch_id)
+        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+            correlation_id, idempotency_key, batch_id
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[],
+                $12::text[], $13::text[], $14::text[], $15::text[])
+            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+                correlation_id, idempotency_key, batch_id)
         ON CONFLICT (id) DO NOTHING
         RETURNING id
         """;
 
-    // Only the mutable columns are set, so the indexes on type, queue and created_at are left alone (and the
+    // Only the mutable columns are set, so the indexes on type, queue, created_at and the search keys are left alone (and the
     // update can stay on the same page: the table has room for that, see its fillfactor).
     private const string UpdateSql = """
         UPDATE jobs AS j
@@ -104,6 +108,9 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
 
     public Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default) =>
         Rows(Sql.DeleteFinished(status, endedBefore, limit), cancellationToken);
+
+    public Task<IReadOnlyList<string>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default) =>
+        jobIds.Count == 0 ? Task.FromResult<IReadOnlyList<string>>([]) : Rows(Sql.DeleteFailed(jobIds), cancellationToken);
 
     public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountActive, cancellationToken);
 
@@ -191,7 +198,8 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                     Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
                     Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending),
-                    Array(inserts, r => r.SubmittedBy)));
+                    Array(inserts, r => r.SubmittedBy),
+                    Array(inserts, r => r.CorrelationId), Array(inserts, r => r.IdempotencyKey), Array(inserts, r => r.BatchId)));
             }
 
             if (updates.Count > 0)

@@ -76,6 +76,9 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     public Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default) =>
         Rows(Sql.DeleteFinished(status, endedBefore, limit), cancellationToken);
 
+    public Task<IReadOnlyList<string>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default) =>
+        jobIds.Count == 0 ? Task.FromResult<IReadOnlyList<string>>([]) : Rows(Sql.DeleteFailed(jobIds), cancellationToken);
+
     public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountActive, cancellationToken);
 
     public Task<IReadOnlyList<QueueMember>> FindQueueMembersAsync(string queue, JobStatus status, int limit, CancellationToken cancellationToken = default) =>

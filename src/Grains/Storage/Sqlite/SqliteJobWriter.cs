@@ -18,11 +18,14 @@ internal sealed class SqliteJobWriter : IDisposable
     {
         _connection = SqliteConnections.OpenForWriting(connectionString);
         _insert = Command("""
-            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by)
-            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state, @callback_pending, @submitted_by)
+            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+                correlation_id, idempotency_key, batch_id)
+            VALUES (@id, 1, @status, @type, @queue, @priority, @created_at, @updated_at, @due_at, @owner, @state, @callback_pending, @submitted_by,
+                @correlation_id, @idempotency_key, @batch_id)
             ON CONFLICT (id) DO NOTHING
-            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending", "@submitted_by");
-        // Only mutable columns are set: SQLite then leaves the indexes on type, queue and created_at alone.
+            """, "@id", "@status", "@type", "@queue", "@priority", "@created_at", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending", "@submitted_by",
+            "@correlation_id", "@idempotency_key", "@batch_id");
+        // Only mutable columns are set: SQLite then leaves the indexes on type, queue, created_at, the submitter and the search keys alone.
         _update = Command("""
             UPDATE jobs SET version = version + 1, status = @status, updated_at = @updated_at, due_at = @due_at, owner = @owner, state = @state,
                 callback_pending = @callback_pending
@@ -74,6 +77,9 @@ internal sealed class SqliteJobWriter : IDisposable
             Set(command, "@priority", row.Priority);
             Set(command, "@created_at", row.CreatedAtMs);
             Set(command, "@submitted_by", row.SubmittedBy);
+            Set(command, "@correlation_id", row.CorrelationId);
+            Set(command, "@idempotency_key", row.IdempotencyKey);
+            Set(command, "@batch_id", row.BatchId);
         }
         else
         {

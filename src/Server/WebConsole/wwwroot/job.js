@@ -1,5 +1,5 @@
 // One job: its fields, attempts, and while it runs its status and progress live over the SignalR hub.
-import { api, post, root, escape, when, notify } from './api.js';
+import { api, post, root, session, escape, when, notify } from './api.js';
 
 const terminal = ['Succeeded', 'Failed', 'Cancelled'];
 
@@ -37,9 +37,9 @@ export function renderJob(main, id) {
         <dt>Started</dt><dd>${when(job.startedAt)}</dd>
         <dt>Completed</dt><dd>${when(job.completedAt)}</dd>
         <dt>Next attempt</dt><dd>${when(job.nextAttemptAt)}</dd>
-        <dt>Correlation id</dt><dd>${escape(job.correlationId)}</dd>
+        <dt>Correlation id</dt><dd>${related(job.correlationId)}</dd>
         <dt>Idempotency key</dt><dd>${escape(job.idempotencyKey)}</dd>
-        <dt>Batch</dt><dd>${escape(job.batchId)}</dd>
+        <dt>Batch</dt><dd>${related(job.batchId)}</dd>
         <dt>Depends on</dt><dd>${(job.dependsOn ?? []).map(d => `<a href="jobs/${encodeURIComponent(d)}" data-link>${escape(d)}</a>`).join(', ')}</dd>
         <dt>Trace id</dt><dd>${trace}</dd>
       </dl>
@@ -77,17 +77,20 @@ export function renderJob(main, id) {
   async function act(action) {
     try {
       await post(`api/jobs/${encodeURIComponent(id)}/${action}`);
-      notify(action === 'cancel' ? 'Cancel requested.' : 'Retry queued.');
     } catch (error) {
-      notify(error.message);
+      notify(error.message); // refused (a key without the scope, a job past cancelling): the page stays as it is
+      return;
     }
+    notify(action === 'cancel' ? 'Cancel requested.' : 'Retry queued.');
     await stop();
     if (!left) await load();
   }
 
   async function watch() {
     if (connection || !window.signalR) return;
-    connection = new signalR.HubConnectionBuilder().withUrl(new URL('hubs/jobs', root).href).withAutomaticReconnect().build();
+    // The hub's negotiation is a POST: signed in by the cookie, it carries the antiforgery token like any change.
+    const headers = session.antiforgeryHeader ? { [session.antiforgeryHeader]: session.antiforgeryToken } : {};
+    connection = new signalR.HubConnectionBuilder().withUrl(new URL('hubs/jobs', root).href, { headers }).withAutomaticReconnect().build();
     connection.on('JobEvent', e => {
       if (e.jobId !== id || e.sequence <= sequence) return;
       sequence = e.sequence;
@@ -95,11 +98,12 @@ export function renderJob(main, id) {
       if (terminal.includes(e.status)) setTimeout(() => { if (!left) { stop().then(load); } }, 300);
     });
     connection.onreconnected(() => connection.invoke('Subscribe', id));
+    const started = connection;
     try {
-      await connection.start();
-      await connection.invoke('Subscribe', id);
+      await started.start();
+      await started.invoke('Subscribe', id);
     } catch (error) {
-      notify('Live updates are off: ' + error.message);
+      if (connection === started) notify('Live updates are off: ' + error.message); // not when the page stopped it
     }
   }
 
@@ -111,4 +115,9 @@ export function renderJob(main, id) {
 
   load();
   return () => { left = true; stop(); };
+}
+
+// A correlation or batch id links to the jobs that share it.
+function related(value) {
+  return value ? `<a href="jobs?search=${encodeURIComponent(value)}" data-link>${escape(value)}</a>` : '';
 }

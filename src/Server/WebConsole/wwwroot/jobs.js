@@ -1,4 +1,4 @@
-// The jobs list: newest first, filtered on the server, paged by cursor; failed jobs can be retried together.
+// The jobs list: newest first, filtered on the server, paged by cursor; failed jobs can be retried or deleted together.
 import { api, post, escape, when, notify } from './api.js';
 import { navigate } from './app.js';
 
@@ -16,11 +16,13 @@ export async function renderJobs(main, params) {
       <div class="field"><label for="filter-type">Type</label><input id="filter-type" name="type" value="${value('type')}"></div>
       <div class="field"><label for="filter-from">Created from</label><input id="filter-from" name="from" type="datetime-local" value="${value('from')}"></div>
       <div class="field"><label for="filter-to">Created to</label><input id="filter-to" name="to" type="datetime-local" value="${value('to')}"></div>
-      <div class="field"><label for="filter-search">Job id</label><input id="filter-search" name="search" type="search" value="${value('search')}"></div>
+      <div class="field"><label for="filter-search">Search</label><input id="filter-search" name="search" type="search" value="${value('search')}"
+        placeholder="Job, correlation or batch id, idempotency key" title="Exact job id, correlation id, idempotency key or batch id"></div>
       <button type="submit">Apply</button>
     </form>
     <div class="toolbar">
       <button type="button" id="retry-selected" disabled>Retry selected</button>
+      <button type="button" class="danger" id="delete-selected" disabled>Delete selected</button>
       <span id="count" aria-live="polite"></span>
     </div>
     <div class="table-wrap"><table>
@@ -43,9 +45,24 @@ export async function renderJobs(main, params) {
   const cursors = [null];
   let page = 0;
   const retry = main.querySelector('#retry-selected');
+  const remove = main.querySelector('#delete-selected');
   const selected = () => [...main.querySelectorAll('input[data-select]:checked')].map(box => box.dataset.select);
   main.addEventListener('change', event => {
-    if (event.target.matches('input[data-select]')) retry.disabled = selected().length === 0;
+    if (event.target.matches('input[data-select]')) retry.disabled = remove.disabled = selected().length === 0;
+  });
+  remove.addEventListener('click', async () => {
+    const ids = selected();
+    if (!confirm(`Delete ${ids.length} failed job(s)? They cannot be brought back.`)) return;
+    remove.disabled = true;
+    try {
+      const result = await api('api/jobs/delete', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ids }),
+      });
+      notify(`Deleted ${result.deleted.length} of ${ids.length} job(s).`);
+    } catch (error) {
+      notify(error.message);
+    }
+    await load();
   });
   retry.addEventListener('click', async () => {
     const ids = selected();
@@ -74,7 +91,7 @@ export async function renderJobs(main, params) {
       main.querySelector('#count').textContent = `Page ${page + 1}: ${list.items.length} job(s)`;
       main.querySelector('#next').disabled = !list.nextCursor;
       main.querySelector('#previous').disabled = page === 0;
-      retry.disabled = true;
+      retry.disabled = remove.disabled = true;
     } catch (error) {
       rows.innerHTML = `<tr><td colspan="8" role="alert">${escape(error.message)}</td></tr>`;
     }

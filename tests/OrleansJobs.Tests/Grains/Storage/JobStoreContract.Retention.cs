@@ -58,4 +58,27 @@ public abstract partial class JobStoreContract
         Assert.Equal(1, await Store.WriteAsync(again, Silo, 0, ct));
         Assert.Equal(JobStatus.Queued, (await Store.ReadAsync(job.Id, ct))!.State.Status);
     }
+
+    [Fact]
+    public async Task Deleting_listed_failed_jobs_takes_only_those_that_are_failed_with_their_hand_over_done()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var failed = Jobs.WrittenAt(JobStatus.Failed, 0);
+        var otherFailed = Jobs.WrittenAt(JobStatus.Failed, 0);
+        var unlisted = Jobs.WrittenAt(JobStatus.Failed, 0);
+        var handingOver = Jobs.WrittenAt(JobStatus.Failed, 0);
+        handingOver.HandOverPending = true;
+        var succeeded = Jobs.WrittenAt(JobStatus.Succeeded, 0);
+        var queued = Jobs.WrittenAt(JobStatus.Queued, 0);
+        await Task.WhenAll(new[] { failed, otherFailed, unlisted, handingOver, succeeded, queued }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+
+        var deleted = await Store.DeleteFailedAsync([failed.Id, otherFailed.Id, handingOver.Id, succeeded.Id, queued.Id, "job_missing"], ct);
+
+        Assert.Equal(new[] { failed.Id, otherFailed.Id }.Order(), deleted.Order());
+        Assert.Null(await Store.ReadAsync(failed.Id, ct));
+        Assert.Null(await Store.ReadAsync(otherFailed.Id, ct));
+        foreach (var kept in new[] { unlisted, handingOver, succeeded, queued })
+            Assert.NotNull(await Store.ReadAsync(kept.Id, ct));
+        Assert.Empty(await Store.DeleteFailedAsync([], ct));
+    }
 }

@@ -39,7 +39,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
     ];
 
     private static readonly string[] Scripts =
-        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql", "011-job-owner.sql"];
+        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql", "010-search-keys.sql", "011-job-owner.sql"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -85,7 +85,10 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
             [
                 "jobs_active_by_owner: CREATE INDEX jobs_active_by_owner ON public.jobs USING btree (owner) WHERE (status = ANY (ARRAY['Queued'::text, 'Running'::text]))",
                 "jobs_active_by_queue: CREATE INDEX jobs_active_by_queue ON public.jobs USING btree (queue, status, priority DESC, created_at, id) WHERE (status = ANY (ARRAY['Queued'::text, 'Running'::text]))",
+                "jobs_by_batch: CREATE INDEX jobs_by_batch ON public.jobs USING btree (batch_id) WHERE (batch_id IS NOT NULL)",
+                "jobs_by_correlation: CREATE INDEX jobs_by_correlation ON public.jobs USING btree (correlation_id) WHERE (correlation_id IS NOT NULL)",
                 "jobs_by_created: CREATE INDEX jobs_by_created ON public.jobs USING btree (created_at, id)",
+                "jobs_by_idempotency: CREATE INDEX jobs_by_idempotency ON public.jobs USING btree (idempotency_key) WHERE (idempotency_key IS NOT NULL)",
                 "jobs_by_queue_created: CREATE INDEX jobs_by_queue_created ON public.jobs USING btree (queue, created_at, id)",
                 "jobs_by_status_created: CREATE INDEX jobs_by_status_created ON public.jobs USING btree (status, created_at, id)",
                 "jobs_by_submitter_created: CREATE INDEX jobs_by_submitter_created ON public.jobs USING btree (submitted_by, created_at, id) WHERE (submitted_by IS NOT NULL)",

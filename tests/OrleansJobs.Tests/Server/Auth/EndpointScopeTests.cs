@@ -8,15 +8,15 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Server.Auth;
 
 /// <summary>
-/// Every endpoint the real host maps carries a scope's policy or explicit anonymous access, and only health is
-/// anonymous: an endpoint added later without either fails here.
+/// Every endpoint the real host maps carries a scope's policy or explicit anonymous access, and only health and the
+/// console's page, assets and sign-in are anonymous: an endpoint added later without either fails here.
 /// </summary>
 [Collection(typeof(SiloHostCollection))]
 [Trait("Kind", "Silo")]
 public sealed class EndpointScopeTests(SiloHostFixture host)
 {
     [Fact]
-    public void Every_endpoint_needs_a_scope_or_is_explicitly_anonymous_and_only_health_is_anonymous()
+    public void Every_endpoint_needs_a_scope_or_is_explicitly_anonymous_and_only_health_and_the_console_shell_are_anonymous()
     {
         var endpoints = host.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>().ToList();
         Assert.True(endpoints.Count > 20, $"only {endpoints.Count} endpoints found");
@@ -24,8 +24,11 @@ public sealed class EndpointScopeTests(SiloHostFixture host)
         var missing = endpoints.Where(e => !e.Metadata.OfType<IAllowAnonymous>().Any() && !e.Metadata.OfType<IAuthorizeData>().Any(a => a.Policy is not null)).ToList();
         Assert.True(missing.Count == 0, "endpoints without a scope: " + string.Join(", ", missing.Select(e => e.RoutePattern.RawText)));
 
-        var anonymous = endpoints.Where(e => e.Metadata.OfType<IAllowAnonymous>().Any()).Select(e => e.RoutePattern.RawText ?? "").ToList();
-        Assert.All(anonymous, route => Assert.StartsWith("/health", route));
-        Assert.NotEmpty(anonymous);
+        var anonymous = endpoints.Where(e => e.Metadata.OfType<IAllowAnonymous>().Any())
+            .Select(e => (e.RoutePattern.RawText ?? "") + " " + string.Join(",", e.Metadata.OfType<IHttpMethodMetadata>().SelectMany(m => m.HttpMethods)))
+            .ToList();
+        string[] console = ["/console/ GET", "/console/assets/{file} GET", "/console/{**path} GET", "/console/session POST", "/console/session DELETE"];
+        Assert.All(anonymous, route => Assert.True(route.StartsWith("/health", StringComparison.Ordinal) || console.Contains(route), route + " is anonymous"));
+        Assert.All(console, route => Assert.Contains(route, anonymous));
     }
 }

@@ -13,6 +13,8 @@ public sealed class ScopeRulesTests
     [InlineData("/api/jobs/{id}/events", "GET", JobScopes.Read)]
     [InlineData("/api/jobs/{id}/cancel", "POST", JobScopes.Manage)]
     [InlineData("/api/jobs/{id}/retry", "POST", JobScopes.Manage)]
+    [InlineData("/api/jobs/delete", "POST", JobScopes.Manage)]
+    [InlineData("/api/silos", "GET", JobScopes.Read)]
     [InlineData("/api/queues/{name}", "PUT", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}", "DELETE", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}/trigger", "POST", JobScopes.Manage)]
@@ -22,6 +24,14 @@ public sealed class ScopeRulesTests
     [InlineData("/dashboard/{**path}", "GET", JobScopes.Admin)]
     [InlineData("/something-new", "GET", JobScopes.Admin)]
     [InlineData("/health/ready", "GET", null)]
+    [InlineData("/console/", "GET", null)]
+    [InlineData("/console/assets/{file}", "GET", null)]
+    [InlineData("/console/{**path}", "GET", null)]
+    [InlineData("/console/session", "GET", JobScopes.Read)]
+    [InlineData("/console/session", "POST", null)]
+    [InlineData("/console/session", "DELETE", null)]
+    [InlineData("/console/settings.json", "GET", JobScopes.Read)]
+    [InlineData("/console/something-new", "POST", JobScopes.Admin)]
     public void Scope_follows_route_and_method(string route, string method, string? scope) =>
         Assert.Equal(scope, JobAuthExtensions.ScopeFor(route, method, openMetrics: false));
 

@@ -12,29 +12,20 @@ namespace OrleansJobs.Tests.Server.JobsConsole;
 [Collection(typeof(SiloHostCollection))]
 public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-    private IPage _page = null!;
+    private ConsoleBrowser? _browser;
 
     private HttpClient Http => silo.Http;
 
-    public async ValueTask InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
-        _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        _page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
-        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
-    }
+    private IPage Page => _browser!.Page;
+
+    public async ValueTask InitializeAsync() => _browser = await ConsoleBrowser.LaunchAsync();
 
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
     }
 
-    private Task OpenAsync(string path) => _page.GotoAsync(new Uri(silo.BaseAddress, "/console/" + path).ToString());
+    private Task OpenAsync(string path) => Page.GotoAsync(new Uri(silo.BaseAddress, "/console/" + path).ToString());
 
     [Fact]
     public async Task Jobs_page_lists_newest_first_filters_by_queue_and_status_and_finds_a_job_by_id()
@@ -46,16 +37,16 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Http.WaitUntilFinishedAsync(older);
 
         await OpenAsync("jobs");
-        await _page.GetByLabel("Queue").FillAsync(queue);
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await Assertions.Expect(_page).ToHaveURLAsync(new Regex($"/console/jobs\\?queue={queue}$"));
-        var rows = _page.Locator("tbody#rows tr[data-job]");
+        await Page.GetByLabel("Queue").FillAsync(queue);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex($"/console/jobs\\?queue={queue}$"));
+        var rows = Page.Locator("tbody#rows tr[data-job]");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         Assert.Equal(failed, await rows.Nth(0).GetAttributeAsync("data-job")); // newest first
-        await Screenshot("jobs");
+        await Screenshot("jobs", "console-jobs.png");
 
-        await _page.GetByLabel("Status").SelectOptionAsync("Failed");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Page.GetByLabel("Status").SelectOptionAsync("Failed");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-job", failed);
 
@@ -66,20 +57,46 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_by_correlation_id_lists_the_jobs_that_share_it_and_a_job_links_to_them()
+    {
+        var correlation = "order-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await Http.SubmitAsync($$"""{"type":"noop","correlationId":"{{correlation}}"}""");
+        var second = await Http.SubmitAsync($$"""{"type":"noop","queue":"console-search","correlationId":"{{correlation}}"}""");
+        await Http.SubmitAsync($$"""{"type":"noop","correlationId":"{{correlation}}-other"}""");
+        var (listed, body) = await Http.GetJsonAsync($"/api/jobs?search={correlation}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal([second, first], body.GetProperty("items").EnumerateArray().Select(job => job.GetProperty("id").GetString()));
+
+        await OpenAsync("jobs");
+        await Page.GetByLabel("Search").FillAsync(correlation);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var rows = Page.Locator("tbody#rows tr[data-job]");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        Assert.Equal(second, await rows.Nth(0).GetAttributeAsync("data-job"));
+        Assert.Equal(first, await rows.Nth(1).GetAttributeAsync("data-job"));
+        await Screenshot("search");
+
+        // From a job, its correlation id opens the same search.
+        await Page.GetByRole(AriaRole.Link, new() { Name = first }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = correlation, Exact = true }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task Job_page_shows_a_running_delay_job_advance_and_succeed_without_reloading()
     {
         var id = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:06","steps":6}}""");
         await Http.WaitForStatusAsync(id, "Running");
 
         await OpenAsync($"jobs/{id}"); // a deep link serves the console
-        var bar = _page.GetByRole(AriaRole.Progressbar);
+        var bar = Page.GetByRole(AriaRole.Progressbar);
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", new Regex("^[1-9][0-9]?$"));
         var first = int.Parse(await bar.GetAttributeAsync("aria-valuenow") ?? "0");
-        await Screenshot("job-running");
+        await Screenshot("job-running", "console-job.png");
         var loads = 0;
-        _page.Load += (_, _) => loads++;
+        Page.Load += (_, _) => loads++;
 
-        await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync("Succeeded");
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", "100");
         Assert.True(first < 100);
         Assert.Equal(0, loads);
@@ -93,9 +110,9 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Http.WaitForStatusAsync(id, "Running");
 
         await OpenAsync($"jobs/{id}");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-        await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync("Cancelled");
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Cancelled");
         Assert.Equal("Cancelled", JobApi.Status(await Http.GetJobAsync(id)));
     }
 
@@ -106,35 +123,89 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Http.WaitForStatusAsync(id, "Failed");
 
         await OpenAsync($"jobs/{id}");
-        await Assertions.Expect(_page.Locator("#error")).ToContainTextAsync("fails on purpose");
+        await Assertions.Expect(Page.Locator("#error")).ToContainTextAsync("fails on purpose");
         await Screenshot("job-failed");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
 
         // The second attempt is past failAttempts: it succeeds.
         await Http.WaitForStatusAsync(id, "Succeeded");
-        await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync("Succeeded");
+        await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Succeeded");
     }
 
     [Fact]
     public async Task Failed_view_retries_the_selected_jobs()
     {
-        var queue = "console-bulk-" + Guid.NewGuid().ToString("N")[..8];
-        var ids = new List<string>();
-        for (var i = 0; i < 3; i++)
-            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
-        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
-
-        await OpenAsync($"jobs?status=Failed&queue={queue}");
-        await Assertions.Expect(_page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(3);
-        await _page.GetByLabel($"Select job {ids[0]}").CheckAsync();
-        await _page.GetByLabel($"Select job {ids[2]}").CheckAsync();
+        var ids = await OpenFailedViewOfThreeAsync("console-bulk-");
+        await Page.GetByLabel($"Select job {ids[0]}").CheckAsync();
+        await Page.GetByLabel($"Select job {ids[2]}").CheckAsync();
         await Screenshot("failed");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Retry selected" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Retry selected" }).ClickAsync();
 
         await Http.WaitForStatusAsync(ids[0], "Succeeded");
         await Http.WaitForStatusAsync(ids[2], "Succeeded");
         Assert.Equal("Failed", JobApi.Status(await Http.GetJobAsync(ids[1])));
-        await Assertions.Expect(_page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(1);
+        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Failed_view_deletes_the_selected_jobs_once_confirmed()
+    {
+        var ids = await OpenFailedViewOfThreeAsync("console-delete-");
+        var rows = Page.Locator("tbody#rows tr[data-job]");
+        await Page.GetByLabel($"Select job {ids[0]}").CheckAsync();
+        await Page.GetByLabel($"Select job {ids[1]}").CheckAsync();
+
+        // Dismissed, the confirmation deletes nothing; accepted, it deletes the two selected.
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Dismiss(object? _, IDialog dialog) { asked.TrySetResult(dialog.Message); _ = dialog.DismissAsync(); }
+        Page.Dialog += Dismiss;
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        Assert.Contains("Delete 2 failed job(s)?", await asked.Task.WaitAsync(ConsoleBrowser.Patience, TestContext.Current.CancellationToken));
+        Page.Dialog -= Dismiss;
+        Assert.Equal("Failed", JobApi.Status(await Http.GetJobAsync(ids[0])));
+
+        Page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-job", ids[2]);
+        foreach (var id in ids.Take(2))
+        {
+            using var gone = await Http.GetAsync($"/api/jobs/{id}", TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        // The API keeps what is not failed, and says so.
+        var running = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:30"}}""");
+        var (answer, body) = await Http.PostJsonAsync("/api/jobs/delete", $$"""{"ids":["{{ids[2]}}","{{running}}"]}""");
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal([ids[2]], body.GetProperty("deleted").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal([running], body.GetProperty("kept").EnumerateArray().Select(id => id.GetString()));
+        var (refused, problem) = await Http.PostJsonAsync("/api/jobs/delete", """{"ids":[]}""");
+        JobApi.AssertFieldError(refused, problem, "ids");
+        (await Http.PostJsonAsync($"/api/jobs/{running}/cancel", "")).Response.Dispose();
+    }
+
+    [Fact]
+    public async Task Overview_draws_jobs_by_status_and_queue_and_counts_the_silos_alive()
+    {
+        var queue = "console-overview-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
+        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
+
+        await OpenAsync(""); // the console opens on the overview
+        await Assertions.Expect(Page.Locator($"g[data-queue-bar='{queue}']"))
+            .ToHaveAttributeAsync("aria-label", $"{queue}: 0 queued, 0 running, 0 scheduled, 2 failed");
+        await Assertions.Expect(Page.Locator("#silo-count")).ToHaveTextAsync("1");
+        await Assertions.Expect(Page.Locator("#silos li")).ToContainTextAsync("Active");
+        Assert.True(double.Parse(await Page.Locator("rect[data-status='failed']").GetAttributeAsync("width") ?? "0",
+            System.Globalization.CultureInfo.InvariantCulture) > 0);
+        await Screenshot("overview");
+
+        await Page.Locator($"g[data-queue-bar='{queue}'] a").ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex($"/console/jobs\\?queue={queue}$"));
+        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(2);
     }
 
     [Fact]
@@ -144,28 +215,30 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Http.WaitUntilFinishedAsync(await Http.SubmitAsync($$"""{"type":"noop","queue":"{{queue}}"}"""));
 
         await OpenAsync("queues");
-        var row = _page.Locator($"tr[data-queue='{queue}']");
-        await _page.GetByRole(AriaRole.Button, new() { Name = $"Pause queue {queue}" }).ClickAsync();
+        var row = Page.Locator($"tr[data-queue='{queue}']");
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Pause queue {queue}" }).ClickAsync();
         await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("Paused");
         var (_, described) = await Http.GetJsonAsync($"/api/queues/{queue}");
         Assert.True(described.GetProperty("paused").GetBoolean());
         await Screenshot("queues");
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = $"Resume queue {queue}" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Resume queue {queue}" }).ClickAsync();
         await Assertions.Expect(row.Locator("td.state")).ToHaveTextAsync("Active");
     }
 
-    private async Task Screenshot(string name)
+    // Three jobs that failed in a queue of their own, and the failed view of that queue showing them.
+    private async Task<List<string>> OpenFailedViewOfThreeAsync(string queuePrefix)
     {
-        var folder = Path.Combine(RepositoryRoot(), "artifacts", "console-screenshots");
-        Directory.CreateDirectory(folder);
-        await _page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        var queue = queuePrefix + Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await Http.SubmitAsync($$"""{"type":"delay","queue":"{{queue}}","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}"""));
+        foreach (var id in ids) await Http.WaitForStatusAsync(id, "Failed");
+
+        await OpenAsync($"jobs?status=Failed&queue={queue}");
+        await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(3);
+        return ids;
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansJobs.sln"))) return dir.FullName;
-        return AppContext.BaseDirectory;
-    }
+    private Task Screenshot(string name, string? readmeImage = null) => _browser!.ScreenshotAsync(name, readmeImage);
 }
