@@ -116,7 +116,8 @@ public static class JobEndpoints
     }
 
     // Deletes the listed jobs that are Failed (the dead-letter view's bulk delete): {"ids": ["job_…", …]}, at most MaxDeleteIds.
-    private static async Task<IResult> DeleteFailedAsync(HttpRequest request, IJobStore store, IGrainFactory grains, ILoggerFactory loggers)
+    private static async Task<IResult> DeleteFailedAsync(HttpRequest request, IJobStore store, IGrainFactory grains, ILoggerFactory loggers,
+        JobCaller caller, JobVisibility visibility)
     {
         const string shape = "Send {\"ids\": [\"<job id>\", …]} with 1 to 500 job ids.";
         var body = await ReadBodyAsync(request, 64 * 1024);
@@ -135,7 +136,11 @@ public static class JobEndpoints
         {
             return ApiProblems.Validation("ids", shape);
         }
-        var deleted = await store.DeleteFailedAsync([.. ids.Where(JobIds.IsValid)]);
+        // Another owner's job is left alone and listed as not deleted, exactly as a missing one is.
+        var mine = new List<string>(ids.Count);
+        foreach (var id in ids.Where(JobIds.IsValid))
+            if (await visibility.MaySeeAsync(id, caller)) mine.Add(id);
+        var deleted = await store.DeleteFailedAsync(mine);
         await DeletedJobs.ForgetAsync(grains, deleted, loggers.CreateLogger("OrleansJobs.Api"));
         return TypedResults.Ok(new JobDeleteResponse(deleted, [.. ids.Except(deleted)]));
     }

@@ -48,6 +48,26 @@ public sealed class JobOwnerProcessTests(KeyedSiloFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Bulk_delete_leaves_another_keys_failed_job_as_it_leaves_a_missing_one()
+    {
+        const string failing = """{"type":"delay","payload":{"duration":"00:00:00","failAttempts":1},"maxAttempts":1}""";
+        var alices = (await SubmitAsync(KeyedSiloFixture.Alice, failing)).GetProperty("id").GetString()!;
+        var bobs = (await SubmitAsync(KeyedSiloFixture.Bob, failing)).GetProperty("id").GetString()!;
+        await Eventually.Until(async () =>
+                JsonDocument.Parse((await AnswerAsync(HttpMethod.Get, $"api/jobs/{alices}", KeyedSiloFixture.Alice)).Body).RootElement.GetProperty("status").GetString() == "Failed"
+                && JsonDocument.Parse((await AnswerAsync(HttpMethod.Get, $"api/jobs/{bobs}", KeyedSiloFixture.Bob)).Body).RootElement.GetProperty("status").GetString() == "Failed",
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), "the failing jobs did not fail");
+
+        using var response = await fixture.SendAsync(HttpMethod.Post, "api/jobs/delete", KeyedSiloFixture.Bob, $$"""{"ids":["{{alices}}","{{bobs}}"]}""");
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([bobs], answer.GetProperty("deleted").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal([alices], answer.GetProperty("kept").EnumerateArray().Select(id => id.GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await AnswerAsync(HttpMethod.Get, $"api/jobs/{alices}", KeyedSiloFixture.Alice)).Status);
+    }
+
+    [Fact]
     public async Task The_hub_refuses_another_keys_job_as_it_refuses_a_missing_one_and_serves_the_owner()
     {
         var id = (await SubmitAsync(KeyedSiloFixture.Alice, """{"type":"noop"}""")).GetProperty("id").GetString()!;

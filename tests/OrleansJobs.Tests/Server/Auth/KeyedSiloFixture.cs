@@ -16,6 +16,7 @@ public sealed class KeyedSiloFixture : IAsyncLifetime
     public const string Manager = "oj_test-manager-secret";
     public const string Alice = "oj_test-alice-secret";
     public const string Bob = "oj_test-bob-secret";
+    public const string Carol = "oj_test-carol-secret";
 
     private SiloProcess? _silo;
 
@@ -52,6 +53,7 @@ public sealed class KeyedSiloFixture : IAsyncLifetime
                 .. KeyArgs("manager", Manager, "manage, read"),
                 .. KeyArgs("alice", Alice, "submit,read,manage"),
                 .. KeyArgs("bob", Bob, "submit,read,manage"),
+                .. KeyArgs("carol", Carol, "submit,read"),
             ],
         });
         await _silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
