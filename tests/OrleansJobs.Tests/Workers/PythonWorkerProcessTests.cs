@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansJobs.Tests.Infrastructure;
+
+namespace OrleansJobs.Tests.Workers;
+
+/// <summary>
+/// The reference Python worker (<c>workers/python/worker.py</c>) as real processes against a real silo process on
+/// SQLite: jobs of an external type are leased over HTTP, run, reported on, lost with a killed worker and taken over by
+/// another, cancelled through heartbeats.
+/// </summary>
+[Trait("Kind", "Process")]
+public sealed class PythonWorkerProcessTests
+{
+    private const string Type = "py.steps";
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
+
+    private static SiloProcess StartSilo() => SiloProcess.Start(new SiloProcessOptions
+    {
+        Args = ["--OrleansJobs:SweepInterval=00:00:01", $"--OrleansJobs:Workers:Types:0={Type}"],
+    });
+
+    [Fact]
+    public async Task Job_runs_on_a_python_worker_and_its_progress_reaches_a_hub_watcher()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        await using var watcher = await HubWatcher.ConnectAsync(silo);
+        var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 4, seconds = 0.3 } });
+        await watcher.SubscribeAsync(id);
+
+        await using var worker = WorkerProcess.StartPython(silo, "w-progress", Type);
+        await watcher.UntilAllFinishedAsync([id], Settle);
+
+        var job = await GetAsync(silo, id);
+        Assert.Equal("Succeeded", job.GetProperty("status").GetString());
+        Assert.Equal(4, job.GetProperty("result").GetProperty("steps").GetInt32());
+        Assert.Equal(["Succeeded"], ProcessApi.Outcomes(job));
+        Assert.Equal("w-progress", job.GetProperty("attempts")[0].GetProperty("worker").GetString());
+        var progress = watcher.EventsOf(id).Where(e => e.Kind == "progress").Select(e => e.Percent).ToList();
+        Assert.Contains(100.0, progress);
+        Assert.True(progress.Count >= 2, $"the watcher saw {progress.Count} progress events");
+    }
+
+    [Fact]
+    public async Task Worker_killed_mid_job_loses_its_lease_and_a_second_worker_finishes_the_job_once()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 12, seconds = 0.5 } });
+
+        await using var first = WorkerProcess.StartPython(silo, "w-killed", Type);
+        await UntilAsync(silo, id, job => job.GetProperty("progress").ValueKind == JsonValueKind.Object, "the first worker never reported progress");
+        first.Kill();
+
+        await using var second = WorkerProcess.StartPython(silo, "w-second", Type);
+        var done = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the second worker");
+
+        Assert.Equal(["Lost", "Succeeded"], ProcessApi.Outcomes(done));
+        Assert.Equal(["w-killed", "w-second"], done.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("worker").GetString() ?? "").ToArray());
+        Assert.Equal("w-second", done.GetProperty("result").GetProperty("worker").GetString());
+        Assert.Single(second.Output(), line => line.Contains($"job {id} completed"));
+    }
+
+    [Fact]
+    public async Task Complete_under_an_expired_lease_is_a_409_and_changes_nothing()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 1, seconds = 0.1 } });
+
+        // This test is the first worker: it leases the job and goes silent until the lease is gone.
+        using var leased = await silo.Http.PostAsJsonAsync("/api/workers/lease",
+            new { worker = "w-silent", types = new[] { Type }, max = 5, wait = "20s", lease = "1s" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, leased.StatusCode);
+        var lease = (await leased.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("jobs").EnumerateArray().Single();
+        Assert.Equal(id, lease.GetProperty("id").GetString());
+        var staleLease = lease.GetProperty("leaseId").GetString();
+        await UntilAsync(silo, id, job => ProcessApi.Outcomes(job) is ["Lost"], "the silent worker's lease never expired");
+
+        using var stale = await silo.Http.PostAsJsonAsync($"/api/jobs/{id}/lease/{staleLease}/complete", new { result = new { from = "stale" } }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
+        var after = await GetAsync(silo, id);
+        Assert.NotEqual("Succeeded", after.GetProperty("status").GetString());
+        Assert.Equal(["Lost"], ProcessApi.Outcomes(after));
+
+        await using var worker = WorkerProcess.StartPython(silo, "w-live", Type);
+        var done = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the live worker");
+        Assert.Equal(["Lost", "Succeeded"], ProcessApi.Outcomes(done));
+        Assert.Equal("w-live", done.GetProperty("result").GetProperty("worker").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_reaches_the_worker_at_its_next_heartbeat_and_the_worker_stops_cleanly_on_SIGTERM()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 600, seconds = 0.2 } });
+
+        await using var worker = WorkerProcess.StartPython(silo, "w-cancelled", Type);
+        await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Running", "the worker never leased the job");
+        using var cancel = await silo.Http.PostAsync($"/api/jobs/{id}/cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+
+        var cancelled = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Cancelled", "the worker did not stop the cancelled job");
+        Assert.Equal(["Cancelled"], ProcessApi.Outcomes(cancelled));
+        Assert.Contains(worker.Output(), line => line.Contains($"job {id}: cancel requested"));
+
+        Assert.Equal(0, await worker.TerminateAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(worker.Output(), line => line.Contains("stopped"));
+    }
+
+    private static async Task<JsonElement> GetAsync(SiloProcess silo, string id) =>
+        await silo.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}", TestContext.Current.CancellationToken);
+
+    private static async Task<JsonElement> UntilAsync(SiloProcess silo, string id, Func<JsonElement, bool> done, string message)
+    {
+        var job = default(JsonElement);
+        try
+        {
+            await Eventually.Until(async () => done(job = await GetAsync(silo, id)), Settle, TimeSpan.FromMilliseconds(200), message);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; the job: {job}", ex);
+        }
+        return job;
+    }
+}
