@@ -113,6 +113,30 @@ public sealed class PythonWorkerProcessTests
         Assert.Contains(worker.Output(), line => line.Contains("stopped"));
     }
 
+    [Fact]
+    public async Task A_queue_limit_of_one_holds_across_two_workers()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        using var limit = await silo.Http.PutAsJsonAsync("/api/queues/py-one", new { maxConcurrency = 1 }, TestContext.Current.CancellationToken);
+        Assert.True(limit.IsSuccessStatusCode, $"PUT queue: {limit.StatusCode}");
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await ProcessApi.SubmitAsync(silo.Http, new { type = Type, queue = "py-one", payload = new { steps = 4, seconds = 0.4 } }));
+
+        await using var first = WorkerProcess.StartPython(silo, "w-a", Type);
+        await using var second = WorkerProcess.StartPython(silo, "w-b", Type);
+        var mostRunning = 0;
+        await Eventually.Until(async () =>
+        {
+            var jobs = (await ProcessApi.ListAsync(silo.Http)).Where(j => ids.Contains(j.Key)).Select(j => j.Value.GetProperty("status").GetString()).ToList();
+            mostRunning = Math.Max(mostRunning, jobs.Count(s => s == "Running"));
+            return jobs.Count == ids.Count && jobs.All(s => s == "Succeeded");
+        }, Settle, TimeSpan.FromMilliseconds(100), "the queue's jobs did not all succeed");
+
+        Assert.Equal(1, mostRunning);
+    }
+
     private static async Task<JsonElement> GetAsync(SiloProcess silo, string id) =>
         await silo.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}", TestContext.Current.CancellationToken);
 
