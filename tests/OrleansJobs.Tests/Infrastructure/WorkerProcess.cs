@@ -18,21 +18,31 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>
-    /// Starts <c>workers/python/worker.py</c> for <paramref name="type"/> (its example handler) against <paramref name="silo"/>,
-    /// with a short lease and frequent heartbeats so that tests need not wait long for either.
-    /// </summary>
-    public static WorkerProcess StartPython(SiloProcess silo, string name, string type, string lease = "3s", double heartbeatSeconds = 0.5)
+    /// <summary>The reference workers, by the name tests give them.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Runtime, string Script)> Languages = new Dictionary<string, (string, string)>
     {
-        var script = Path.Combine(Tools.RepositoryRoot, "workers", "python", "worker.py");
-        var start = new ProcessStartInfo("python3")
+        ["python"] = ("python3", Path.Combine("python", "worker.py")),
+        ["node"] = ("node", Path.Combine("node", "worker.mjs")),
+    };
+
+    /// <summary>
+    /// Starts the reference worker of <paramref name="language"/> (<see cref="Languages"/>) for <paramref name="type"/> (its
+    /// example handler) against <paramref name="silo"/>, with a short lease and frequent heartbeats so that tests need not
+    /// wait long for either.
+    /// </summary>
+    public static WorkerProcess Start(string language, SiloProcess silo, string name, string type, string lease = "3s", double heartbeatSeconds = 0.5) =>
+        Start(Languages[language].Runtime, Languages[language].Script, silo, name, type, lease, heartbeatSeconds);
+
+    private static WorkerProcess Start(string runtime, string script, SiloProcess silo, string name, string type, string lease, double heartbeatSeconds)
+    {
+        var start = new ProcessStartInfo(runtime)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [script, "--url", silo.Http.BaseAddress!.ToString(), "--name", name, "--type", type, "--lease", lease,
-            "--heartbeat", heartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        string[] args = [Path.Combine(Tools.RepositoryRoot, "workers", script), "--url", silo.Http.BaseAddress!.ToString(), "--name", name, "--type", type,
+            "--lease", lease, "--heartbeat", heartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["PYTHONUNBUFFERED"] = "1";
         var process = new Process { StartInfo = start };

@@ -6,14 +6,14 @@ using OrleansJobs.Tests.Infrastructure;
 namespace OrleansJobs.Tests.Workers;
 
 /// <summary>
-/// The reference Python worker (<c>workers/python/worker.py</c>) as real processes against a real silo process on
-/// SQLite: jobs of an external type are leased over HTTP, run, reported on, lost with a killed worker and taken over by
-/// another, cancelled through heartbeats.
+/// The reference workers (<c>workers/python/worker.py</c>, <c>workers/node/worker.mjs</c>) as real processes against a
+/// real silo process on SQLite: jobs of an external type are leased over HTTP, run, reported on, lost with a killed
+/// worker and taken over by another, cancelled through heartbeats, held to their queue's limit.
 /// </summary>
 [Trait("Kind", "Process")]
-public sealed class PythonWorkerProcessTests
+public sealed class ReferenceWorkerProcessTests
 {
-    private const string Type = "py.steps";
+    private const string Type = "ext.steps";
     private static readonly TimeSpan Ready = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
 
@@ -22,8 +22,8 @@ public sealed class PythonWorkerProcessTests
         Args = ["--OrleansJobs:SweepInterval=00:00:01", $"--OrleansJobs:Workers:Types:0={Type}"],
     });
 
-    [Fact]
-    public async Task Job_runs_on_a_python_worker_and_its_progress_reaches_a_hub_watcher()
+    [Theory, InlineData("python"), InlineData("node")]
+    public async Task Job_runs_on_a_worker_and_its_progress_reaches_a_hub_watcher(string language)
     {
         await using var silo = StartSilo();
         await silo.WaitUntilReadyAsync(Ready);
@@ -31,10 +31,10 @@ public sealed class PythonWorkerProcessTests
         var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 4, seconds = 0.3 } });
         await watcher.SubscribeAsync(id);
 
-        await using var worker = WorkerProcess.StartPython(silo, "w-progress", Type);
+        await using var worker = WorkerProcess.Start(language, silo, "w-progress", Type);
         await watcher.UntilAllFinishedAsync([id], Settle);
 
-        var job = await GetAsync(silo, id);
+        var job = await WorkerJobs.GetAsync(silo, id);
         Assert.Equal("Succeeded", job.GetProperty("status").GetString());
         Assert.Equal(4, job.GetProperty("result").GetProperty("steps").GetInt32());
         Assert.Equal(["Succeeded"], ProcessApi.Outcomes(job));
@@ -44,19 +44,19 @@ public sealed class PythonWorkerProcessTests
         Assert.True(progress.Count >= 2, $"the watcher saw {progress.Count} progress events");
     }
 
-    [Fact]
-    public async Task Worker_killed_mid_job_loses_its_lease_and_a_second_worker_finishes_the_job_once()
+    [Theory, InlineData("python"), InlineData("node")]
+    public async Task Worker_killed_mid_job_loses_its_lease_and_a_second_worker_finishes_the_job_once(string language)
     {
         await using var silo = StartSilo();
         await silo.WaitUntilReadyAsync(Ready);
         var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 12, seconds = 0.5 } });
 
-        await using var first = WorkerProcess.StartPython(silo, "w-killed", Type);
-        await UntilAsync(silo, id, job => job.GetProperty("progress").ValueKind == JsonValueKind.Object, "the first worker never reported progress");
+        await using var first = WorkerProcess.Start(language, silo, "w-killed", Type);
+        await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("progress").ValueKind == JsonValueKind.Object, "the first worker never reported progress");
         first.Kill();
 
-        await using var second = WorkerProcess.StartPython(silo, "w-second", Type);
-        var done = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the second worker");
+        await using var second = WorkerProcess.Start(language, silo, "w-second", Type);
+        var done = await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the second worker");
 
         Assert.Equal(["Lost", "Succeeded"], ProcessApi.Outcomes(done));
         Assert.Equal(["w-killed", "w-second"], done.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("worker").GetString() ?? "").ToArray());
@@ -78,34 +78,34 @@ public sealed class PythonWorkerProcessTests
         var lease = (await leased.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("jobs").EnumerateArray().Single();
         Assert.Equal(id, lease.GetProperty("id").GetString());
         var staleLease = lease.GetProperty("leaseId").GetString();
-        await UntilAsync(silo, id, job => ProcessApi.Outcomes(job) is ["Lost"], "the silent worker's lease never expired");
+        await WorkerJobs.UntilAsync(silo, id, job => ProcessApi.Outcomes(job) is ["Lost"], "the silent worker's lease never expired");
 
         using var stale = await silo.Http.PostAsJsonAsync($"/api/jobs/{id}/lease/{staleLease}/complete", new { result = new { from = "stale" } }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
-        var after = await GetAsync(silo, id);
+        var after = await WorkerJobs.GetAsync(silo, id);
         Assert.NotEqual("Succeeded", after.GetProperty("status").GetString());
         Assert.Equal(["Lost"], ProcessApi.Outcomes(after));
 
-        await using var worker = WorkerProcess.StartPython(silo, "w-live", Type);
-        var done = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the live worker");
+        await using var worker = WorkerProcess.Start("python", silo, "w-live", Type);
+        var done = await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Succeeded", "the job did not succeed on the live worker");
         Assert.Equal(["Lost", "Succeeded"], ProcessApi.Outcomes(done));
         Assert.Equal("w-live", done.GetProperty("result").GetProperty("worker").GetString());
     }
 
-    [Fact]
-    public async Task Cancel_reaches_the_worker_at_its_next_heartbeat_and_the_worker_stops_cleanly_on_SIGTERM()
+    [Theory, InlineData("python"), InlineData("node")]
+    public async Task Cancel_reaches_the_worker_at_its_next_heartbeat_and_the_worker_stops_cleanly_on_SIGTERM(string language)
     {
         await using var silo = StartSilo();
         await silo.WaitUntilReadyAsync(Ready);
         var id = await ProcessApi.SubmitAsync(silo.Http, new { type = Type, payload = new { steps = 600, seconds = 0.2 } });
 
-        await using var worker = WorkerProcess.StartPython(silo, "w-cancelled", Type);
-        await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Running", "the worker never leased the job");
+        await using var worker = WorkerProcess.Start(language, silo, "w-cancelled", Type);
+        await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Running", "the worker never leased the job");
         using var cancel = await silo.Http.PostAsync($"/api/jobs/{id}/cancel", null, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
 
-        var cancelled = await UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Cancelled", "the worker did not stop the cancelled job");
+        var cancelled = await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Cancelled", "the worker did not stop the cancelled job");
         Assert.Equal(["Cancelled"], ProcessApi.Outcomes(cancelled));
         Assert.Contains(worker.Output(), line => line.Contains($"job {id}: cancel requested"));
 
@@ -124,8 +124,8 @@ public sealed class PythonWorkerProcessTests
         for (var i = 0; i < 3; i++)
             ids.Add(await ProcessApi.SubmitAsync(silo.Http, new { type = Type, queue = "py-one", payload = new { steps = 4, seconds = 0.4 } }));
 
-        await using var first = WorkerProcess.StartPython(silo, "w-a", Type);
-        await using var second = WorkerProcess.StartPython(silo, "w-b", Type);
+        await using var first = WorkerProcess.Start("python", silo, "w-a", Type);
+        await using var second = WorkerProcess.Start("python", silo, "w-b", Type);
         var mostRunning = 0;
         await Eventually.Until(async () =>
         {
@@ -135,22 +135,5 @@ public sealed class PythonWorkerProcessTests
         }, Settle, TimeSpan.FromMilliseconds(100), "the queue's jobs did not all succeed");
 
         Assert.Equal(1, mostRunning);
-    }
-
-    private static async Task<JsonElement> GetAsync(SiloProcess silo, string id) =>
-        await silo.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}", TestContext.Current.CancellationToken);
-
-    private static async Task<JsonElement> UntilAsync(SiloProcess silo, string id, Func<JsonElement, bool> done, string message)
-    {
-        var job = default(JsonElement);
-        try
-        {
-            await Eventually.Until(async () => done(job = await GetAsync(silo, id)), Settle, TimeSpan.FromMilliseconds(200), message);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}; the job: {job}", ex);
-        }
-        return job;
     }
 }
