@@ -22,10 +22,11 @@ public static class ClusterSilos
             ],
         });
 
-    public static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size)
+    /// <summary>A cluster of <paramref name="size"/> silos, each started with <paramref name="args"/>, once all are active.</summary>
+    public static async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int size, params string[] args)
     {
         // Started together, as a deployment would: they race to apply the schema and to join.
-        var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString)).ToList();
+        var silos = Enumerable.Range(0, size).Select(_ => StartSilo(connectionString, args)).ToList();
         await Task.WhenAll(silos.Select(silo => silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90))));
         await Eventually.Until(async () => await ActiveSilosAsync(connectionString) == size,
             TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), $"{size} silos did not all become active in the membership table");
