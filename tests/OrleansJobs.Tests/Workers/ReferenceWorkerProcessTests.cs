@@ -114,6 +114,37 @@ public sealed class ReferenceWorkerProcessTests
     }
 
     [Fact]
+    public async Task Bad_worker_requests_are_problem_details_and_an_unknown_job_is_a_404()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        object[] bad =
+        [
+            new { worker = "w", types = new[] { "noop" } },                  // a type with a handler in the silo, not an external one
+            new { worker = "w", types = new[] { Type }, max = 0 },
+            new { worker = "w", types = new[] { Type }, wait = "5m" },
+            new { worker = "", types = new[] { Type } },
+            new { worker = "w", types = Array.Empty<string>() },
+            new { worker = "w", types = new[] { Type }, surprise = true },
+        ];
+        foreach (var body in bad)
+        {
+            using var response = await silo.Http.PostAsJsonAsync("/api/workers/lease", body, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var empty = await silo.Http.PostAsJsonAsync("/api/workers/lease", new { worker = "w", types = new[] { Type }, wait = "0s" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Equal(0, (await empty.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("jobs").GetArrayLength());
+
+        using var unknown = await silo.Http.PostAsJsonAsync("/api/jobs/job_00000000000000000000000000000000/lease/x/heartbeat", new { percent = 10 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badPercent = await silo.Http.PostAsJsonAsync("/api/jobs/job_00000000000000000000000000000000/lease/x/heartbeat", new { percent = 140 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, badPercent.StatusCode);
+    }
+
+    [Fact]
     public async Task A_queue_limit_of_one_holds_across_two_workers()
     {
         await using var silo = StartSilo();
