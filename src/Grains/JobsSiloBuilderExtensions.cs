@@ -11,6 +11,7 @@ using OrleansJobs.Placement;
 using Orleans.Metadata;
 using OrleansJobs.Schedules;
 using OrleansJobs.Telemetry;
+using OrleansJobs.Workers;
 
 namespace OrleansJobs;
 
@@ -35,6 +36,8 @@ public static class JobsSiloBuilderExtensions
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<QueueAdmission>();
         services.TryAddSingleton<NewJobIds>();
+        services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section);
+        services.TryAddSingleton<ExternalJobTypes>();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.TryAddSingleton<JobCountSampler>();

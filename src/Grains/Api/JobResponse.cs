@@ -75,5 +75,6 @@ public sealed record JobResponse(
             spec.Owner);
     }
 
-    private static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);
+    /// <summary>Raw JSON text (a payload, a result) as it goes out in a response.</summary>
+    public static JsonElement? Json(string? raw) => raw is null ? null : JsonSerializer.Deserialize<JsonElement>(raw);
 }

@@ -10,7 +10,7 @@ namespace OrleansJobs.Jobs;
 /// Runs a job's attempts in its activation, as a detached task (so the grain answers status and cancel calls while an
 /// attempt runs) with the handler itself on the thread pool. A pass of the loop waits, still Queued, for a queue slot
 /// (<see cref="QueueAdmission"/>) and a handler slot on this silo (<see cref="JobRunner"/>), stores the attempt
-/// Running, runs the handler, and stores its outcome (<see cref="JobLifecycle.EndAttempt"/>); when a pass runs, and
+/// Running, runs the handler, and stores its outcome (<see cref="JobLifecycle.EndAttempt(JobState, DateTimeOffset, AttemptStopReason, string?, Exception?, double)"/>); when a pass runs, and
 /// when the activation is left to a fresh one instead, is <see cref="AttemptLoopState"/>'s decision.
 /// </summary>
 public sealed class AttemptLoop(

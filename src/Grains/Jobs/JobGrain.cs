@@ -6,6 +6,7 @@ using OrleansJobs.Handlers;
 using OrleansJobs.Placement;
 using OrleansJobs.Queues;
 using OrleansJobs.Telemetry;
+using OrleansJobs.Workers;
 
 namespace OrleansJobs.Jobs;
 
@@ -16,7 +17,7 @@ namespace OrleansJobs.Jobs;
 /// wakes it for later work and after its silo dies (see <see cref="JobSweeperGrain"/>).
 /// </summary>
 [GrainType("job"), JobPlacement]
-public sealed class JobGrain : Grain, IJobGrain
+public sealed partial class JobGrain : Grain, IJobGrain
 {
     public const string StorageName = "jobs";
 
@@ -25,6 +26,8 @@ public sealed class JobGrain : Grain, IJobGrain
     private readonly AttemptLoop _attempts;
     private readonly DueTimer _due;
     private readonly JobHandOverSender _handOver;
+    private readonly LeaseKeeper _leases;
+    private readonly ExternalJobTypes _external;
     private readonly JobRunner _runner;
     private readonly QueueAdmission _admission;
     private readonly JobHandlerRegistry _handlers;
@@ -44,6 +47,7 @@ public sealed class JobGrain : Grain, IJobGrain
         QueueAdmission admission,
         JobHandlerRegistry handlers,
         JobTypeCatalog catalog,
+        ExternalJobTypes external,
         JobMetrics metrics,
         TimeProvider time,
         IOptions<JobServiceOptions> options,
@@ -51,13 +55,14 @@ public sealed class JobGrain : Grain, IJobGrain
         DeepCopier<JobState> copier,
         ILogger<JobGrain> logger)
     {
-        (_runner, _admission, _handlers, _catalog, _metrics, _time, _copier, _logger) = (runner, admission, handlers, catalog, metrics, time, copier, logger);
+        (_runner, _admission, _handlers, _catalog, _external, _metrics, _time, _copier, _logger) = (runner, admission, handlers, catalog, external, metrics, time, copier, logger);
         _writer = new JobStateWriter(store, copier, time, logger, AfterStoredAsync);
         _events = new JobEventPublisher(_writer, OpenStream, time, logger);
         _handOver = new JobHandOverSender(GrainFactory, _writer, copier, time, logger);
         _due = new DueTimer(this, time, options, OnDueAsync);
         _attempts = new AttemptLoop(this, _writer, _events, runner, admission, metrics, time, options,
             silo.SiloAddress.ToParsableString(), logger, _due.Arm, DeactivateWhenIdle);
+        _leases = new LeaseKeeper(this, _writer, _events, admission, metrics, time, silo.SiloAddress.ToParsableString(), logger, AfterLeaseEnded);
     }
 
     private JobState Job => _writer.Job;
@@ -65,7 +70,13 @@ public sealed class JobGrain : Grain, IJobGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!Job.Exists) return;
-        if (Job.Status == JobStatus.Running)
+        if (Job.Status == JobStatus.Running && _leases.Holds)
+        {
+            // A worker outside the cluster holds the attempt: it goes on, under the lease stored with it.
+            JobLifecycle.SkipUnrecordedEvents(Job, _time.GetUtcNow(), JobEventPublisher.MinProgressGap);
+            _leases.Watch();
+        }
+        else if (Job.Status == JobStatus.Running)
         {
             // A fresh activation never has a handler running: the silo that ran this attempt is gone.
             _logger.LogWarning("Job {JobId} attempt {Attempt} was lost with its silo; recovering it", Job.Id, Job.Attempt);
@@ -133,6 +144,11 @@ public sealed class JobGrain : Grain, IJobGrain
     {
         EnsureExists();
         await _writer.UntilStoredAsync(); // an outcome on its way decides between cancelling and "already finished"
+        if (_leases.Holds)
+        {
+            await _leases.RequestStopAsync(AttemptStopReason.Cancel); // the worker stops at its next heartbeat
+            return Snapshot();
+        }
         if (Job.Status == JobStatus.Running && _attempts.Loop is { } loop)
         {
             _attempts.Stop(AttemptStopReason.Cancel);
@@ -205,7 +221,7 @@ public sealed class JobGrain : Grain, IJobGrain
         else if (Job.HandOverPending)
             await _handOver.RegisterWithDependenciesAsync();
 
-        if (Job.Status == JobStatus.Running && !_attempts.IsRunning)
+        if (Job.Status == JobStatus.Running && !_attempts.IsRunning && !_leases.Holds)
         {
             // Stored as running, but not running here: the attempt ended without recording how (see AttemptLoop).
             _logger.LogWarning("Job {JobId} attempt {Attempt} is not running anywhere; recovering it", Job.Id, Job.Attempt);
@@ -237,6 +253,11 @@ public sealed class JobGrain : Grain, IJobGrain
     private void RequestAttempt()
     {
         var type = Job.Spec!.Type;
+        if (_external.Contains(type))
+        {
+            OfferToWorkers();
+            return;
+        }
         if (_handlers.IsKnown(type))
         {
             _attempts.Request();

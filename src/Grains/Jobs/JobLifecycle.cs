@@ -177,7 +177,15 @@ public static class JobLifecycle
     ///   shutdown  any                 Interrupted   Queued (runs again after the restart, not counted)
     /// </code>
     /// </summary>
-    public static void EndAttempt(JobState job, DateTimeOffset now, AttemptStopReason stop, string? result, Exception? error, double jitterSample)
+    public static void EndAttempt(JobState job, DateTimeOffset now, AttemptStopReason stop, string? result, Exception? error, double jitterSample) =>
+        EndAttempt(job, now, stop, result, error is null ? null : new JobError(error.Message, error.GetType().Name),
+            retryable: error is not JobFailedException { Retryable: false }, jitterSample);
+
+    /// <summary>
+    /// The table above, for an attempt whose handler ended with <paramref name="result"/> or <paramref name="error"/> as
+    /// reported (an external worker's complete or fail); <paramref name="retryable"/> false fails the job without retries.
+    /// </summary>
+    public static void EndAttempt(JobState job, DateTimeOffset now, AttemptStopReason stop, string? result, JobError? error, bool retryable, double jitterSample)
     {
         switch (stop)
         {
@@ -195,10 +203,64 @@ public static class JobLifecycle
                     retryable: true, RetryTime(job, now, jitterSample));
                 break;
             default:
-                Fail(job, now, AttemptOutcome.Failed, new JobError(error!.Message, error.GetType().Name),
-                    retryable: error is not JobFailedException { Retryable: false }, RetryTime(job, now, jitterSample));
+                Fail(job, now, AttemptOutcome.Failed, error!, retryable, RetryTime(job, now, jitterSample));
                 break;
         }
+    }
+
+    /// <summary>Opens a new attempt leased to an external worker until <paramref name="expiresAt"/>; returns it.</summary>
+    public static JobAttempt StartLeased(JobState job, DateTimeOffset now, string silo, string worker, string leaseId, DateTimeOffset expiresAt)
+    {
+        var attempt = Start(job, now, silo);
+        attempt.Worker = worker;
+        attempt.LeaseId = leaseId;
+        attempt.LeaseExpiresAt = expiresAt;
+        return attempt;
+    }
+
+    /// <summary>
+    /// The job's open attempt if it is leased to a worker (under <paramref name="leaseId"/>, when one is named); null
+    /// otherwise: a worker naming any other lease holds nothing any more.
+    /// </summary>
+    public static JobAttempt? OpenLease(JobState job, string? leaseId = null) =>
+        job.Status == JobStatus.Running && job.Attempts.Count > 0 && job.Attempts[^1] is { Outcome: null, LeaseId: { } id } attempt
+        && (leaseId is null || id == leaseId) ? attempt : null;
+
+    /// <summary>
+    /// A worker's heartbeat: the lease runs out <paramref name="extend"/> from now (never sooner than it did), and an
+    /// attempt past the job's timeout is told to stop. False when nothing changed.
+    /// </summary>
+    public static bool Heartbeat(JobState job, JobAttempt attempt, DateTimeOffset now, TimeSpan? extend)
+    {
+        var changed = false;
+        if (extend is { } more && now + more > attempt.LeaseExpiresAt)
+        {
+            attempt.LeaseExpiresAt = now + more;
+            changed = true;
+        }
+        if (job.Spec!.Timeout is { } limit && now - attempt.StartedAt >= limit) changed |= RequestStop(attempt, AttemptStopReason.Timeout);
+        return changed;
+    }
+
+    /// <summary>A leased attempt is told to stop (at the worker's next heartbeat); the first reason wins. False when it already was.</summary>
+    public static bool RequestStop(JobAttempt attempt, AttemptStopReason reason)
+    {
+        if (attempt.StopRequested != AttemptStopReason.None) return false;
+        attempt.StopRequested = reason;
+        return true;
+    }
+
+    /// <summary>
+    /// A leased attempt's lease ran out with no word from its worker. Told to stop, it ends as the stop reason says
+    /// (<see cref="EndAttempt(JobState, DateTimeOffset, AttemptStopReason, string?, JobError?, bool, double)"/> with no
+    /// result); otherwise the attempt is lost with its worker (<see cref="LoseAttempt"/>).
+    /// </summary>
+    public static void ExpireLease(JobState job, JobAttempt attempt, DateTimeOffset now, double jitterSample)
+    {
+        if (attempt.StopRequested != AttemptStopReason.None)
+            EndAttempt(job, now, attempt.StopRequested, null, new JobError("The worker stopped without reporting.", "LeaseExpired"), retryable: true, jitterSample);
+        else
+            LoseAttempt(job, now, $"The lease of worker '{attempt.Worker}' expired without a heartbeat.");
     }
 
     /// <summary>

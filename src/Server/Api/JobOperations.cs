@@ -5,6 +5,7 @@ using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
 using OrleansJobs.Placement;
 using OrleansJobs.Server.Auth;
+using OrleansJobs.Workers;
 
 namespace OrleansJobs.Server.Api;
 
@@ -18,7 +19,7 @@ namespace OrleansJobs.Server.Api;
 /// before, for <see cref="Hosting.UnavailableExceptionHandler"/> or the in-process client to turn into a 503.
 /// </summary>
 internal sealed class JobOperations(
-    IGrainFactory grains, JobHandlerRegistry registry, JobTypeCatalog cluster, JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options,
+    IGrainFactory grains, JobHandlerRegistry registry, ExternalJobTypes external, JobTypeCatalog cluster, JobRunner runner, NewJobIds newJobs, IOptions<JobServiceOptions> options,
     IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ILoggerFactory loggers, JobVisibility visibility)
 {
     /// <summary>Longest wait a single grain call may take: Orleans' response timeout is 30 s.</summary>
@@ -101,11 +102,12 @@ internal sealed class JobOperations(
 
     /// <summary>
     /// A payload of a type this silo has no handler for is checked by a silo that has one (<see cref="IJobTypeGrain"/>),
-    /// with the same errors; none for a type served here, which the parser checked.
+    /// with the same errors; none for a type served here, which the parser checked, or run by external workers (whose
+    /// payloads are theirs to check).
     /// </summary>
     private async Task<IDictionary<string, string[]>?> CheckElsewhereAsync(JobSpec spec)
     {
-        if (registry.IsKnown(spec.Type)) return null;
+        if (registry.IsKnown(spec.Type) || external.Contains(spec.Type)) return null;
         return await grains.GetGrain<IJobTypeGrain>(spec.Type).CheckPayload(spec.Payload)
                ?? new Dictionary<string, string[]> { ["type"] = [SubmitRequestParser.UnservedType(spec.Type, registry, cluster)] };
     }

@@ -80,10 +80,15 @@ public static class JobAuthExtensions
         if (Under(route, DashboardAssets.Prefix)) return JobScopes.Admin;
         if (Under(route, ConsoleEndpoints.Path)) return ConsoleEndpoints.ScopeFor(route[ConsoleEndpoints.Path.Length..], method);
         if (!Under(route, "/api")) return JobScopes.Admin; // an endpoint nobody classified: the safest
+        if (Under(route, "/api/workers") || IsLeaseRoute(route)) return JobScopes.Worker;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return JobScopes.Read;
         if (HttpMethods.IsPost(method) && route.TrimEnd('/') is "/api/jobs" or "/api/batches") return JobScopes.Submit;
         return JobScopes.Manage;
     }
+
+    /// <summary>A lease's own routes: <c>/api/jobs/{id}/lease/{leaseId}/...</c>.</summary>
+    private static bool IsLeaseRoute(string route) =>
+        route.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "jobs", _, "lease", ..];
 
     private static bool Under(string route, string prefix) =>
         route.Equals(prefix, StringComparison.OrdinalIgnoreCase) || route.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase);

@@ -3,7 +3,7 @@ namespace OrleansJobs.Server.Auth;
 /// <summary>
 /// The scopes an API key (or a JWT's <c>scope</c> claim) grants, and the authorization policy of each: <c>submit</c>
 /// submits jobs and batches, <c>read</c> reads and watches them, <c>manage</c> changes queues and schedules and
-/// cancels or retries jobs, <c>worker</c> is kept for external workers, and <c>admin</c> grants all of them.
+/// cancels or retries jobs, <c>worker</c> leases jobs to external workers and reports on them, and <c>admin</c> grants all of them.
 /// </summary>
 public static class JobScopes
 {
@@ -16,7 +16,7 @@ public static class JobScopes
     /// <summary>Changes queues and schedules, cancels and retries jobs and batches.</summary>
     public const string Manage = "manage";
 
-    /// <summary>Leases work for external workers (reserved: there are no external workers yet).</summary>
+    /// <summary>Leases jobs to external workers, and sends their heartbeats, results and failures.</summary>
     public const string Worker = "worker";
 
     /// <summary>Everything, the dashboard included.</summary>

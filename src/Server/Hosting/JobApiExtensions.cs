@@ -18,6 +18,7 @@ public static class JobApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<ApiPaths>();
         builder.Services.AddSingleton<JobOperations>();
+        builder.Services.AddSingleton<WorkerLeases>();
         builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
@@ -48,6 +49,7 @@ public static class JobApiExtensions
         app.MapBatchEndpoints();
         app.MapJobTypeEndpoints();
         app.MapSiloEndpoints();
+        app.MapWorkerEndpoints();
         return app;
     }
 }

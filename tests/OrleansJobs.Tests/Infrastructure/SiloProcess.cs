@@ -121,25 +121,32 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the silo to shut down gracefully (SIGTERM) and returns its exit code.</summary>
-    public async Task<int> TerminateAsync(TimeSpan timeout)
+    public Task<int> TerminateAsync(TimeSpan timeout) =>
+        TerminateAsync(process, timeout, () => $"Silo {this} did not exit within {timeout} of SIGTERM. Last output:\n{RecentOutput(50)}");
+
+    /// <summary>
+    /// Sends SIGTERM to <paramref name="target"/> (unless it has exited) and waits for it to exit; returns its exit code,
+    /// or throws a <see cref="TimeoutException"/> saying <paramref name="lateMessage"/>.
+    /// </summary>
+    internal static async Task<int> TerminateAsync(Process target, TimeSpan timeout, Func<string> lateMessage)
     {
-        if (!process.HasExited && kill(process.Id, SigTerm) != 0 && !process.HasExited)
+        if (!target.HasExited && kill(target.Id, SigTerm) != 0 && !target.HasExited)
         {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({process.Id}, SIGTERM) failed");
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({target.Id}, SIGTERM) failed");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            await target.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"Silo {this} did not exit within {timeout} of SIGTERM. Last output:\n{RecentOutput(50)}");
+            throw new TimeoutException(lateMessage());
         }
 
-        return process.ExitCode;
+        return target.ExitCode;
     }
 
     /// <summary>The last lines the silo wrote, stdout and stderr interleaved, oldest first.</summary>

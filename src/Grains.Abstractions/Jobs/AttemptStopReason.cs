@@ -1,6 +1,6 @@
 namespace OrleansJobs.Jobs;
 
-/// <summary>Why a running attempt was told to stop; the first reason wins (see <see cref="JobLifecycle.EndAttempt"/>).</summary>
+/// <summary>Why a running attempt was told to stop; the first reason wins, and decides how the attempt ends.</summary>
 public enum AttemptStopReason
 {
     /// <summary>Not told to stop: the handler ended by itself.</summary>
