@@ -15,7 +15,7 @@ public static class JobEndpoints
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync).RequireRateLimiting(SubmitBackpressure.PolicyName);
+        jobs.MapPost("/", SubmitAsync);
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
@@ -24,7 +24,7 @@ public static class JobEndpoints
     }
 
     // The submit itself is JobOperations', which the in-process IJobClient runs too; what is left here is HTTP's.
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, ApiPaths paths, string? wait = null)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, SubmitBackpressure backpressure, ApiPaths paths, string? wait = null)
     {
         // A draining silo refuses before the wait is looked at (JobOperations.CheckAsync asks again for its other callers).
         if (jobs.Closed() is { } closed) return closed;
@@ -36,19 +36,25 @@ public static class JobEndpoints
             waitFor = parsed;
         }
 
-        var body = await ReadBodyAsync(request, jobs.MaxBodyBytes);
-        var (spec, refusal) = await jobs.CheckAsync(body,
-            request.Headers["Idempotency-Key"].FirstOrDefault(),
-            // The header as sent (so that a bad one is refused), else the id the request was given.
-            request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
-            Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
-            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
-        if (refusal is not null) return refusal;
-        if (spec!.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
+        SubmitResult submitted;
+        // The permit covers reading, checking and submitting; it is given back before the wait.
+        using (var permit = backpressure.TryAdmit(1, out var refused))
+        {
+            if (permit is null) return refused!;
+            var body = await ReadBodyAsync(request, jobs.MaxBodyBytes);
+            var (spec, refusal) = await jobs.CheckAsync(body,
+                request.Headers["Idempotency-Key"].FirstOrDefault(),
+                // The header as sent (so that a bad one is refused), else the id the request was given.
+                request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
+                Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
+                Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
+            if (refusal is not null) return refusal;
+            if (spec!.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
 
-        // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
-        var submitted = await jobs.SubmitAsync(spec, waitFor, CancellationToken.None);
-        var job = submitted.Job;
+            // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
+            submitted = await jobs.SubmitAsync(spec, CancellationToken.None);
+        }
+        var job = waitFor is { } total ? await jobs.WaitAsync(submitted.Job, total, request.HttpContext.RequestAborted) : submitted.Job;
         if (!submitted.Created) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return waitFor is not null && job.Status.IsTerminal()
             ? TypedResults.Ok(JobResponse.From(job))

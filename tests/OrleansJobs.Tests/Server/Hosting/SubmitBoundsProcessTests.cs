@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansJobs.Tests.Infrastructure;
+using static OrleansJobs.Tests.Infrastructure.ProcessApi;
+
+namespace OrleansJobs.Tests.Server.Hosting;
+
+/// <summary>
+/// What a caller cannot grow on a silo process, over real HTTP: submit permits held by waits, batches past the
+/// backlog limit, attempts without a timeout of their own.
+/// </summary>
+[Trait("Kind", "Process")]
+public sealed class SubmitBoundsProcessTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static object Delay(string duration) => new { type = "delay", payload = new { duration, steps = 1 } };
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+    }
+
+    [Fact]
+    public async Task A_submit_that_waits_gives_its_permit_back_before_waiting()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync("--OrleansJobs:Backpressure:MaxConcurrentSubmits=1");
+        var key = "waits-" + Guid.NewGuid();
+        using var waiting = new HttpRequestMessage(HttpMethod.Post, "/api/jobs?wait=PT1M") { Content = JsonContent.Create(Delay("00:00:20")) };
+        waiting.Headers.Add("Idempotency-Key", key);
+        var waitingAnswer = silo.Http.SendAsync(waiting, Token);
+
+        // The first request is past its submit (its job runs) and waits: the only permit must be free again.
+        await Eventually.Until(async () => (await ListAsync(silo.Http, "Running")).Count == 1, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200),
+            "the waiting request's job never ran");
+        Assert.False(waitingAnswer.IsCompleted);
+        Assert.StartsWith("job_", await SubmitAsync(silo.Http, new { type = "noop" }));
+        using var trigger = await silo.Http.PutAsJsonAsync("/api/schedules/bounded", new { cron = "0 0 1 1 *", job = new { type = "noop" } }, Token);
+        Assert.Equal(HttpStatusCode.Created, trigger.StatusCode);
+        using var triggered = await silo.Http.PostAsync("/api/schedules/bounded/trigger", null, Token);
+        Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
+
+        using var answer = await waitingAnswer;
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("Succeeded", (await answer.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_is_refused_with_429_while_the_backlog_is_full_like_a_single_submit()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync(
+            "--OrleansJobs:Execution:MaxConcurrentHandlers=1",
+            "--OrleansJobs:Backpressure:MaxWaitingJobs=2",
+            "--OrleansJobs:Backpressure:RetryAfter=00:00:03");
+        var batch = new { jobs = new[] { new { type = "noop" }, new { type = "noop" } } };
+
+        // One job runs and two wait for its slot: the backlog is full.
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add(await SubmitAsync(silo.Http, Delay("00:01:00")));
+        await Eventually.Until(async () => (await ListAsync(silo.Http, "Running")).Count == 1, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200),
+            "the first job never ran");
+
+        using var refused = await silo.Http.PostAsJsonAsync("/api/batches", batch, Token);
+        var problem = await ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.Contains("MaxWaitingJobs", problem.GetProperty("detail").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(3), refused.Headers.RetryAfter?.Delta);
+        Assert.Empty((await ListAsync(silo.Http)).Keys.Except(ids)); // nothing of the refused batch was stored
+
+        foreach (var id in ids)
+            (await silo.Http.PostAsync($"/api/jobs/{id}/cancel", null, Token)).Dispose();
+        await Eventually.Until(async () =>
+        {
+            using var accepted = await silo.Http.PostAsJsonAsync("/api/batches", batch, Token);
+            return accepted.StatusCode == HttpStatusCode.Accepted;
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250), "the drained silo still refused the batch");
+    }
+
+    [Fact]
+    public async Task A_job_without_a_timeout_gets_the_default_and_a_longer_one_than_the_maximum_is_refused()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync("--OrleansJobs:DefaultTimeout=00:00:02", "--OrleansJobs:MaxTimeout=01:00:00");
+
+        using var tooLong = await silo.Http.PostAsJsonAsync("/api/jobs", new { type = "noop", timeout = "PT2H" }, Token);
+        var problem = await ProblemAsync(tooLong, HttpStatusCode.BadRequest);
+        Assert.Contains("OrleansJobs:MaxTimeout", problem.GetProperty("errors").GetProperty("timeout")[0].GetString());
+        using var beyondATimer = await silo.Http.PostAsJsonAsync("/api/jobs", new { type = "noop", timeout = "P100D" }, Token);
+        await ProblemAsync(beyondATimer, HttpStatusCode.BadRequest);
+
+        // A 30 s job with no timeout of its own and one attempt: the 2 s default ends it.
+        var id = await SubmitAsync(silo.Http, new { type = "delay", payload = new { duration = "00:00:30", steps = 1 }, maxAttempts = 1 });
+        var jobs = await UntilEveryAsync(silo.Http, [id], s => s is "Succeeded" or "Failed" or "Cancelled", TimeSpan.FromSeconds(60), "the job never ended");
+        Assert.Equal("Failed", jobs[id].GetProperty("status").GetString());
+        Assert.Equal(["TimedOut"], Outcomes(jobs[id]));
+    }
+}
