@@ -24,7 +24,8 @@ public static class JobEventStream
 
     private static async Task<IResult> StreamAsync(string id, HttpContext http, IGrainFactory grains, JobWatchRegistry registry, IHostApplicationLifetime lifetime)
     {
-        if (!JobIds.IsValid(id)) return ApiProblems.NotFound(id);
+        // An unknown job is refused before anything is subscribed or written (watching switches its events on, durably).
+        if (!JobIds.IsValid(id) || await grains.GetGrain<IJobGrain>(id).Get() is null) return ApiProblems.NotFound(id);
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(),
             NumberStyles.None, CultureInfo.InvariantCulture, out var lastEventId) ? lastEventId : -1;
 

@@ -27,6 +27,9 @@ public sealed class SiloHostFixture : IAsyncLifetime
 
     public HttpClient Http { get; }
 
+    /// <summary>The embedded database folder, for tests that look at what was written.</summary>
+    public string DataDirectory => _data;
+
     /// <summary>
     /// Command-line settings read after the fixture's own, so they win: for a test that starts a host of its own with
     /// other limits, such as <c>--OrleansJobs:Backpressure:MaxWaitingJobs=2</c>.
