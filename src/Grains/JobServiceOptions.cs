@@ -78,7 +78,7 @@ public sealed class JobServiceOptions
     [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>The longest retry delay (<c>retry.initialDelay</c>, <c>retry.maxDelay</c>) a job may ask for; a longer one is refused with 400.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromDays(1);
+    [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
     /// The longest a timer waits: .NET timers take at most 2^32 - 2 ms (about 49.7 days), so a timeout or delay

@@ -67,9 +67,20 @@ public static class JobEndpoints
         return refusal ?? TypedResults.Ok(JobResponse.From(job!));
     }
 
+    /// <summary>
+    /// A page of jobs, newest first. Payloads and results (each up to <c>MaxPayloadBytes</c>) are left out unless
+    /// <c>?include=payload,result</c> asks for them, so that a page of 500 is bounded by its metadata, not its data.
+    /// </summary>
     private static async Task<IResult> ListAsync(IJobStore store, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
-        string? from = null, string? to = null, string? search = null)
+        string? from = null, string? to = null, string? search = null, string? include = null)
     {
+        var (withPayload, withResult) = (false, false);
+        foreach (var part in (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.Equals("payload", StringComparison.OrdinalIgnoreCase)) withPayload = true;
+            else if (part.Equals("result", StringComparison.OrdinalIgnoreCase)) withResult = true;
+            else return ApiProblems.Validation("include", $"'{part}' cannot be included; use payload, result or both (include=payload,result).");
+        }
         JobStatus? statusFilter = null;
         if (status is not null)
         {
@@ -88,7 +99,9 @@ public static class JobEndpoints
         {
             var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor, createdFrom, createdTo,
                 string.IsNullOrWhiteSpace(search) ? null : search.Trim()));
-            return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor));
+            return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From)
+                .Select(job => job with { Payload = withPayload ? job.Payload : null, Result = withResult ? job.Result : null })
+                .ToList(), page.NextCursor));
         }
         catch (InvalidCursorException ex)
         {

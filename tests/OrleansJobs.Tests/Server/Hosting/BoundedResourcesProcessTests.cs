@@ -8,10 +8,10 @@ namespace OrleansJobs.Tests.Server.Hosting;
 
 /// <summary>
 /// What a caller cannot grow on a silo process, over real HTTP: submit permits held by waits, batches past the
-/// backlog limit, attempts without a timeout of their own.
+/// backlog limit, attempts without a timeout of their own, rates too small to represent.
 /// </summary>
 [Trait("Kind", "Process")]
-public sealed class SubmitBoundsProcessTests
+public sealed class BoundedResourcesProcessTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -94,5 +94,23 @@ public sealed class SubmitBoundsProcessTests
         var jobs = await UntilEveryAsync(silo.Http, [id], s => s is "Succeeded" or "Failed" or "Cancelled", TimeSpan.FromSeconds(60), "the job never ended");
         Assert.Equal("Failed", jobs[id].GetProperty("status").GetString());
         Assert.Equal(["TimedOut"], Outcomes(jobs[id]));
+    }
+
+    [Fact]
+    public async Task A_queue_rate_too_small_to_represent_is_refused_and_one_a_day_is_taken()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync();
+
+        foreach (var rate in new[] { 1e-300, 5e-324, 1e-6 })
+        {
+            using var refused = await silo.Http.PutAsJsonAsync("/api/queues/slow", new { ratePerSecond = rate }, Token);
+            var problem = await ProblemAsync(refused, HttpStatusCode.BadRequest);
+            Assert.Contains("one a day", problem.GetProperty("errors").GetProperty("ratePerSecond")[0].GetString());
+        }
+        using var oneADay = await silo.Http.PutAsJsonAsync("/api/queues/slow", new { ratePerSecond = 1.0 / 86_400 }, Token);
+        Assert.Equal(HttpStatusCode.OK, oneADay.StatusCode);
+        // The queue works at that rate: its first job starts on the bucket's first token.
+        var id = await SubmitAsync(silo.Http, new { type = "noop", queue = "slow" });
+        await UntilEveryAsync(silo.Http, [id], s => s == "Succeeded", TimeSpan.FromSeconds(60), "the slow queue's first job did not run");
     }
 }
