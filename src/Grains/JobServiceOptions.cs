@@ -80,6 +80,15 @@ public sealed class JobServiceOptions
     /// <summary>The longest retry delay (<c>retry.initialDelay</c>, <c>retry.maxDelay</c>) a job may ask for; a longer one is refused with 400.</summary>
     [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Jobs that may wait for one job (<c>dependsOn</c>); one more is refused with 400. The job keeps their ids, and tells each when it ends.</summary>
+    [Range(1, 1_000_000)] public int MaxDependents { get; set; } = 1000;
+
+    /// <summary>How many schedules there may be; creating one more is refused with 400.</summary>
+    [Range(1, 1_000_000)] public int MaxSchedules { get; set; } = 10_000;
+
+    /// <summary>The shortest time between a schedule's occurrences; a cron expression that fires more often is refused with 400.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan MinScheduleInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// The longest a timer waits: .NET timers take at most 2^32 - 2 ms (about 49.7 days), so a timeout or delay
     /// setting stays below it.

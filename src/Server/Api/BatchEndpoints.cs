@@ -57,7 +57,7 @@ public static class BatchEndpoints
         if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
         if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
         var members = parsed.Jobs!;
-        if (await Dependencies.UnknownAsync(grains, members, batch: true) is { Count: > 0 } unknown)
+        if (await Dependencies.CheckAsync(grains, members, options.Value.MaxDependents, batch: true) is { Count: > 0 } unknown)
             return TypedResults.ValidationProblem(unknown, title: "The batch is invalid.");
 
         var id = key is null ? BatchIds.New() : BatchIds.FromIdempotencyKey(key);

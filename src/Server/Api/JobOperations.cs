@@ -51,7 +51,7 @@ internal sealed class JobOperations(
         if (!parsed.IsValid) return (null, TypedResults.ValidationProblem(parsed.Errors, title: InvalidTitle));
         if (await CheckElsewhereAsync(parsed.Spec) is { Count: > 0 } payloadErrors)
             return (null, TypedResults.ValidationProblem(payloadErrors, title: InvalidTitle));
-        if (await Dependencies.UnknownAsync(grains, [parsed.Spec]) is { Count: > 0 } unknown)
+        if (await Dependencies.CheckAsync(grains, [parsed.Spec], options.Value.MaxDependents) is { Count: > 0 } unknown)
             return (null, TypedResults.ValidationProblem(unknown, title: InvalidTitle));
         return (parsed.Spec, null);
     }

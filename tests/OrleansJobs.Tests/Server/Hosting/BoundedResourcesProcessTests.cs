@@ -113,4 +113,35 @@ public sealed class BoundedResourcesProcessTests
         var id = await SubmitAsync(silo.Http, new { type = "noop", queue = "slow" });
         await UntilEveryAsync(silo.Http, [id], s => s == "Succeeded", TimeSpan.FromSeconds(60), "the slow queue's first job did not run");
     }
+
+    [Fact]
+    public async Task A_job_takes_only_so_many_dependents_and_schedules_have_a_count_and_an_interval_limit()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync(
+            "--OrleansJobs:MaxDependents=2", "--OrleansJobs:MaxSchedules=2", "--OrleansJobs:MinScheduleInterval=00:01:00");
+
+        var first = await SubmitAsync(silo.Http, new { type = "noop", runAt = "2099-01-01T00:00:00Z" });
+        await SubmitAsync(silo.Http, new { type = "noop", dependsOn = new[] { first } });
+        await SubmitAsync(silo.Http, new { type = "noop", dependsOn = new[] { first } });
+        using var third = await silo.Http.PostAsJsonAsync("/api/jobs", new { type = "noop", dependsOn = new[] { first } }, Token);
+        var problem = await ProblemAsync(third, HttpStatusCode.BadRequest);
+        Assert.Contains("OrleansJobs:MaxDependents", problem.GetProperty("errors").GetProperty("dependsOn[0]")[0].GetString());
+        using var batch = await silo.Http.PostAsJsonAsync("/api/batches", new { jobs = new[] { new { type = "noop", dependsOn = new[] { first } } } }, Token);
+        problem = await ProblemAsync(batch, HttpStatusCode.BadRequest);
+        Assert.Contains("OrleansJobs:MaxDependents", problem.GetProperty("errors").GetProperty("jobs[0].dependsOn[0]")[0].GetString());
+
+        using var everyTenSeconds = await silo.Http.PutAsJsonAsync("/api/schedules/fast", new { cron = "*/10 * * * * *", job = new { type = "noop" } }, Token);
+        problem = await ProblemAsync(everyTenSeconds, HttpStatusCode.BadRequest);
+        Assert.Contains("OrleansJobs:MinScheduleInterval", problem.GetProperty("errors").GetProperty("cron")[0].GetString());
+        foreach (var name in new[] { "hourly-a", "hourly-b" })
+        {
+            using var created = await silo.Http.PutAsJsonAsync($"/api/schedules/{name}", new { cron = "0 * * * *", job = new { type = "noop" } }, Token);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using var oneTooMany = await silo.Http.PutAsJsonAsync("/api/schedules/hourly-c", new { cron = "0 * * * *", job = new { type = "noop" } }, Token);
+        problem = await ProblemAsync(oneTooMany, HttpStatusCode.BadRequest);
+        Assert.Contains("OrleansJobs:MaxSchedules", problem.GetProperty("errors").GetProperty("name")[0].GetString());
+        using var changed = await silo.Http.PutAsJsonAsync("/api/schedules/hourly-a", new { cron = "30 * * * *", job = new { type = "noop" } }, Token);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode); // an existing schedule can still change
+    }
 }
