@@ -35,8 +35,9 @@ public static class JobsSiloBuilderExtensions
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<QueueAdmission>();
         services.TryAddSingleton<NewJobIds>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
+        services.TryAddSingleton<QueueLabels>();
         services.TryAddSingleton<JobCountSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
         services.TryAddSingleton<JobMetrics>();

@@ -144,4 +144,21 @@ public sealed class BoundedResourcesProcessTests
         using var changed = await silo.Http.PutAsJsonAsync("/api/schedules/hourly-a", new { cron = "30 * * * *", job = new { type = "noop" } }, Token);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode); // an existing schedule can still change
     }
+
+    [Fact]
+    public async Task Queue_names_beyond_the_label_limit_are_counted_under_other()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync("--OrleansJobs:Telemetry:MaxQueueLabels=2", "--OrleansJobs:Telemetry:JobCountInterval=00:00:01");
+        var ids = new List<string>();
+        foreach (var queue in new[] { "labelled-1", "labelled-2", "unlabelled-3", "unlabelled-4", "unlabelled-5" })
+            ids.Add(await SubmitAsync(silo.Http, new { type = "noop", queue }));
+        await UntilEveryAsync(silo.Http, ids, s => s == "Succeeded", TimeSpan.FromSeconds(60), "the jobs did not all run");
+
+        var scrape = await MetricsScrape.ScrapeAsync(silo.Http);
+        var submitted = scrape.Where(s => MetricsScrape.Split(s.Key).Name == "orleansjobs_jobs_submitted_total")
+            .ToDictionary(s => MetricsScrape.Split(s.Key).Labels["queue"], s => s.Value);
+        Assert.Equal(["labelled-1", "labelled-2", "other"], submitted.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(3, submitted["other"]);
+        Assert.DoesNotContain(scrape.Keys, series => series.Contains("unlabelled", StringComparison.Ordinal));
+    }
 }
