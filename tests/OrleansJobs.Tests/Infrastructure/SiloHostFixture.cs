@@ -12,7 +12,7 @@ namespace OrleansJobs.Tests.Infrastructure;
 public sealed class SiloHostFixture : IAsyncLifetime
 {
     public const int MaxPayloadBytes = 1024;
-    public const string CallbackSecret = "whsec_silo-host-fixture";
+    public const string CallbackSecret = "whsec_silo-host-fixture-0123456789abcdef";
 
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
     private WebApplication? _app;
