@@ -335,6 +335,8 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
         if (filter?.Type is { } type) query.Add("type=" + Uri.EscapeDataString(type));
         if (filter?.PageSize is { } pageSize) query.Add("limit=" + pageSize.ToString(CultureInfo.InvariantCulture));
         if (cursor is not null) query.Add("cursor=" + Uri.EscapeDataString(cursor));
+        if (filter is { IncludePayload: true } or { IncludeResult: true })
+            query.Add("include=" + (filter.IncludePayload && filter.IncludeResult ? "payload,result" : filter.IncludePayload ? "payload" : "result"));
         return query.Count == 0 ? "api/jobs" : "api/jobs?" + string.Join('&', query);
     }
 

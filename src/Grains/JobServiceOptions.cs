@@ -69,6 +69,32 @@ public sealed class JobServiceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")] public TimeSpan IdleTrimAfter { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// The attempt timeout of a job that sets none: a handler that never returns would otherwise hold its slot for good.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <c>timeout</c> a job may ask for; a longer one is refused with 400.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The longest retry delay (<c>retry.initialDelay</c>, <c>retry.maxDelay</c>) a job may ask for; a longer one is refused with 400.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", TimerLimit)] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Jobs that may wait for one job (<c>dependsOn</c>); one more is refused with 400. The job keeps their ids, and tells each when it ends.</summary>
+    [Range(1, 1_000_000)] public int MaxDependents { get; set; } = 1000;
+
+    /// <summary>How many schedules there may be; creating one more is refused with 400.</summary>
+    [Range(1, 1_000_000)] public int MaxSchedules { get; set; } = 10_000;
+
+    /// <summary>The shortest time between a schedule's occurrences; a cron expression that fires more often is refused with 400.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan MinScheduleInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest a timer waits: .NET timers take at most 2^32 - 2 ms (about 49.7 days), so a timeout or delay
+    /// setting stays below it.
+    /// </summary>
+    public const string TimerLimit = "49.00:00:00";
+
     /// <summary>A scheduled job due sooner than this keeps its grain active with a precise timer; later ones sleep until the sweeper wakes them.</summary>
     public TimeSpan ArmAhead { get; set; } = TimeSpan.FromMinutes(1);
 }

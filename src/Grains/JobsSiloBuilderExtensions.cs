@@ -38,8 +38,9 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<NewJobIds>();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section);
         services.TryAddSingleton<ExternalJobTypes>();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+                services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
+        services.TryAddSingleton<QueueLabels>();
         services.TryAddSingleton<JobCountSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<JobCountSampler>());
         services.TryAddSingleton<JobMetrics>();

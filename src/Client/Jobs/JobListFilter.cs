@@ -14,4 +14,13 @@ public sealed record JobListFilter
 
     /// <summary>How many jobs to fetch per request, 1 to 500 (service default: 50). It does not limit how many the listing yields.</summary>
     public int? PageSize { get; init; }
+
+    /// <summary>
+    /// Whether the listed jobs carry their payloads (<see cref="JobInfo.Payload"/>); the service leaves them out by
+    /// default, so that a page stays small.
+    /// </summary>
+    public bool IncludePayload { get; init; }
+
+    /// <summary>Whether the listed jobs carry their results (<see cref="JobInfo.Result"/>); left out by default, as payloads are.</summary>
+    public bool IncludeResult { get; init; }
 }

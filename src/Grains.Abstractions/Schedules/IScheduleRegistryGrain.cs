@@ -6,6 +6,8 @@ public interface IScheduleRegistryGrain : IGrainWithIntegerKey
     Task Add(string name);
     Task Remove(string name);
     Task<IReadOnlyList<string>> Names();
+    /// <summary>How many schedules there are.</summary>
+    Task<int> Count();
     /// <summary>Wakes every schedule; returns how many.</summary>
     Task<int> WakeAll();
 }

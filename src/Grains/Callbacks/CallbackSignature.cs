@@ -15,10 +15,16 @@ public static class CallbackSignature
     public const string HeaderName = "X-OrleansJobs-Signature";
 
     /// <summary>The header value for <paramref name="body"/> sent at <paramref name="timestamp"/>.</summary>
-    public static string Create(string secret, DateTimeOffset timestamp, string body)
+    public static string Create(string secret, DateTimeOffset timestamp, string body) => Create([secret], timestamp, body);
+
+    /// <summary>
+    /// The header value with one <c>v1</c> signature per secret, in order (<c>t=…,v1=…,v1=…</c>): while a secret is
+    /// rotated, receivers holding either one verify the callback.
+    /// </summary>
+    public static string Create(IReadOnlyList<string> secrets, DateTimeOffset timestamp, string body)
     {
         var t = timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"t={t},v1={Convert.ToHexStringLower(Compute(secret, t, body))}";
+        return $"t={t}" + string.Concat(secrets.Select(secret => $",v1={Convert.ToHexStringLower(Compute(secret, t, body))}"));
     }
 
     /// <summary>

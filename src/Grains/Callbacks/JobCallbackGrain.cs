@@ -163,8 +163,8 @@ public sealed class JobCallbackGrain(
         if (Callback.CorrelationId is { } correlationId) request.Headers.TryAddWithoutValidation(HttpJobHandler.CorrelationHeader, correlationId);
         request.Headers.TryAddWithoutValidation(JobIdHeader, this.GetPrimaryKeyString());
         request.Headers.TryAddWithoutValidation(AttemptHeader, attempt.ToString(CultureInfo.InvariantCulture));
-        if (settings.SigningSecret is { Length: > 0 } secret)
-            request.Headers.TryAddWithoutValidation(CallbackSignature.HeaderName, CallbackSignature.Create(secret, time.GetUtcNow(), body));
+        if (settings.ActiveSecrets is { Count: > 0 } secrets)
+            request.Headers.TryAddWithoutValidation(CallbackSignature.HeaderName, CallbackSignature.Create(secrets, time.GetUtcNow(), body));
 
         using var timeout = new CancellationTokenSource(settings.Timeout, time);
         try

@@ -223,8 +223,9 @@ public sealed class AttemptLoop(
         JobTelemetry.AttemptStarted(span, Job, started);
         logger.LogDebug("Job {JobId} attempt {Attempt} started", Job.Id, started.Number);
         var progress = events.BeginAttempt();
-        using var timeout = spec.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
-        using var onTimeout = timeout?.Token.Register(() => Stop(AttemptStopReason.Timeout));
+        // A job without a timeout of its own gets the default, so that no handler holds its slot for good.
+        using var timeout = new CancellationTokenSource(spec.Timeout ?? options.Value.DefaultTimeout, time);
+        using var onTimeout = timeout.Token.Register(() => Stop(AttemptStopReason.Timeout));
         using var tracked = runner.Track(Job.Id, () => Stop(AttemptStopReason.Shutdown));
         using var keepAlive = grain.RegisterGrainTimer(_ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { Interleave = true, KeepAlive = true });
 

@@ -253,17 +253,13 @@ public sealed partial class JobGrain : Grain, IJobGrain
     private void RequestAttempt()
     {
         var type = Job.Spec!.Type;
-        if (_external.Contains(type))
-        {
-            OfferToWorkers();
-            return;
-        }
-        if (_handlers.IsKnown(type))
-        {
-            _attempts.Request();
-            return;
-        }
-        if (_attempts.State.Closing) return;
+        if (_external.Contains(type)) OfferToWorkers();
+        else if (_handlers.IsKnown(type)) _attempts.Request();
+        else if (!_attempts.State.Closing) MoveToServingSilo(type);
+    }
+
+    private void MoveToServingSilo(string type)
+    {
         if (_catalog.SilosServing(type).Count == 0)
         {
             _logger.LogWarning("Job {JobId} waits: no live silo serves job type {JobType}", Job.Id, type);

@@ -199,7 +199,9 @@ public static class JobLifecycle
                 Interrupt(job, now);
                 break;
             case AttemptStopReason.Timeout:
-                Fail(job, now, AttemptOutcome.TimedOut, new JobError($"The attempt exceeded the job's timeout of {job.Spec!.Timeout}.", "Timeout"),
+                Fail(job, now, AttemptOutcome.TimedOut, new JobError(job.Spec!.Timeout is { } timeout
+                        ? $"The attempt exceeded the job's timeout of {timeout}."
+                        : $"The attempt exceeded the default timeout ({JobServiceOptions.Section}:DefaultTimeout); the job sets none.", "Timeout"),
                     retryable: true, RetryTime(job, now, jitterSample));
                 break;
             default:

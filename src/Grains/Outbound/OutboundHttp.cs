@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansJobs.Handlers.BuiltIn;
 
 namespace OrleansJobs.Outbound;
 
@@ -8,14 +10,20 @@ internal static class OutboundHttp
 {
     /// <summary>
     /// A named client for calls to allow-listed hosts: no redirects (one could lead off the allow-list), no cookies
-    /// (pooled handlers must not carry one call's cookies into another's), and no client-wide timeout: each call sets its own.
+    /// (pooled handlers must not carry one call's cookies into another's), no client-wide timeout (each call sets its
+    /// own), and connections only to addresses the allow-list permits (<see cref="OutboundConnect"/>).
     /// </summary>
     public static IHttpClientBuilder AddOutboundHttpClient(this IServiceCollection services, string name) =>
         services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(provider =>
             {
-                AllowAutoRedirect = false,
-                UseCookies = false,
+                var hosts = provider.GetRequiredService<IOptionsMonitor<HttpJobOptions>>();
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    ConnectCallback = (context, cancellationToken) => OutboundConnect.ConnectAsync(context, hosts.CurrentValue, cancellationToken),
+                };
             });
 
     /// <summary>An answer worth trying again later: 5xx, 408 and 429. Any other non-2xx answer will not change by retrying.</summary>

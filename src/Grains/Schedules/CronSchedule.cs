@@ -65,6 +65,23 @@ public sealed class CronSchedule
         return occurrences;
     }
 
+    /// <summary>
+    /// The shortest time between two of the <paramref name="occurrences"/> occurrences after <paramref name="after"/>;
+    /// null when fewer than two come. Over a thousand occurrences this finds the gap of every expression that repeats
+    /// within them (every pattern of seconds, minutes, hours or days); a rarer burst can hide beyond them.
+    /// </summary>
+    public TimeSpan? ShortestGap(DateTimeOffset after, int occurrences = 1000)
+    {
+        TimeSpan? shortest = null;
+        DateTimeOffset? previous = null;
+        foreach (var occurrence in Next(after, occurrences))
+        {
+            if (previous is { } before && (shortest is null || occurrence - before < shortest)) shortest = occurrence - before;
+            previous = occurrence;
+        }
+        return shortest;
+    }
+
     /// <summary>How many occurrences fall in (<paramref name="after"/>, <paramref name="upTo"/>], and the latest of them.</summary>
     public (int Count, DateTimeOffset? Latest) Due(DateTimeOffset after, DateTimeOffset upTo)
     {

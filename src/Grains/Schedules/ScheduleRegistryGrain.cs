@@ -29,6 +29,8 @@ public sealed class ScheduleRegistryGrain(
 
     Task<IReadOnlyList<string>> IScheduleRegistryGrain.Names() => Task.FromResult<IReadOnlyList<string>>([.. Names]);
 
+    Task<int> IScheduleRegistryGrain.Count() => Task.FromResult(Names.Count);
+
     async Task<int> IScheduleRegistryGrain.WakeAll()
     {
         foreach (var chunk in Names.ToList().Chunk(64))

@@ -17,6 +17,7 @@ public sealed class JobCountSampler(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     IOptions<TelemetryOptions> options,
+    QueueLabels labels,
     TimeProvider time,
     ILogger<JobCountSampler> logger) : BackgroundService
 {
@@ -61,9 +62,9 @@ public sealed class JobCountSampler(
 
     private Dictionary<(string, JobStatus), long> Tally(IReadOnlyList<JobCount> rows)
     {
-        foreach (var row in rows) _queues.Add(row.Queue);
+        foreach (var row in rows) _queues.Add(labels.Of(row.Queue));
         var tally = _queues.SelectMany(queue => Counted.Select(status => (queue, status))).ToDictionary(key => key, _ => 0L);
-        foreach (var row in rows) tally[(row.Queue, row.Status)] = row.Count;
+        foreach (var row in rows) tally[(labels.Of(row.Queue), row.Status)] += row.Count;
         return tally;
     }
 }

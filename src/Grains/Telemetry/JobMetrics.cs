@@ -8,7 +8,7 @@ namespace OrleansJobs.Telemetry;
 /// <c>orleansjobs_jobs_submitted_total</c>, <c>orleansjobs_jobs_completed_total</c>, <c>orleansjobs_attempts_total</c>,
 /// <c>orleansjobs_attempt_duration_seconds</c>, <c>orleansjobs_start_delay_seconds</c>, <c>orleansjobs_retention_deleted_total</c>
 /// and <c>orleansjobs_jobs</c>
-/// (the job store's own are <see cref="JobStoreMetrics"/>).
+/// (the job store's own are <see cref="JobStoreMetrics"/>). Queue names are labels up to a limit (<see cref="QueueLabels"/>).
 /// Each silo counts what happens on it, so the cluster's figure is the sum over silos.
 /// </summary>
 public sealed class JobMetrics
@@ -20,8 +20,11 @@ public sealed class JobMetrics
     private readonly Histogram<double> _startDelay;
     private readonly Counter<long> _retentionDeleted;
 
-    public JobMetrics(IMeterFactory meters, JobCountSampler counts)
+    private readonly QueueLabels _queues;
+
+    public JobMetrics(IMeterFactory meters, JobCountSampler counts, QueueLabels queues)
     {
+        _queues = queues;
         var meter = meters.Create(JobTelemetry.Name);
         _submitted = meter.CreateCounter<long>("orleansjobs.jobs.submitted", "{job}", "Jobs accepted (idempotent replays not counted).");
         _completed = meter.CreateCounter<long>("orleansjobs.jobs.completed", "{job}", "Jobs that reached a final status: succeeded, failed or cancelled.");
@@ -59,5 +62,5 @@ public sealed class JobMetrics
 
     private static KeyValuePair<string, object?> Type(JobSpec spec) => new("type", spec.Type);
 
-    private static KeyValuePair<string, object?> Queue(JobSpec spec) => new("queue", spec.Queue);
+    private KeyValuePair<string, object?> Queue(JobSpec spec) => new("queue", _queues.Of(spec.Queue));
 }

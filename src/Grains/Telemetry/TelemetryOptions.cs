@@ -17,6 +17,12 @@ public sealed class TelemetryOptions
     /// <summary>Metrics and <c>GET /metrics</c> (with <see cref="Enabled"/>): off leaves traces on.</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// Distinct queue names that get a <c>queue</c> label of their own in the metrics; the rest are counted under
+    /// <c>other</c>, so that callers naming queues at will cannot grow the number of series without end.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int MaxQueueLabels { get; set; } = 100;
+
     /// <summary>How often the silo that reports the <c>orleansjobs_jobs</c> gauge counts the job table.</summary>
     public TimeSpan JobCountInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -30,11 +30,16 @@ public static class BatchEndpoints
     /// <summary>
     /// Submits the members (ids derived from the batch id), then seals the batch. A request that fails part-way leaves
     /// the members it submitted running; repeating it with the same Idempotency-Key submits the rest and seals the batch.
+    /// It passes the submit backpressure as single submits do, counted as the <see cref="SubmitChunk"/> submits it has in
+    /// flight at once.
     /// </summary>
     private static async Task<IResult> SubmitAsync(HttpRequest request, IGrainFactory grains, JobHandlerRegistry registry, OrleansJobs.Placement.JobTypeCatalog cluster,
-        JobRunner runner, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time, ApiPaths paths, JobVisibility visibility, JobCaller caller)
+        JobRunner runner, SubmitBackpressure backpressure, IOptions<JobServiceOptions> options, IOptionsMonitor<HttpJobOptions> outbound, TimeProvider time,
+        ApiPaths paths, JobVisibility visibility, JobCaller caller)
     {
         if (runner.Draining) return JobEndpoints.Unavailable("The silo is shutting down; submit to another silo or retry shortly.");
+        using var permit = backpressure.TryAdmit(SubmitChunk, out var refused);
+        if (permit is null) return refused!;
         var span = Activity.Current; // the request's, before grain calls (see JobOperations.SubmitAsync)
         var body = await JobEndpoints.ReadBodyAsync(request, BatchRequestParser.MaxBodyBytes);
         if (body is null)
@@ -44,7 +49,7 @@ public static class BatchEndpoints
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         if (key is { Length: 0 or > SubmitRequestParser.MaxKeyLength })
             return ApiProblems.Validation("idempotencyKey", $"The Idempotency-Key header must be 1 to {SubmitRequestParser.MaxKeyLength} characters long.");
-        var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value.MaxPayloadBytes, outbound.CurrentValue, cluster)).Parse(body,
+        var parsed = new BatchRequestParser(new SubmitRequestParser(registry, options.Value, outbound.CurrentValue, cluster)).Parse(body,
             request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
             span?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
             span?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault());
@@ -53,7 +58,7 @@ public static class BatchEndpoints
         if (parsed.MalformedJson is { } malformed) return ApiProblems.BadRequest("The body is not valid JSON.", malformed);
         if (parsed.Errors.Count > 0) return TypedResults.ValidationProblem(parsed.Errors, title: "The batch is invalid.");
         var members = parsed.Jobs!.Select(m => m with { Owner = caller.Owner }).ToList();
-        if (await Dependencies.UnknownAsync(visibility, members, caller, batch: true) is { Count: > 0 } unknown)
+        if (await Dependencies.CheckAsync(visibility, members, caller, options.Value.MaxDependents, batch: true) is { Count: > 0 } unknown)
             return TypedResults.ValidationProblem(unknown, title: "The batch is invalid.");
 
         var id = key is null ? BatchIds.New() : BatchIds.FromIdempotencyKey(key, caller.Owner);

@@ -18,7 +18,7 @@ public static class JobEndpoints
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync).RequireRateLimiting(SubmitBackpressure.PolicyName);
+        jobs.MapPost("/", SubmitAsync);
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapPost("/{id}/cancel", CancelAsync);
@@ -28,7 +28,7 @@ public static class JobEndpoints
     }
 
     // The submit itself is JobOperations', which the in-process IJobClient runs too; what is left here is HTTP's.
-    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, ApiPaths paths, JobCaller caller, string? wait = null)
+    private static async Task<IResult> SubmitAsync(HttpRequest request, JobOperations jobs, SubmitBackpressure backpressure, ApiPaths paths, JobCaller caller, string? wait = null)
     {
         // A draining silo refuses before the wait is looked at (JobOperations.CheckAsync asks again for its other callers).
         if (jobs.Closed() is { } closed) return closed;
@@ -40,19 +40,25 @@ public static class JobEndpoints
             waitFor = parsed;
         }
 
-        var body = await ReadBodyAsync(request, jobs.MaxBodyBytes);
-        var (spec, refusal) = await jobs.CheckAsync(body,
-            request.Headers["Idempotency-Key"].FirstOrDefault(),
-            // The header as sent (so that a bad one is refused), else the id the request was given.
-            request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
-            Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
-            Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault(), caller);
-        if (refusal is not null) return refusal;
-        if (spec!.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
+        SubmitResult submitted;
+        // The permit covers reading, checking and submitting; it is given back before the wait.
+        using (var permit = backpressure.TryAdmit(1, out var refused))
+        {
+            if (permit is null) return refused!;
+            var body = await ReadBodyAsync(request, jobs.MaxBodyBytes);
+            var (spec, refusal) = await jobs.CheckAsync(body,
+                request.Headers["Idempotency-Key"].FirstOrDefault(),
+                // The header as sent (so that a bad one is refused), else the id the request was given.
+                request.Headers[CorrelationIds.Header].FirstOrDefault() ?? CorrelationIds.Of(request.HttpContext),
+                Activity.Current?.Id ?? request.Headers.TraceParent.FirstOrDefault(),
+                Activity.Current?.TraceStateString ?? request.Headers.TraceState.FirstOrDefault(), caller);
+            if (refusal is not null) return refusal;
+            if (spec!.CorrelationId is { } correlationId) CorrelationIds.Set(request.HttpContext, correlationId);
 
-        // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
-        var submitted = await jobs.SubmitAsync(spec, waitFor, CancellationToken.None);
-        var job = submitted.Job;
+            // A draining silo or unreachable storage throws JobServiceUnavailableException: UnavailableExceptionHandler answers 503.
+            submitted = await jobs.SubmitAsync(spec, CancellationToken.None);
+        }
+        var job = waitFor is { } total ? await jobs.WaitAsync(submitted.Job, total, request.HttpContext.RequestAborted) : submitted.Job;
         if (!submitted.Created) request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return waitFor is not null && job.Status.IsTerminal()
             ? TypedResults.Ok(JobResponse.From(job))
@@ -65,9 +71,20 @@ public static class JobEndpoints
         return refusal ?? TypedResults.Ok(JobResponse.From(job!));
     }
 
+    /// <summary>
+    /// A page of jobs, newest first. Payloads and results (each up to <c>MaxPayloadBytes</c>) are left out unless
+    /// <c>?include=payload,result</c> asks for them, so that a page of 500 is bounded by its metadata, not its data.
+    /// </summary>
     private static async Task<IResult> ListAsync(IJobStore store, JobCaller caller, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
-        string? from = null, string? to = null, string? search = null)
+        string? from = null, string? to = null, string? search = null, string? include = null)
     {
+        var (withPayload, withResult) = (false, false);
+        foreach (var part in (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.Equals("payload", StringComparison.OrdinalIgnoreCase)) withPayload = true;
+            else if (part.Equals("result", StringComparison.OrdinalIgnoreCase)) withResult = true;
+            else return ApiProblems.Validation("include", $"'{part}' cannot be included; use payload, result or both (include=payload,result).");
+        }
         JobStatus? statusFilter = null;
         if (status is not null)
         {
@@ -86,7 +103,9 @@ public static class JobEndpoints
         {
             var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor, createdFrom, createdTo,
                 string.IsNullOrWhiteSpace(search) ? null : search.Trim(), caller.ListedOwner));
-            return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From).ToList(), page.NextCursor));
+            return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From)
+                .Select(job => job with { Payload = withPayload ? job.Payload : null, Result = withResult ? job.Result : null })
+                .ToList(), page.NextCursor));
         }
         catch (InvalidCursorException ex)
         {

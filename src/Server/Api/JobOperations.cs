@@ -11,7 +11,7 @@ namespace OrleansJobs.Server.Api;
 
 /// <summary>
 /// What the jobs API does with a job, apart from HTTP: submit (the whole of <c>POST /api/jobs</c> behind its
-/// backpressure: validation, dependencies, the job's id, the grain's <c>Submit</c>, the wait), read, cancel and retry.
+/// backpressure: validation, dependencies, the job's id, the grain's <c>Submit</c>; then the wait), read, cancel and retry.
 /// <see cref="JobEndpoints"/> answers requests with it and <see cref="InProcess.InProcessJobClient"/> serves the
 /// application's own code with it, so the two cannot behave differently. A refusal is the problem answer the API
 /// sends (built by <see cref="ApiProblems"/>); the endpoint returns it, the in-process client throws it as the HTTP
@@ -48,24 +48,24 @@ internal sealed class JobOperations(
         var maxPayload = options.Value.MaxPayloadBytes;
         if (body is null || body.Length > MaxBodyBytes) return (null, ApiProblems.TooLarge(maxPayload));
 
-        var parsed = new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue, cluster).Parse(body, idempotencyKey, correlationId, traceParent, traceState);
+        var parsed = new SubmitRequestParser(registry, options.Value, outbound.CurrentValue, cluster).Parse(body, idempotencyKey, correlationId, traceParent, traceState);
         if (parsed.IsPayloadTooLarge) return (null, ApiProblems.TooLarge(maxPayload));
         if (parsed.IsMalformedJson) return (null, ApiProblems.BadRequest("The body is not valid JSON.", parsed.Detail ?? "Malformed JSON."));
         if (!parsed.IsValid) return (null, TypedResults.ValidationProblem(parsed.Errors, title: InvalidTitle));
         if (await CheckElsewhereAsync(parsed.Spec) is { Count: > 0 } payloadErrors)
             return (null, TypedResults.ValidationProblem(payloadErrors, title: InvalidTitle));
-        if (await Dependencies.UnknownAsync(visibility, [parsed.Spec], caller) is { Count: > 0 } unknown)
+        if (await Dependencies.CheckAsync(visibility, [parsed.Spec], caller, options.Value.MaxDependents) is { Count: > 0 } unknown)
             return (null, TypedResults.ValidationProblem(unknown, title: InvalidTitle));
         return (parsed.Spec with { Owner = caller.Owner }, null);
     }
 
     /// <summary>
     /// Submits a job <see cref="CheckAsync"/> passed, under the id its idempotency key maps to (so a replay reaches the
-    /// first job's grain and gets that job back) or a fresh one, and notes it on the current activity. With
-    /// <paramref name="wait"/> it then waits as <see cref="WaitAsync"/> does. <paramref name="cancellationToken"/> gives
-    /// up on the answer, never on the job.
+    /// first job's grain and gets that job back) or a fresh one, and notes it on the current activity. A caller that
+    /// waits for the job calls <see cref="WaitAsync"/> after giving back its submit permit.
+    /// <paramref name="cancellationToken"/> gives up on the answer, never on the job.
     /// </summary>
-    public async Task<SubmitResult> SubmitAsync(JobSpec spec, TimeSpan? wait, CancellationToken cancellationToken)
+    public async Task<SubmitResult> SubmitAsync(JobSpec spec, CancellationToken cancellationToken)
     {
         // The caller's span, taken before the grain call: Orleans' call tracing may leave its own (ended) client span as
         // the current activity when the call returns, and the submit's tags belong on the caller's.
@@ -97,7 +97,7 @@ internal sealed class JobOperations(
             ["job.status"] = job.Status.ToString(),
             ["job.run_at"] = job.ScheduledAt?.ToString("O"),
         }));
-        return wait is { } total ? submitted with { Job = await WaitAsync(job, total, cancellationToken) } : submitted;
+        return submitted;
     }
 
     /// <summary>

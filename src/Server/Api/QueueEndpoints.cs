@@ -14,6 +14,12 @@ public static class QueueEndpoints
     public const int MaxLimit = 100_000;
     public const int MaxBurst = 1_000_000;
 
+    /// <summary>
+    /// The slowest rate: one start a day. A slower one would make the token bucket's refill period overflow what a
+    /// <see cref="TimeSpan"/> holds (at 1e-300 a second), and is no use for a queue anyway.
+    /// </summary>
+    public const double MinRatePerSecond = 1.0 / 86_400;
+
     private static readonly string[] Fields = ["maxConcurrency", "maxConcurrencyPerKey", "ratePerSecond", "burst", "paused"];
 
     public static IEndpointRouteBuilder MapQueueEndpoints(this IEndpointRouteBuilder app)
@@ -119,7 +125,7 @@ public static class QueueEndpoints
                 case "burst" when isNull || WholeNumber(value, 1, MaxBurst) is not null:
                     settings = settings with { Burst = isNull ? null : value.GetInt32() };
                     break;
-                case "ratePerSecond" when isNull || value.ValueKind == JsonValueKind.Number && value.GetDouble() is > 0 and <= MaxLimit:
+                case "ratePerSecond" when isNull || value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= MinRatePerSecond and <= MaxLimit:
                     settings = settings with { RatePerSecond = isNull ? null : value.GetDouble() };
                     break;
                 case "paused" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
@@ -132,7 +138,7 @@ public static class QueueEndpoints
                     errors[field.Name] = [$"A whole number from 1 to {MaxBurst}, or null for one second's worth of the rate."];
                     break;
                 case "ratePerSecond":
-                    errors[field.Name] = [$"A number above 0 and up to {MaxLimit}, or null for no limit."];
+                    errors[field.Name] = [$"A number from {MinRatePerSecond:R} (one a day) up to {MaxLimit}, or null for no limit."];
                     break;
                 case "paused":
                     errors[field.Name] = ["true or false."];

@@ -16,7 +16,7 @@ public static class ScheduleEndpoints
         schedules.MapGet("/", ListAsync);
         schedules.MapGet("/{name}", GetAsync);
         schedules.MapDelete("/{name}", DeleteAsync);
-        schedules.MapPost("/{name}/trigger", TriggerAsync).RequireRateLimiting(Hosting.SubmitBackpressure.PolicyName);
+        schedules.MapPost("/{name}/trigger", TriggerAsync).AddEndpointFilter(Hosting.SubmitBackpressure.AdmitOneAsync);
         schedules.MapPost("/{name}/pause", (string name, IGrainFactory grains) => ChangeAsync(name, grains, s => s.Pause()));
         schedules.MapPost("/{name}/resume", (string name, IGrainFactory grains) => ChangeAsync(name, grains, s => s.Resume()));
         return app;
@@ -30,11 +30,15 @@ public static class ScheduleEndpoints
         var maxPayload = options.Value.MaxPayloadBytes;
         var body = await JobEndpoints.ReadBodyAsync(request, maxPayload + 64 * 1024);
         if (body is null) return ApiProblems.TooLarge(maxPayload);
-        var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, maxPayload, outbound.CurrentValue, cluster)).Parse(body);
+        var limits = options.Value;
+        var parsed = new ScheduleRequestParser(new SubmitRequestParser(registry, limits, outbound.CurrentValue, cluster), limits.MinScheduleInterval).Parse(body);
         if (parsed.Job is { IsPayloadTooLarge: true }) return ApiProblems.TooLarge(maxPayload);
         if (parsed.MalformedJson is { } detail) return ApiProblems.BadRequest("The body is not valid JSON.", detail);
         if (parsed.Definition is not { } definition) return TypedResults.ValidationProblem(parsed.Errors, title: "The schedule is invalid.");
 
+        // A new schedule beyond the limit is refused; concurrent creates may pass it by as many as are in flight.
+        if (await Grain(grains, name).Get() is null && await grains.GetGrain<IScheduleRegistryGrain>(0).Count() >= limits.MaxSchedules)
+            return ApiProblems.Validation("name", $"There are {limits.MaxSchedules} schedules, the limit ({JobServiceOptions.Section}:MaxSchedules); delete one first.");
         var put = await Grain(grains, name).Put(definition);
         var response = ScheduleResponse.From(put.Schedule);
         return put.Created ? TypedResults.Created(paths.Location(request, $"schedules/{name}"), response) : TypedResults.Ok(response);

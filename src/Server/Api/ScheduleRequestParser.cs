@@ -8,9 +8,10 @@ namespace OrleansJobs.Server.Api;
 /// Turns a <c>PUT /api/schedules/{name}</c> body into a <see cref="ScheduleDefinition"/>: cron and time zone through
 /// <see cref="CronSchedule"/>, the job through the submit endpoint's own <see cref="SubmitRequestParser"/> (its errors
 /// come back under <c>job.</c>), so a schedule accepts exactly the jobs <c>POST /api/jobs</c> accepts, less the two
-/// fields the schedule itself decides: <c>runAt</c> and <c>idempotencyKey</c>.
+/// fields the schedule itself decides: <c>runAt</c> and <c>idempotencyKey</c>. Occurrences closer together than
+/// <paramref name="minInterval"/> (<c>OrleansJobs:MinScheduleInterval</c>) are refused.
 /// </summary>
-public sealed class ScheduleRequestParser(SubmitRequestParser jobs)
+public sealed class ScheduleRequestParser(SubmitRequestParser jobs, TimeSpan minInterval)
 {
     private static readonly string[] Fields = ["cron", "timeZone", "job", "misfire", "overlap", "paused"];
 
@@ -90,8 +91,13 @@ public sealed class ScheduleRequestParser(SubmitRequestParser jobs)
 
         if (cron is null && !errors.ContainsKey("cron")) Error("cron", "The cron expression is required.");
         if (jobJson is null && !errors.Keys.Any(k => k.StartsWith("job", StringComparison.Ordinal))) Error("job", "The job to submit at each occurrence is required, such as { \"type\": \"noop\" }.");
-        if (cron is not null && timeZone is not null && !CronSchedule.TryCreate(cron, timeZone, out _, out var problem, out var where))
-            Error(where!, problem!);
+        if (cron is not null && timeZone is not null)
+        {
+            if (!CronSchedule.TryCreate(cron, timeZone, out var schedule, out var problem, out var where))
+                Error(where!, problem!);
+            else if (schedule!.ShortestGap(DateTimeOffset.UtcNow) is { } gap && gap < minInterval)
+                Error("cron", $"'{cron}' fires {gap:c} apart; the shortest interval is {minInterval:c} ({JobServiceOptions.Section}:MinScheduleInterval).");
+        }
 
         return errors.Count > 0
             ? new ScheduleParseResult(null, errors)

@@ -6,18 +6,19 @@ using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Jobs;
 using OrleansJobs.Placement;
+using OrleansJobs.Server.Hosting;
 
 namespace OrleansJobs.Server.Api;
 
 /// <summary>
 /// Turns a <c>POST /api/jobs</c> body and its headers into a <see cref="JobSpec"/>, or says precisely what is wrong:
 /// the one place where submit requests are validated, a typed handler's payload included (<see cref="JobPayloadBinder"/>:
-/// errors keyed <c>payload.&lt;field&gt;</c>). <c>maxPayloadBytes</c> bounds the payload's JSON text;
+/// errors keyed <c>payload.&lt;field&gt;</c>). <c>limits</c> bound the payload's JSON text, the timeout and the retry delays;
 /// <c>outbound</c>'s allow-list bounds where a <c>callbackUrl</c> may point. With <c>cluster</c>, a type that another live
 /// silo serves is taken too; its payload is not checked here: <see cref="JobOperations"/> has a serving silo check it, and
 /// a batch member's or schedule's is checked before each attempt (<see cref="JobPayloadBinder"/> runs again there).
 /// </summary>
-public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayloadBytes, HttpJobOptions outbound, JobTypeCatalog? cluster = null)
+public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceOptions limits, HttpJobOptions outbound, JobTypeCatalog? cluster = null)
 {
     public const int MaxQueueLength = 100;
     public const int MaxKeyLength = 200;
@@ -97,8 +98,8 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                 case "payload":
                     var payload = value.GetRawText();
                     var size = Encoding.UTF8.GetByteCount(payload);
-                    if (size > maxPayloadBytes)
-                        return SubmitParseResult.PayloadTooLarge($"The payload is {size} bytes; the limit is {maxPayloadBytes} bytes.");
+                    if (size > limits.MaxPayloadBytes)
+                        return SubmitParseResult.PayloadTooLarge($"The payload is {size} bytes; the limit is {limits.MaxPayloadBytes} bytes.");
                     spec = spec with { Payload = payload };
                     break;
                 case "queue":
@@ -131,7 +132,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                         spec = spec with { Retry = retry };
                     break;
                 case "timeout":
-                    if (fields.Duration(name, value) is { } timeout)
+                    if (fields.Duration(name, value, limits.MaxTimeout, $"{JobServiceOptions.Section}:MaxTimeout") is { } timeout)
                     {
                         if (timeout > TimeSpan.Zero)
                             spec = spec with { Timeout = timeout };
@@ -143,8 +144,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
                     bodyIdempotencyKey = fields.String(name, value, MaxKeyLength);
                     break;
                 case "correlationId":
-                    if (fields.String(name, value, MaxKeyLength) is { } bodyCorrelationId)
-                        spec = spec with { CorrelationId = bodyCorrelationId };
+                    if (value.ValueKind == JsonValueKind.String && CorrelationIds.IsValid(value.GetString()!))
+                        spec = spec with { CorrelationId = value.GetString() };
+                    else
+                        fields.Error(name, CorrelationIds.Problem("A correlation id"));
                     break;
                 case "callbackUrl":
                     if (fields.String(name, value, MaxUrlLength) is { } callbackUrl)
@@ -206,8 +209,8 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
         }
         if (spec.CorrelationId is null && correlationId is not null)
         {
-            if (correlationId.Length is 0 or > MaxKeyLength)
-                fields.Error("correlationId", $"The correlation id header must be 1 to {MaxKeyLength} characters long.");
+            if (!CorrelationIds.IsValid(correlationId))
+                fields.Error("correlationId", CorrelationIds.Problem($"The {CorrelationIds.Header} header"));
             else
                 spec = spec with { CorrelationId = correlationId };
         }
@@ -226,7 +229,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
         });
     }
 
-    private static RetryPolicy? ReadRetry(FieldReader fields, JsonElement value)
+    private RetryPolicy? ReadRetry(FieldReader fields, JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -243,11 +246,11 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
             switch (property.Name)
             {
                 case "initialDelay":
-                    if (fields.Duration(name, property.Value) is { } initialDelay)
+                    if (fields.Duration(name, property.Value, limits.MaxRetryDelay, $"{JobServiceOptions.Section}:MaxRetryDelay") is { } initialDelay)
                         retry = retry with { InitialDelay = initialDelay };
                     break;
                 case "maxDelay":
-                    if (fields.Duration(name, property.Value) is { } maxDelay)
+                    if (fields.Duration(name, property.Value, limits.MaxRetryDelay, $"{JobServiceOptions.Section}:MaxRetryDelay") is { } maxDelay)
                         retry = retry with { MaxDelay = maxDelay };
                     break;
                 case "multiplier":
@@ -378,11 +381,15 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, int maxPayl
             return null;
         }
 
-        public TimeSpan? Duration(string field, JsonElement value)
+        /// <summary>A duration up to <paramref name="max"/>, the value of the setting <paramref name="setting"/>.</summary>
+        public TimeSpan? Duration(string field, JsonElement value, TimeSpan max, string setting)
         {
-            if (value.ValueKind == JsonValueKind.String && DurationParser.TryParse(value.GetString(), out var duration))
+            if (value.ValueKind != JsonValueKind.String || !DurationParser.TryParse(value.GetString(), out var duration))
+                Error(field, "Expected a duration such as \"00:00:30\" or \"PT30S\".");
+            else if (duration > max)
+                Error(field, $"Must be at most {max:c} ({setting}).");
+            else
                 return duration;
-            Error(field, "Expected a duration such as \"00:00:30\" or \"PT30S\".");
             return null;
         }
 

@@ -11,7 +11,8 @@ namespace OrleansJobs.Server.Hosting;
 public static class CorrelationIds
 {
     public const string Header = "X-Correlation-Id";
-    private const int MaxLength = 200;
+    /// <summary>The longest correlation id taken.</summary>
+    public const int MaxLength = 128;
     private static readonly object ItemKey = new();
 
     /// <summary>Gives every request under <paramref name="api"/> its correlation id.</summary>
@@ -22,7 +23,7 @@ public static class CorrelationIds
             await next(context);
             return;
         }
-        var id = context.Request.Headers[Header].FirstOrDefault() is { Length: > 0 and <= MaxLength } given ? given : NewId();
+        var id = context.Request.Headers[Header].FirstOrDefault() is { } given && IsValid(given) ? given : NewId();
         context.Items[ItemKey] = id;
         context.Response.OnStarting(() =>
         {
@@ -33,6 +34,15 @@ public static class CorrelationIds
         using (logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = id }))
             await next(context);
     });
+
+    /// <summary>
+    /// 1 to <see cref="MaxLength"/> printable ASCII characters (space to '~'): an id goes into response headers, log
+    /// scopes and outbound requests, where control or non-ASCII characters would break or forge them.
+    /// </summary>
+    public static bool IsValid(string id) => id.Length is > 0 and <= MaxLength && !id.AsSpan().ContainsAnyExceptInRange(' ', '~');
+
+    /// <summary>The error of an invalid correlation id.</summary>
+    public static string Problem(string source) => $"{source} must be 1 to {MaxLength} printable ASCII characters.";
 
     /// <summary>
     /// The correlation id of a caller that brings none: the trace id of <see cref="Activity.Current"/>, or a new random

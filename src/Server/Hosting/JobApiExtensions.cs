@@ -9,7 +9,7 @@ public static class JobApiExtensions
 {
     /// <summary>
     /// What the job endpoints and the in-process <c>IJobClient</c> both run (<see cref="JobOperations"/>), problem
-    /// details for every error, submit backpressure (a rate-limiter policy) and its options, 503 for an
+    /// details for every error, submit backpressure and its options, 503 for an
     /// unavailable store, the OpenAPI document (with each job type's payload schema), and the API's JSON (the same a
     /// completion callback posts).
     /// </summary>
@@ -20,7 +20,7 @@ public static class JobApiExtensions
         builder.Services.AddSingleton<JobOperations>();
         builder.Services.AddSingleton<WorkerLeases>();
         builder.Services.AddOptions<BackpressureOptions>().BindConfiguration(BackpressureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddRateLimiter(o => o.AddPolicy<string, SubmitBackpressure>(SubmitBackpressure.PolicyName));
+        builder.Services.AddSingleton<SubmitBackpressure>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<JobTypesDocumentTransformer>());
         builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
@@ -37,7 +37,6 @@ public static class JobApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseJobAuth();
-        app.UseRateLimiter();
         return app;
     }
 

@@ -10,6 +10,7 @@ public static class JobLiveExtensions
     public static IHostApplicationBuilder AddJobLive(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR();
+        builder.Services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JobWatchRegistry>();
         builder.Services.AddSingleton<HubSubscriptions>();
         return builder;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -35,9 +34,9 @@ namespace OrleansJobs.Server.InProcess;
 /// (its <c>RetryAfter</c> from <c>OrleansJobs:Backpressure</c>). Code in the process can flood a silo as surely as a
 /// remote client, and an unbounded caller would otherwise grow the jobs waiting for a handler slot, and the grain calls
 /// in flight, without limit. So while <c>MaxWaitingJobs</c> jobs wait for a handler slot every submit is refused, and
-/// at most <c>MaxConcurrentSubmits</c> in-process submits run at once (a wait of <c>SubmitAndWaitAsync</c> included, as
-/// a request's <c>?wait=</c> holds its permit). The in-process permits are counted apart from the HTTP ones, which
-/// the rate limiter of the HTTP pipeline holds: neither kind of caller can starve the other. Reads, cancels, retries
+/// at most <c>MaxConcurrentSubmits</c> submits run at once, counted with the HTTP ones (one gate,
+/// <c>SubmitBackpressure</c>). A permit covers the submit, not a wait of <c>SubmitAndWaitAsync</c>, as a request's
+/// <c>?wait=</c> gives its permit back before it waits: waiters cannot hold every permit. Reads, cancels, retries
 /// and waits are not throttled, over HTTP or here; each holds at most one grain call of at most 20 seconds at a time.
 /// </para>
 /// <para>
@@ -50,34 +49,29 @@ namespace OrleansJobs.Server.InProcess;
 /// A draining silo refuses submits with the client's <see cref="OrleansJobs.Client.JobServiceUnavailableException"/>, as it
 /// answers HTTP with 503. Errors the API would answer with 500 (bugs) are not wrapped: they surface as thrown.
 /// </summary>
-public sealed class InProcessJobClient : IJobClient, IDisposable
+public sealed class InProcessJobClient : IJobClient
 {
     private readonly JobOperations _jobs;
-    private readonly JobRunner _runner;
-    private readonly IOptions<BackpressureOptions> _backpressure;
+    private readonly SubmitBackpressure _backpressure;
     private readonly OrleansJobsClientOptions _clientOptions;
     private readonly JsonSerializerOptions _apiJson;
     private readonly TimeProvider _time;
-    private readonly ConcurrencyLimiter _inFlight;
 
     private InProcessJobClient(
-        JobOperations jobs, JobRunner runner, IOptions<BackpressureOptions> backpressure, OrleansJobsClientOptions clientOptions,
+        JobOperations jobs, SubmitBackpressure backpressure, OrleansJobsClientOptions clientOptions,
         JsonSerializerOptions apiJson, TimeProvider time)
     {
         _jobs = jobs;
-        _runner = runner;
         _backpressure = backpressure;
         _clientOptions = clientOptions;
         _apiJson = apiJson;
         _time = time;
-        _inFlight = new ConcurrencyLimiter(SubmitBackpressure.InFlightLimits(backpressure.Value));
     }
 
     /// <summary>Makes the client from the host's services (the factory <c>AddOrleansJobs</c> registers).</summary>
     internal static InProcessJobClient Create(IServiceProvider services) => new(
         services.GetRequiredService<JobOperations>(),
-        services.GetRequiredService<JobRunner>(),
-        services.GetRequiredService<IOptions<BackpressureOptions>>(),
+        services.GetRequiredService<SubmitBackpressure>(),
         services.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value,
         // The JSON the API answers with: the jobs it shows here are the ones it would send.
         services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions,
@@ -141,9 +135,6 @@ public sealed class InProcessJobClient : IJobClient, IDisposable
         return Finished(job, timeout);
     }
 
-    /// <summary>Gives back the permits of in-process submits; the container calls it when the host stops.</summary>
-    public void Dispose() => _inFlight.Dispose();
-
     /// <summary>
     /// A submit as <c>POST /api/jobs</c> takes it: the HTTP client's body and headers, through the API's backpressure,
     /// checks and submit; with <paramref name="wait"/>, the wait on the job's grain. Returns the job as last seen.
@@ -155,26 +146,21 @@ public sealed class InProcessJobClient : IJobClient, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var trace = Activity.Current;
         var correlationId = CorrelationIds.NewId();
-        using var permit = Admit();
-        return await CallAsync(async () =>
+        JobState job;
+        // The permit covers the submit; it is given back before the wait, as over HTTP.
+        using (var permit = _backpressure.TryAdmit(1, out var refused))
         {
-            var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString, JobCaller.Application);
-            if (refusal is not null) return (null, refusal);
-            return ((await _jobs.SubmitAsync(spec!, wait, cancellationToken)).Job, null);
-        }, jobId: null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A permit to submit, or the API's 429 as <see cref="JobThrottledException"/>.</summary>
-    private RateLimitLease Admit()
-    {
-        var settings = _backpressure.Value;
-        if (!SubmitBackpressure.IsSaturated(_runner, settings))
-        {
-            var permit = _inFlight.AttemptAcquire();
-            if (permit.IsAcquired) return permit;
-            permit.Dispose();
+            if (permit is null) throw Refused(refused!, jobId: null);
+            job = await CallAsync(async () =>
+            {
+                var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString, JobCaller.Application);
+                if (refusal is not null) return (null, refusal);
+                return ((await _jobs.SubmitAsync(spec!, cancellationToken)).Job, null);
+            }, jobId: null, cancellationToken).ConfigureAwait(false);
         }
-        throw Refused(SubmitBackpressure.Refusal(_runner, settings), jobId: null);
+        return wait is { } total
+            ? await CallAsync(async () => (await _jobs.WaitAsync(job, total, cancellationToken), null), job.Id, cancellationToken).ConfigureAwait(false)
+            : job;
     }
 
     /// <summary>

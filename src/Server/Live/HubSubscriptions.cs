@@ -7,6 +7,12 @@ public sealed class HubSubscriptions
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, IAsyncDisposable?>> _byConnection = new(StringComparer.Ordinal);
 
+    /// <summary>How many jobs the connection watches (or is about to).</summary>
+    public int Count(string connectionId) => _byConnection.TryGetValue(connectionId, out var jobs) ? jobs.Count : 0;
+
+    /// <summary>Whether the connection already watches the job (or is about to).</summary>
+    public bool Contains(string connectionId, string jobId) => _byConnection.TryGetValue(connectionId, out var jobs) && jobs.ContainsKey(jobId);
+
     public bool TryReserve(string connectionId, string jobId) =>
         _byConnection.GetOrAdd(connectionId, _ => new(StringComparer.Ordinal)).TryAdd(jobId, null);
 

@@ -26,7 +26,9 @@ public static class JobEventStream
     private static async Task<IResult> StreamAsync(string id, HttpContext http, IGrainFactory grains, JobWatchRegistry registry, IHostApplicationLifetime lifetime,
         JobVisibility visibility, JobCaller caller)
     {
-        if (!JobIds.IsValid(id) || !await visibility.MaySeeAsync(id, caller)) return ApiProblems.NotFound(id);
+        // An unknown job, or one the caller may not see, is refused before anything is subscribed or written (watching
+        // switches its events on, durably).
+        if (!JobIds.IsValid(id) || await visibility.VisibleAsync(id, caller) is null) return ApiProblems.NotFound(id);
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(),
             NumberStyles.None, CultureInfo.InvariantCulture, out var lastEventId) ? lastEventId : -1;
 

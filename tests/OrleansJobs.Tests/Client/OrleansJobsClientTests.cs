@@ -276,6 +276,22 @@ public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposa
     }
 
     [Fact]
+    public async Task List_brings_payloads_and_results_only_when_asked()
+    {
+        var queue = NewQueue();
+        var done = await Client.SubmitAndWaitAsync("delay", new DelayPayload("00:00:00", Steps: 1), Timeout, new SubmitOptions { Queue = queue }, Token);
+        Assert.NotNull(done.Result);
+
+        var plain = Assert.Single(await Client.ListAsync(new JobListFilter { Queue = queue }, Token).ToListAsync(Token));
+        Assert.Equal((null, null), (plain.Payload, plain.Result));
+        var full = Assert.Single(await Client.ListAsync(new JobListFilter { Queue = queue, IncludePayload = true, IncludeResult = true }, Token).ToListAsync(Token));
+        Assert.Equal("00:00:00", full.Payload?.GetProperty("duration").GetString());
+        Assert.Equal(done.Result.ToString(), full.Result.ToString());
+        var resultOnly = Assert.Single(await Client.ListAsync(new JobListFilter { Queue = queue, IncludeResult = true }, Token).ToListAsync(Token));
+        Assert.Equal((false, true), (resultOnly.Payload.HasValue, resultOnly.Result.HasValue));
+    }
+
+    [Fact]
     public async Task Cancel_of_a_running_job_answers_it_cancelled()
     {
         var client = Client;

@@ -14,14 +14,17 @@ public static class ProcessApi
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString()!;
     }
 
-    /// <summary>Reads jobs through the listing only: a GET of one job would activate its grain and recover it by itself.</summary>
+    /// <summary>
+    /// Reads jobs through the listing only (a GET of one job would activate its grain and recover it by itself), with
+    /// their payloads and results, which a page leaves out unless asked.
+    /// </summary>
     public static async Task<Dictionary<string, JsonElement>> ListAsync(HttpClient http, string? status = null)
     {
         var jobs = new Dictionary<string, JsonElement>();
         string? cursor = null;
         do
         {
-            var url = $"/api/jobs?limit=500{(status is null ? "" : "&status=" + status)}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}";
+            var url = $"/api/jobs?limit=500&include=payload,result{(status is null ? "" : "&status=" + status)}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}";
             var page = await http.GetFromJsonAsync<JsonElement>(url, TestContext.Current.CancellationToken);
             foreach (var item in page.GetProperty("items").EnumerateArray()) jobs[item.GetProperty("id").GetString()!] = item;
             cursor = page.GetProperty("nextCursor").GetString();

@@ -12,7 +12,7 @@ namespace OrleansJobs.Tests.Infrastructure;
 public sealed class SiloHostFixture : IAsyncLifetime
 {
     public const int MaxPayloadBytes = 1024;
-    public const string CallbackSecret = "whsec_silo-host-fixture";
+    public const string CallbackSecret = "whsec_silo-host-fixture-0123456789abcdef";
 
     private readonly string _data = Directory.CreateTempSubdirectory("orleansjobs-http-").FullName;
     private WebApplication? _app;
@@ -26,6 +26,9 @@ public sealed class SiloHostFixture : IAsyncLifetime
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The embedded database folder, for tests that look at what was written.</summary>
+    public string DataDirectory => _data;
 
     /// <summary>
     /// Command-line settings read after the fixture's own, so they win: for a test that starts a host of its own with

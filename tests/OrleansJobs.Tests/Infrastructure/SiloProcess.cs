@@ -97,6 +97,25 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Starts a silo with <paramref name="args"/> appended and waits until it is ready, as <see cref="StartReadyAsync(SiloProcessOptions)"/>.</summary>
+    public static Task<SiloProcess> StartReadyAsync(params string[] args) => StartReadyAsync(new SiloProcessOptions { Args = args });
+
+    /// <summary>Starts a silo and waits (up to 2 minutes) until it is ready; stops it if it never is.</summary>
+    public static async Task<SiloProcess> StartReadyAsync(SiloProcessOptions options)
+    {
+        var silo = Start(options);
+        try
+        {
+            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Polls <c>GET /health/ready</c> until it answers 200; fails at once if the silo exits first.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

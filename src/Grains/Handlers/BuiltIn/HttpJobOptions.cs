@@ -17,6 +17,14 @@ public sealed class HttpJobOptions
     /// </summary>
     public List<string> AllowedHosts { get; } = [];
 
+    /// <summary>
+    /// Whether an entry of <see cref="AllowedHosts"/> is <paramref name="address"/> itself: only such an entry lets a
+    /// call reach an internal address (<see cref="OutboundConnect.IsInternal"/>).
+    /// </summary>
+    public bool NamesAddress(System.Net.IPAddress address) =>
+        AllowedHosts.Any(entry => AllowedHost.TryParse(entry, out var allowed)
+            && System.Net.IPAddress.TryParse(allowed.Host.Trim('[', ']'), out var named) && named.Equals(address));
+
     /// <summary>Whether <paramref name="url"/>'s host (and port) is on <see cref="AllowedHosts"/>.</summary>
     public bool Allows(Uri url) =>
         AllowedHosts.Any(entry => AllowedHost.TryParse(entry, out var allowed) && allowed.Matches(url));

@@ -49,6 +49,17 @@ public sealed record HttpPayload : IValidatableObject
         }
     }
 
+    /// <summary>
+    /// Headers the call sets itself: <c>Host</c> (it follows the URL, whose host the allow-list checked) and the
+    /// hop-by-hop headers of RFC 9110 §7.6.1 with the body's framing, which would let a caller smuggle a second request
+    /// or change the connection.
+    /// </summary>
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer",
+        "Transfer-Encoding", "Upgrade", "Content-Length",
+    };
+
     /// <summary>Tries each header where the call will put it: on the request, or else on its content.</summary>
     private IEnumerable<string> HeaderProblems()
     {
@@ -56,6 +67,11 @@ public sealed record HttpPayload : IValidatableObject
         using var content = new ByteArrayContent([]);
         foreach (var (name, value) in Headers ?? [])
         {
+            if (Reserved.Contains(name))
+            {
+                yield return $"Header '{name}' cannot be set: the call sets Host, the body's length and the hop-by-hop headers itself.";
+                continue;
+            }
             if (request.Headers.TryAddWithoutValidation(name, value))
                 continue;
             if (Body is null)

@@ -146,7 +146,7 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            conflicts = _writer.Commit(batch);
+            conflicts = CommitRetryingTransient(batch);
         }
         catch (Exception exception)
         {
@@ -173,6 +173,33 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Commits the batch, again and again while SQLite answers busy or locked (another process or Orleans' own
+    /// providers holding the write lock past busy_timeout): a failed transaction wrote nothing, so committing it again
+    /// is safe, whereas failing it would fail the grains' writes, and a job whose Running write failed would be run
+    /// again by its recovery. Only after <see cref="MaxTransientRetries"/> (minutes of waiting) does the batch fail.
+    /// </summary>
+    private JobVersionConflictException?[] CommitRetryingTransient(List<PendingWrite> batch)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                return _writer.Commit(batch);
+            }
+            catch (SqliteException busy) when (IsTransient(busy) && retry < MaxTransientRetries)
+            {
+                // The writer thread blocks on purpose (see RunWriter); later writes queue up behind this batch.
+                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(100 << Math.Min(retry, 5), 2_000)));
+            }
+        }
+    }
+
+    private const int MaxTransientRetries = 20;
+
+    /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the database was in use, nothing is wrong with the write.</summary>
+    internal static bool IsTransient(SqliteException exception) => exception.SqliteErrorCode is 5 or 6;
 
     private void Answered(long started, List<PendingWrite> batch)
     {

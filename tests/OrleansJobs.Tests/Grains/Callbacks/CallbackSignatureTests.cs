@@ -40,6 +40,19 @@ public sealed class CallbackSignatureTests
     public void Any_one_of_several_signatures_may_match() =>
         Assert.True(CallbackSignature.Verify(Secret, $"t=1700000000,v1={new string('0', 64)},{KnownHeader.Split(',')[1]}", Body, Tolerance, SignedAt));
 
+    [Fact]
+    public void While_a_secret_is_rotated_the_header_signs_with_both_and_either_verifies()
+    {
+        const string previous = "whsec_the-secret-being-rotated-out-0000";
+        var header = CallbackSignature.Create([Secret, previous], SignedAt, Body);
+
+        Assert.Equal(2, header.Split(',').Count(part => part.StartsWith("v1=", StringComparison.Ordinal)));
+        Assert.StartsWith(CallbackSignature.Create(Secret, SignedAt, Body), header, StringComparison.Ordinal);
+        Assert.True(CallbackSignature.Verify(Secret, header, Body, Tolerance, SignedAt));
+        Assert.True(CallbackSignature.Verify(previous, header, Body, Tolerance, SignedAt));
+        Assert.False(CallbackSignature.Verify("whsec_a-third-secret-that-signs-nothing-00", header, Body, Tolerance, SignedAt));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

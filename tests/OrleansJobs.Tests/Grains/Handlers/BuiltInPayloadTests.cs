@@ -48,6 +48,19 @@ public sealed class BuiltInPayloadTests
     public void Http_payloads_that_cannot_be_called_are_refused_naming_the_field(string? json, string field) =>
         AssertRefused<HttpPayload>(json, field);
 
+    [Theory]
+    [InlineData("Host")]
+    [InlineData("host")]
+    [InlineData("Connection")]
+    [InlineData("Keep-Alive")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("TE")]
+    [InlineData("Upgrade")]
+    [InlineData("Proxy-Authorization")]
+    [InlineData("Content-Length")]
+    public void Http_payloads_cannot_set_host_or_hop_by_hop_headers(string header) =>
+        AssertRefused<HttpPayload>($$"""{ "url": "http://127.0.0.1/", "headers": { "{{header}}": "x" }, "body": "hi" }""", "payload.headers");
+
     private static void AssertRefused<T>(string? json, string field)
     {
         Assert.False(JobPayloadBinder.TryBind(typeof(T), json, out _, out var errors));

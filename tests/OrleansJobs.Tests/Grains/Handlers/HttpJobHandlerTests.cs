@@ -137,6 +137,16 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
     }
 
     [Fact]
+    public async Task A_name_on_the_allow_list_that_resolves_to_loopback_connects_only_when_the_address_is_listed_too()
+    {
+        var error = await RunExpectingFailure(new { url = $"http://localhost:{server.Port}/json" }, allowedHosts: $"localhost:{server.Port}");
+        var allowed = await Run(new { url = $"http://localhost:{server.Port}/json" }, allowedHosts: $"localhost:{server.Port},127.0.0.1");
+
+        Assert.Contains("Refused to connect to 'localhost'", error.Message);
+        Assert.Equal(200, allowed?["status"]?.GetValue<int>());
+    }
+
+    [Fact]
     public async Task An_allow_list_entry_with_a_port_allows_only_that_port()
     {
         var allowed = await Run(new { url = server.Url("/json") }, allowedHosts: $"127.0.0.1:{server.Port}");

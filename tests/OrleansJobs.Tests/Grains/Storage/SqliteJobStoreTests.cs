@@ -32,6 +32,26 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreCont
     }
 
     [Fact]
+    public async Task A_write_held_up_past_the_busy_timeout_is_retried_not_failed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Task<long> write;
+        // Another connection holds SQLite's write lock longer than the writer's busy_timeout (5 s): its first commit
+        // fails with SQLITE_BUSY.
+        using (var blocker = _db.Open())
+        using (var transaction = blocker.BeginTransaction(deferred: false))
+        {
+            write = _store.WriteAsync(Jobs.New(), Silo, 0, ct);
+            await Task.Delay(TimeSpan.FromSeconds(7), ct);
+            Assert.False(write.IsCompleted, "the write finished while another connection held the write lock");
+            transaction.Rollback();
+        }
+
+        Assert.Equal(1, await write);
+        Assert.Equal(1L, _db.Scalar("SELECT count(*) FROM jobs"));
+    }
+
+    [Fact]
     public async Task A_stale_update_conflicts_while_the_rest_of_its_batch_commits()
     {
         var ct = TestContext.Current.CancellationToken;

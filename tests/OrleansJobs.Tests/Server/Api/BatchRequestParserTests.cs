@@ -16,7 +16,7 @@ public sealed class BatchRequestParserTests
         .BuildServiceProvider()
         .GetRequiredService<JobHandlerRegistry>();
 
-    private readonly BatchRequestParser parser = new(new SubmitRequestParser(Handlers, maxPayloadBytes: 64, new HttpJobOptions()));
+    private readonly BatchRequestParser parser = new(new SubmitRequestParser(Handlers, new JobServiceOptions { MaxPayloadBytes = 64 }, new HttpJobOptions()));
 
     private BatchParseResult Parse(string json) => parser.Parse(Encoding.UTF8.GetBytes(json), correlationId: "corr-1");
 

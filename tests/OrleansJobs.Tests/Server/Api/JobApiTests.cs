@@ -216,6 +216,27 @@ public sealed class JobApiTests(SiloHostFixture host)
     }
 
     [Fact]
+    public async Task A_list_page_leaves_payloads_and_results_out_unless_included()
+    {
+        var queue = NewQueue();
+        var id = await Http.SubmitAsync($$$"""{"type":"delay","queue":"{{{queue}}}","payload":{"duration":"00:00:00","steps":1}}""");
+        await Http.WaitUntilFinishedAsync(id);
+
+        var plain = (await ListAsync($"queue={queue}")).GetProperty("items")[0];
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (plain.GetProperty("payload").ValueKind, plain.GetProperty("result").ValueKind));
+        var withPayload = (await ListAsync($"queue={queue}&include=payload")).GetProperty("items")[0];
+        Assert.Equal("00:00:00", withPayload.GetProperty("payload").GetProperty("duration").GetString());
+        Assert.Equal(JsonValueKind.Null, withPayload.GetProperty("result").ValueKind);
+        var both = (await ListAsync($"queue={queue}&include=payload,result")).GetProperty("items")[0];
+        Assert.Equal(1, both.GetProperty("result").GetProperty("steps").GetInt32());
+        Assert.Equal(JsonValueKind.Object, both.GetProperty("payload").ValueKind);
+
+        var (response, problem) = await Http.GetJsonAsync($"/api/jobs?queue={queue}&include=payload,secrets");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("secrets", problem.GetProperty("errors").GetProperty("include")[0].GetString());
+    }
+
+    [Fact]
     public async Task A_finished_delay_job_shows_its_result_progress_and_attempts()
     {
         var id = await Http.SubmitAsync("""{"type":"delay","payload":{"duration":"00:00:03","steps":3}}""");

@@ -20,7 +20,9 @@ public sealed class SubmitRequestParserTests
         .BuildServiceProvider()
         .GetRequiredService<JobHandlerRegistry>();
 
-    private readonly SubmitRequestParser parser = new(Handlers, maxPayloadBytes: 64, new HttpJobOptions { AllowedHosts = { "example.com" } });
+    private readonly SubmitRequestParser parser = new(Handlers,
+        new JobServiceOptions { MaxPayloadBytes = 64, MaxTimeout = TimeSpan.FromDays(2), MaxRetryDelay = TimeSpan.FromHours(6) },
+        new HttpJobOptions { AllowedHosts = { "example.com" } });
 
     [Fact]
     public void Only_type_is_required_and_everything_else_takes_its_default()
@@ -190,7 +192,7 @@ public sealed class SubmitRequestParserTests
     {
         Assert.Equal(new string('q', 100), Valid(Body(("queue", new string('q', 100)))).Queue);
         Error(Body(("queue", new string('q', 101))), "queue");
-        foreach (var field in new[] { "concurrencyKey", "idempotencyKey", "correlationId" })
+        foreach (var field in new[] { "concurrencyKey", "idempotencyKey" })
         {
             Valid(Body((field, new string('k', 200))));
             Assert.Contains("1 to 200 characters", Error(Body((field, new string('k', 201))), field));
@@ -267,6 +269,46 @@ public sealed class SubmitRequestParserTests
         Assert.Equal("header", Valid("""{ "type": "noop" }""", correlationId: "header").CorrelationId);
         Assert.Equal("body", Valid("""{ "type": "noop", "correlationId": "body" }""", correlationId: "header").CorrelationId);
         Error("""{ "type": "noop" }""", "correlationId", correlationId: new string('c', 201));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("tab\there")]
+    [InlineData("line\nbreak")]
+    [InlineData("caf\u00e9")]
+    [InlineData("\u007f")]
+    public void A_correlation_id_is_printable_ascii(string id)
+    {
+        Assert.Contains("printable ASCII", Error(Body(("correlationId", id)), "correlationId"));
+        Assert.Contains("printable ASCII", Error("""{ "type": "noop" }""", "correlationId", correlationId: id));
+    }
+
+    [Fact]
+    public void A_correlation_id_has_at_most_128_characters()
+    {
+        Assert.Equal(new string('c', 128), Valid(Body(("correlationId", new string('c', 128)))).CorrelationId);
+        Assert.Equal("a b ~!", Valid(Body(("correlationId", "a b ~!"))).CorrelationId);
+        Error(Body(("correlationId", new string('c', 129))), "correlationId");
+        Error("""{ "type": "noop" }""", "correlationId", correlationId: new string('c', 129));
+    }
+
+    [Fact]
+    public void A_timeout_beyond_the_maximum_names_the_setting()
+    {
+        Assert.Equal(TimeSpan.FromDays(2), Valid(Body(("timeout", "2.00:00:00"))).Timeout);
+        Assert.Contains("OrleansJobs:MaxTimeout", Error(Body(("timeout", "2.00:00:01")), "timeout"));
+        // Beyond what a .NET timer can wait (about 49.7 days): refused, never handed to a timer.
+        Assert.Contains("OrleansJobs:MaxTimeout", Error(Body(("timeout", "P60D")), "timeout"));
+        Assert.Contains("OrleansJobs:MaxTimeout", Error(Body(("timeout", "10675199.02:48:05")), "timeout"));
+    }
+
+    [Theory]
+    [InlineData("initialDelay")]
+    [InlineData("maxDelay")]
+    public void Retry_delays_beyond_the_maximum_name_the_setting(string field)
+    {
+        Assert.Equal(TimeSpan.FromHours(6), Valid($$"""{ "type": "noop", "retry": { "initialDelay": "PT6H", "maxDelay": "PT6H" } }""").Retry.MaxDelay);
+        Assert.Contains("OrleansJobs:MaxRetryDelay", Error($$"""{ "type": "noop", "retry": { "{{field}}": "P1000D" } }""", "retry." + field));
     }
 
     [Fact]

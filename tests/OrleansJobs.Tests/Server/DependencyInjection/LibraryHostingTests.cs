@@ -106,19 +106,9 @@ public sealed class LibraryHostingTests
     private static object Greet(string name, int steps, int stepMilliseconds) =>
         new { type = "greet", payload = new { name, steps, stepMilliseconds } };
 
-    private static async Task<SiloProcess> StartAsync(params string[] args)
+    private static Task<SiloProcess> StartAsync(params string[] args)
     {
         var prefix = args.Any(a => a.StartsWith("--TestApp:Prefix=", StringComparison.Ordinal)) ? "jobs/" : "";
-        var app = SiloProcess.Start(new SiloProcessOptions { Assembly = SiloProcessOptions.TestApp, PathPrefix = prefix, Args = args });
-        try
-        {
-            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        return SiloProcess.StartReadyAsync(new SiloProcessOptions { Assembly = SiloProcessOptions.TestApp, PathPrefix = prefix, Args = args });
     }
 }

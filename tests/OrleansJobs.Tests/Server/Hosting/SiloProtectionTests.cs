@@ -13,21 +13,6 @@ public sealed class SiloProtectionTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<SiloProcess> StartAsync(params string[] args)
-    {
-        var silo = SiloProcess.Start(new SiloProcessOptions { Args = args });
-        try
-        {
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>The most attempts that ran at the same moment, from their recorded start and end times.</summary>
     private static int MostAtOnce(IEnumerable<JsonElement> jobs)
     {
@@ -47,7 +32,7 @@ public sealed class SiloProtectionTests
     [Fact]
     public async Task Handler_cap_keeps_the_rest_queued_and_runs_every_job()
     {
-        await using var silo = await StartAsync("--OrleansJobs:Execution:MaxConcurrentHandlers=2");
+        await using var silo = await SiloProcess.StartReadyAsync("--OrleansJobs:Execution:MaxConcurrentHandlers=2");
         var ids = new List<string>();
         for (var i = 0; i < 8; i++) ids.Add(await SubmitAsync(silo.Http, Delay("00:00:02")));
 
@@ -71,7 +56,7 @@ public sealed class SiloProtectionTests
     [Fact]
     public async Task Cpu_bound_types_have_their_own_smaller_cap()
     {
-        await using var silo = await StartAsync("--OrleansJobs:Execution:CpuBoundTypes:0=delay", "--OrleansJobs:Execution:MaxConcurrentCpuBound=1");
+        await using var silo = await SiloProcess.StartReadyAsync("--OrleansJobs:Execution:CpuBoundTypes:0=delay", "--OrleansJobs:Execution:MaxConcurrentCpuBound=1");
         var delays = new List<string>();
         for (var i = 0; i < 4; i++) delays.Add(await SubmitAsync(silo.Http, Delay("00:00:01")));
         var noop = await SubmitAsync(silo.Http, new { type = "noop" });
@@ -87,7 +72,7 @@ public sealed class SiloProtectionTests
     [Fact]
     public async Task Backlog_over_the_limit_answers_429_with_retry_after_and_loses_no_accepted_job()
     {
-        await using var silo = await StartAsync(
+        await using var silo = await SiloProcess.StartReadyAsync(
             "--OrleansJobs:Execution:MaxConcurrentHandlers=1",
             "--OrleansJobs:Backpressure:MaxWaitingJobs=3",
             "--OrleansJobs:Backpressure:RetryAfter=00:00:02");
