@@ -77,7 +77,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
         var fields = new FieldReader();
         if (body.ValueKind != JsonValueKind.Object)
         {
-            fields.Error(BodyField, $"The body must be a JSON object such as {{ \"type\": \"delay\" }}, not {Describe(body)}.");
+            fields.Error(BodyField, $"The body must be a JSON object such as {{ \"type\": \"delay\" }}, not {FieldReader.Describe(body)}.");
             return SubmitParseResult.Invalid(fields.Errors);
         }
 
@@ -233,7 +233,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            fields.Error("retry", $"Expected an object such as {{ \"initialDelay\": \"00:00:02\", \"maxDelay\": \"00:10:00\", \"multiplier\": 2, \"jitter\": true }}, not {Describe(value)}.");
+            fields.Error("retry", $"Expected an object such as {{ \"initialDelay\": \"00:00:02\", \"maxDelay\": \"00:10:00\", \"multiplier\": 2, \"jitter\": true }}, not {FieldReader.Describe(value)}.");
             return null;
         }
         var errorsBefore = fields.Errors.Count;
@@ -255,7 +255,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
                     break;
                 case "multiplier":
                     if (property.Value.ValueKind != JsonValueKind.Number)
-                        fields.Error(name, $"Expected a number, not {Describe(property.Value)}.");
+                        fields.Error(name, $"Expected a number, not {FieldReader.Describe(property.Value)}.");
                     else if (property.Value.GetDouble() is var multiplier and >= 1 and <= MaxMultiplier)
                         retry = retry with { Multiplier = multiplier };
                     else
@@ -265,7 +265,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
                     if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
                         retry = retry with { Jitter = property.Value.GetBoolean() };
                     else
-                        fields.Error(name, $"Expected true or false, not {Describe(property.Value)}.");
+                        fields.Error(name, $"Expected true or false, not {FieldReader.Describe(property.Value)}.");
                     break;
                 default:
                     fields.Error(name, $"Unknown field. The retry fields are: {string.Join(", ", RetryFields)}.");
@@ -286,7 +286,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            fields.Error("dependsOn", $"Expected an array of job ids such as [\"job_0192…\"], not {Describe(value)}.");
+            fields.Error("dependsOn", $"Expected an array of job ids such as [\"job_0192…\"], not {FieldReader.Describe(value)}.");
             return null;
         }
         var count = value.GetArrayLength();
@@ -305,7 +305,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
                 if (!ids.Contains(item.GetString()!)) ids.Add(item.GetString()!);
                 continue;
             }
-            fields.Error(field, $"Expected a job id (\"{JobIds.Prefix}\" and 32 lowercase hex digits), not {(item.ValueKind == JsonValueKind.String ? $"'{item.GetString()}'" : Describe(item))}.");
+            fields.Error(field, $"Expected a job id (\"{JobIds.Prefix}\" and 32 lowercase hex digits), not {(item.ValueKind == JsonValueKind.String ? $"'{item.GetString()}'" : FieldReader.Describe(item))}.");
             valid = false;
         }
         return valid ? ids : null;
@@ -315,7 +315,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            fields.Error("tags", $"Expected an object of string values such as {{ \"tenant\": \"acme\" }}, not {Describe(value)}.");
+            fields.Error("tags", $"Expected an object of string values such as {{ \"tenant\": \"acme\" }}, not {FieldReader.Describe(value)}.");
             return null;
         }
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -326,7 +326,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
                 tags[property.Name] = property.Value.GetString()!;
             else
             {
-                fields.Error("tags." + property.Name, $"Expected a string, not {Describe(property.Value)}.");
+                fields.Error("tags." + property.Name, $"Expected a string, not {FieldReader.Describe(property.Value)}.");
                 valid = false;
             }
         }
@@ -336,73 +336,5 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
             return null;
         }
         return valid ? tags : null;
-    }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
-
-    /// <summary>Reads typed field values, recording an error (and returning null) when one does not fit.</summary>
-    private sealed class FieldReader
-    {
-        public Dictionary<string, string[]> Errors { get; } = [];
-
-        public void Error(string field, string message) =>
-            Errors[field] = Errors.TryGetValue(field, out var messages) ? [.. messages, message] : [message];
-
-        public string? String(string field, JsonElement value, int maxLength)
-        {
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                Error(field, $"Expected a string, not {Describe(value)}.");
-                return null;
-            }
-            var text = value.GetString()!;
-            if (text.Length is > 0 && text.Length <= maxLength)
-                return text;
-            Error(field, $"Must be 1 to {maxLength} characters long.");
-            return null;
-        }
-
-        public int? Int(string field, JsonElement value, int min, int max)
-        {
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-                Error(field, $"Expected an integer, not {(value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Describe(value))}.");
-            else if (number < min || number > max)
-                Error(field, $"Must be between {min} and {max}.");
-            else
-                return number;
-            return null;
-        }
-
-        /// <summary>A duration up to <paramref name="max"/>, the value of the setting <paramref name="setting"/>.</summary>
-        public TimeSpan? Duration(string field, JsonElement value, TimeSpan max, string setting)
-        {
-            if (value.ValueKind != JsonValueKind.String || !DurationParser.TryParse(value.GetString(), out var duration))
-                Error(field, "Expected a duration such as \"00:00:30\" or \"PT30S\".");
-            else if (duration > max)
-                Error(field, $"Must be at most {max:c} ({setting}).");
-            else
-                return duration;
-            return null;
-        }
-
-        public DateTimeOffset? Timestamp(string field, JsonElement value)
-        {
-            // Without an offset a time would be read in the server's zone, which the client cannot know.
-            if (value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var timestamp) && HasOffset(value.GetString()!))
-                return timestamp;
-            Error(field, "Expected an ISO-8601 time with an offset, such as \"2026-12-01T09:00:00Z\" or \"2026-12-01T10:00:00+01:00\".");
-            return null;
-        }
-
-        private static bool HasOffset(string text) =>
-            text.EndsWith('Z') || text.EndsWith('z') || text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':';
     }
 }

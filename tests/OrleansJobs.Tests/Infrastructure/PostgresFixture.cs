@@ -46,8 +46,21 @@ public sealed class PostgresFixture : IAsyncLifetime
             NpgsqlConnection.ClearPool(pooled);
         }
 
-        // FORCE: a silo under test may still hold connections.
-        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {QuotedName} WITH (FORCE)");
+        // FORCE: a silo under test may still hold connections. An autovacuum worker busy in the database (after a test
+        // that wrote many rows) runs as the bootstrap superuser, which this role may not terminate (42501): it is told
+        // to stop by the drop itself, so the drop is tried again shortly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {QuotedName} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+            }
+        }
     }
 
     private string QuotedName => $"\"{DatabaseName.Replace("\"", "\"\"")}\"";
