@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 # see production speed, and the build does not fight an IDE's Debug build for bin/ folders.
 configuration=${CONFIGURATION:-Release}
 results=$PWD/artifacts/test-results
-rm -rf "$results" # before anything can fail, so no stale TRX file outlives a broken run
+test_log=$PWD/artifacts/test-output.log # dotnet test's own output: .ci/run reads its summary beside the TRX files
+rm -rf "$results" "$test_log" # before anything can fail, so no stale result outlives a broken run
+mkdir -p "$(dirname "$test_log")"
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
@@ -91,7 +93,7 @@ echo "==> Test"
 test_status=0
 dotnet test --solution OrleansJobs.sln -c "$configuration" --no-build \
   --results-directory "$results" --report-xunit-trx \
-  --timeout 30m --long-running 60 ||
+  --timeout 30m --long-running 60 2>&1 | tee "$test_log" ||
   test_status=$?
 end_phase test
 
