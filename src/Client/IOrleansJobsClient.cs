@@ -141,4 +141,20 @@ public interface IOrleansJobsClient : IJobClient
     /// <param name="name">The queue's name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a .NET worker until <paramref name="cancellationToken"/> is cancelled: it leases jobs of the types in
+    /// <paramref name="options"/> (long-poll, at most <see cref="OrleansJobsWorkerOptions.MaxConcurrentJobs"/> held at
+    /// once), runs each with its handler while heartbeats extend the lease and bring cancels, and completes or fails it.
+    /// Cancelling the token is a graceful stop: no more jobs are leased, and the held ones finish (for up to
+    /// <see cref="OrleansJobsWorkerOptions.StopTimeout"/>) before the task completes. Transient errors (network, 5xx,
+    /// 429) are retried with backoff; a refusal of the worker itself ends the run with its exception.
+    /// </summary>
+    /// <param name="options">The worker's name, handlers and timings.</param>
+    /// <param name="cancellationToken">Stops the worker gracefully.</param>
+    /// <returns>A task that completes when the worker has stopped and its held jobs have ended.</returns>
+    /// <exception cref="ArgumentException">A setting in <paramref name="options"/> is out of range, or no handler is registered.</exception>
+    /// <exception cref="JobValidationException">The service refused the lease request, such as for a type it does not run by external workers.</exception>
+    /// <exception cref="OrleansJobsException">The service refused the worker, such as for a missing API key or scope (401, 403).</exception>
+    Task RunWorkerAsync(OrleansJobsWorkerOptions options, CancellationToken cancellationToken = default);
 }
