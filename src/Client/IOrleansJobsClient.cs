@@ -143,6 +143,19 @@ public interface IOrleansJobsClient : IJobClient
     Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Makes a job type external on every silo (its jobs wait Queued and are leased by workers over HTTP), or takes that
+    /// back. Stored once for the cluster; silos other than the one that takes the request follow within the service's
+    /// refresh interval (2 s by default).
+    /// </summary>
+    /// <param name="type">The job type.</param>
+    /// <param name="external">True to leave the type to external workers, false to take that back.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The type as the service now serves it.</returns>
+    /// <exception cref="JobValidationException">The type's name is invalid.</exception>
+    /// <exception cref="JobConflictException">A silo runs the type with an in-process handler, or the service's configuration makes it external (it cannot be taken back here).</exception>
+    Task<JobTypeInfo> SetJobTypeExternalAsync(string type, bool external, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Runs a .NET worker until <paramref name="cancellationToken"/> is cancelled: it leases jobs of the types in
     /// <paramref name="options"/> (long-poll, at most <see cref="OrleansJobsWorkerOptions.MaxConcurrentJobs"/> held at
     /// once), runs each with its handler while heartbeats extend the lease and bring cancels, and completes or fails it.

@@ -30,6 +30,9 @@ public sealed class LeaseKeeper(
 
     private JobState Job => writer.Job;
 
+    /// <summary>The job as its worker pool orders it among the ready ones (by <see cref="WaitingOrder"/>, as its queue would).</summary>
+    public QueueTicket Ticket => QueueAdmission.TicketOf(Job, silo);
+
     /// <summary>The job's open attempt is leased to a worker.</summary>
     public bool Holds => JobLifecycle.OpenLease(Job) is not null;
 
