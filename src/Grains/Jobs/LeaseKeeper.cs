@@ -98,6 +98,8 @@ public sealed class LeaseKeeper(
     /// <summary>The worker reports the attempt's end: it closes as an in-process attempt's would.</summary>
     public async Task EndAsync(string leaseId, string? result, JobError? error, bool retryable)
     {
+        // Only a stored end counts: one still being written may yet fail, and the repeat would then be lost.
+        if (JobLifecycle.EndedAs(writer.Visible, leaseId, error is null ? AttemptOutcome.Succeeded : AttemptOutcome.Failed)) return;
         Held(leaseId);
         var latest = events.Progress?.Latest;
         var ended = false;

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -211,5 +213,29 @@ public sealed class DotNetWorkerProcessTests
         var notExternal = new OrleansJobsWorkerOptions().Handle("noop", (_, _, _) => Task.FromResult<object?>(null));
         var invalid = await Assert.ThrowsAsync<JobValidationException>(() => direct.RunWorkerAsync(notExternal, Token));
         Assert.Contains("types", invalid.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task A_repeated_complete_of_the_same_lease_is_answered_as_the_first_and_changes_nothing()
+    {
+        await using var silo = await StartSiloAsync();
+        await using var client = new OrleansJobsClient(silo.Http);
+        var job = await client.SubmitAsync(Type, cancellationToken: Token);
+        using var leased = await silo.Http.PostAsJsonAsync("/api/workers/lease", new { worker = "w-repeat", types = new[] { Type }, wait = "20s" }, Token);
+        var lease = (await leased.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("jobs").EnumerateArray().Single();
+        Assert.Equal(job.Id, lease.GetProperty("id").GetString());
+        var path = $"/api/jobs/{job.Id}/lease/{lease.GetProperty("leaseId").GetString()}";
+
+        using var first = await silo.Http.PostAsJsonAsync(path + "/complete", new { result = new { n = 1 } }, Token);
+        using var again = await silo.Http.PostAsJsonAsync(path + "/complete", new { result = new { n = 2 } }, Token);
+        using var failAfter = await silo.Http.PostAsJsonAsync(path + "/fail", new { error = "late" }, Token);
+
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, failAfter.StatusCode);
+        var done = await client.GetAsync(job.Id, Token);
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        Assert.Equal(1, done.Result!.Value.GetProperty("n").GetInt32());
+        Assert.Equal([AttemptOutcome.Succeeded], Outcomes(done));
     }
 }
