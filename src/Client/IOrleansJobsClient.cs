@@ -141,4 +141,33 @@ public interface IOrleansJobsClient : IJobClient
     /// <param name="name">The queue's name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     Task<QueueInfo> ResumeQueueAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a job type external on every silo (its jobs wait Queued and are leased by workers over HTTP), or takes that
+    /// back. Stored once for the cluster; silos other than the one that takes the request follow within the service's
+    /// refresh interval (2 s by default).
+    /// </summary>
+    /// <param name="type">The job type.</param>
+    /// <param name="external">True to leave the type to external workers, false to take that back.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The type as the service now serves it.</returns>
+    /// <exception cref="JobValidationException">The type's name is invalid.</exception>
+    /// <exception cref="JobConflictException">A silo runs the type with an in-process handler, or the service's configuration makes it external (it cannot be taken back here).</exception>
+    Task<JobTypeInfo> SetJobTypeExternalAsync(string type, bool external, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a .NET worker until <paramref name="cancellationToken"/> is cancelled: it leases jobs of the types in
+    /// <paramref name="options"/> (long-poll, at most <see cref="OrleansJobsWorkerOptions.MaxConcurrentJobs"/> held at
+    /// once), runs each with its handler while heartbeats extend the lease and bring cancels, and completes or fails it.
+    /// Cancelling the token is a graceful stop: no more jobs are leased, and the held ones finish (for up to
+    /// <see cref="OrleansJobsWorkerOptions.StopTimeout"/>) before the task completes. Transient errors (network, 5xx,
+    /// 429) are retried with backoff; a refusal of the worker itself ends the run with its exception.
+    /// </summary>
+    /// <param name="options">The worker's name, handlers and timings.</param>
+    /// <param name="cancellationToken">Stops the worker gracefully.</param>
+    /// <returns>A task that completes when the worker has stopped and its held jobs have ended.</returns>
+    /// <exception cref="ArgumentException">A setting in <paramref name="options"/> is out of range, or no handler is registered.</exception>
+    /// <exception cref="JobValidationException">The service refused the lease request, such as for a type it does not run by external workers.</exception>
+    /// <exception cref="OrleansJobsException">The service refused the worker, such as for a missing API key or scope (401, 403).</exception>
+    Task RunWorkerAsync(OrleansJobsWorkerOptions options, CancellationToken cancellationToken = default);
 }

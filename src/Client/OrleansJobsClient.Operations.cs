@@ -60,6 +60,14 @@ public sealed partial class OrleansJobsClient
         (await SendAsync<JobTypeList>(HttpMethod.Get, "api/job-types", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
 
     /// <inheritdoc />
+    public Task<JobTypeInfo> SetJobTypeExternalAsync(string type, bool external, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        return SendAsync<JobTypeInfo>(HttpMethod.Put, "api/job-types/" + Uri.EscapeDataString(type), jobId: null,
+            request => request.Content = JsonContent.Create(new { external }, options: ApiJson), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<QueueInfo>> ListQueuesAsync(CancellationToken cancellationToken = default) =>
         (await SendAsync<QueueList>(HttpMethod.Get, "api/queues", jobId: null, configure: null, cancellationToken).ConfigureAwait(false)).Items;
 

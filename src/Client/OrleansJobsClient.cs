@@ -24,7 +24,7 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
     /// </summary>
     public const string ActivitySourceName = "OrleansJobs.Client";
 
-    private static readonly ActivitySource Source = new(ActivitySourceName);
+    internal static readonly ActivitySource Source = new(ActivitySourceName);
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>The wire format of the API: camelCase, enums as strings, unset fields left out.</summary>

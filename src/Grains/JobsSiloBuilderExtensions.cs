@@ -38,6 +38,7 @@ public static class JobsSiloBuilderExtensions
         services.TryAddSingleton<NewJobIds>();
         services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.Section);
         services.TryAddSingleton<ExternalJobTypes>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExternalJobTypesRefresh>();
                 services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<QueueLabels>();

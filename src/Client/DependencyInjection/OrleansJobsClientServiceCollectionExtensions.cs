@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansJobs.Client;
 
@@ -52,7 +53,7 @@ public static class OrleansJobsClientServiceCollectionExtensions
         var client = services
             .AddHttpClient<IOrleansJobsClient, OrleansJobsClient>((http, provider) =>
                 new OrleansJobsClient(http, provider.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value, provider.GetService<TimeProvider>(),
-                    provider.GetRequiredService<JobHubConnection>()))
+                    provider.GetRequiredService<JobHubConnection>()) { Loggers = provider.GetService<ILoggerFactory>() })
             // The resilience handler's total timeout below governs instead.
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         // Code written against the job operations alone gets the HTTP client too (unless the app hosts the service).

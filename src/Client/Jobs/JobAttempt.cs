@@ -21,6 +21,9 @@ public sealed record JobAttempt
     /// <summary>The silo that ran the attempt.</summary>
     public string? Silo { get; init; }
 
+    /// <summary>The external worker the attempt was leased to, for a job type run by workers; null for an in-process attempt.</summary>
+    public string? Worker { get; init; }
+
     /// <summary>When the attempt was due to run.</summary>
     public DateTimeOffset? DueAt { get; init; }
 

@@ -33,7 +33,7 @@ public sealed partial class JobGrain : IJobLeaseGrain
     private void OfferToWorkers()
     {
         if (_runner.Draining) return; // offered again by the fresh activation after the restart
-        var offer = GrainFactory.GetGrain<IWorkerPoolGrain>(Job.Spec!.Type).Offer(Job.Id);
+        var offer = GrainFactory.GetGrain<IWorkerPoolGrain>(Job.Spec!.Type).Offer(_leases.Ticket);
         _ = offer.ContinueWith(t => _logger.LogWarning(t.Exception, "Could not offer job {JobId} to workers; the sweeper tries again", Job.Id),
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
     }

@@ -229,6 +229,13 @@ public static class JobLifecycle
         && (leaseId is null || id == leaseId) ? attempt : null;
 
     /// <summary>
+    /// True when the attempt leased under <paramref name="leaseId"/> has already ended with <paramref name="outcome"/>:
+    /// the worker repeats its complete (or fail) after losing the answer, and is answered as the first time, with no change.
+    /// </summary>
+    public static bool EndedAs(JobState job, string leaseId, AttemptOutcome outcome) =>
+        job.Attempts.Any(attempt => attempt.LeaseId == leaseId && attempt.Outcome == outcome);
+
+    /// <summary>
     /// A worker's heartbeat: the lease runs out <paramref name="extend"/> from now (never sooner than it did), and an
     /// attempt past the job's timeout is told to stop. False when nothing changed.
     /// </summary>

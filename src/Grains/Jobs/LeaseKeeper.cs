@@ -30,6 +30,9 @@ public sealed class LeaseKeeper(
 
     private JobState Job => writer.Job;
 
+    /// <summary>The job as its worker pool orders it among the ready ones (by <see cref="WaitingOrder"/>, as its queue would).</summary>
+    public QueueTicket Ticket => QueueAdmission.TicketOf(Job, silo);
+
     /// <summary>The job's open attempt is leased to a worker.</summary>
     public bool Holds => JobLifecycle.OpenLease(Job) is not null;
 
@@ -95,6 +98,8 @@ public sealed class LeaseKeeper(
     /// <summary>The worker reports the attempt's end: it closes as an in-process attempt's would.</summary>
     public async Task EndAsync(string leaseId, string? result, JobError? error, bool retryable)
     {
+        // Only a stored end counts: one still being written may yet fail, and the repeat would then be lost.
+        if (JobLifecycle.EndedAs(writer.Visible, leaseId, error is null ? AttemptOutcome.Succeeded : AttemptOutcome.Failed)) return;
         Held(leaseId);
         var latest = events.Progress?.Latest;
         var ended = false;

@@ -1,14 +1,17 @@
 using Orleans.Metadata;
 using Orleans.Runtime;
+using OrleansJobs.Workers;
 
 namespace OrleansJobs.Placement;
 
 /// <summary>
 /// Which live silo serves which job type. Each silo publishes the types it has handlers for in its grain manifest, as a
 /// property of the job grain (<see cref="JobTypesGrainProperty"/>); Orleans shares the manifests across the cluster, and
-/// this reads them together with the membership, keeping active silos only. Rebuilt when either changes.
+/// this reads them together with the membership, keeping active silos only. A type declared external at run time
+/// (<see cref="ExternalJobTypes.Declared"/>) is served by every active silo: any of them can offer its jobs to workers.
+/// Rebuilt when any of these changes.
 /// </summary>
-public sealed class JobTypeCatalog(IClusterManifestProvider manifests, IClusterMembershipService membership)
+public sealed class JobTypeCatalog(IClusterManifestProvider manifests, IClusterMembershipService membership, ExternalJobTypes external)
 {
     /// <summary>The job grain property that lists a silo's job types, comma-separated.</summary>
     public const string PropertyKey = "orleansjobs.job-types";
@@ -23,21 +26,23 @@ public sealed class JobTypeCatalog(IClusterManifestProvider manifests, IClusterM
 
     private SortedDictionary<string, IReadOnlyList<ServingSilo>> Current()
     {
-        var (manifest, members) = (manifests.Current, membership.CurrentSnapshot);
-        if (_last is { } last && ReferenceEquals(last.Manifest, manifest) && ReferenceEquals(last.Members, members)) return last.Types;
-        var types = Build(manifest, members);
-        _last = new Snapshot(manifest, members, types);
+        var (manifest, members, declared) = (manifests.Current, membership.CurrentSnapshot, external.Declared);
+        if (_last is { } last && ReferenceEquals(last.Manifest, manifest) && ReferenceEquals(last.Members, members) && ReferenceEquals(last.Declared, declared))
+            return last.Types;
+        var types = Build(manifest, members, declared);
+        _last = new Snapshot(manifest, members, declared, types);
         return types;
     }
 
-    private static SortedDictionary<string, IReadOnlyList<ServingSilo>> Build(ClusterManifest manifest, ClusterMembershipSnapshot members)
+    private static SortedDictionary<string, IReadOnlyList<ServingSilo>> Build(
+        ClusterManifest manifest, ClusterMembershipSnapshot members, IReadOnlyCollection<string> declared)
     {
         var served = new Dictionary<string, List<ServingSilo>>(StringComparer.Ordinal);
         foreach (var (address, silo) in manifest.Silos)
         {
             if (!members.Members.TryGetValue(address, out var member) || member.Status != SiloStatus.Active) continue;
             if (!silo.Grains.TryGetValue(JobTypeHint.JobGrain, out var grain) || !grain.Properties.TryGetValue(PropertyKey, out var list)) continue;
-            foreach (var type in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var type in list.Split(',', StringSplitOptions.RemoveEmptyEntries).Union(declared, StringComparer.Ordinal))
             {
                 if (!served.TryGetValue(type, out var silos)) served[type] = silos = [];
                 silos.Add(new ServingSilo(address, member.Name));
@@ -48,5 +53,6 @@ public sealed class JobTypeCatalog(IClusterManifestProvider manifests, IClusterM
         return result;
     }
 
-    private sealed record Snapshot(ClusterManifest Manifest, ClusterMembershipSnapshot Members, SortedDictionary<string, IReadOnlyList<ServingSilo>> Types);
+    private sealed record Snapshot(
+        ClusterManifest Manifest, ClusterMembershipSnapshot Members, IReadOnlyCollection<string> Declared, SortedDictionary<string, IReadOnlyList<ServingSilo>> Types);
 }

@@ -27,11 +27,13 @@ public sealed class QueueAdmission(IGrainFactory grains, TimeProvider time, IOpt
     /// </summary>
     public async ValueTask<bool> EnterAsync(JobState job, string silo)
     {
-        var spec = job.Spec!;
-        if (await IsFreeAsync(spec.Queue)) return true;
-        return await grains.GetGrain<IQueueGrain>(spec.Queue)
-            .Acquire(new QueueTicket(job.Id, spec.Priority, spec.ConcurrencyKey, job.CreatedAt, silo));
+        if (await IsFreeAsync(job.Spec!.Queue)) return true;
+        return await grains.GetGrain<IQueueGrain>(job.Spec.Queue).Acquire(TicketOf(job, silo));
     }
+
+    /// <summary>The job as a waiter for a start (<see cref="WaitingOrder"/> orders these), asking on <paramref name="silo"/>.</summary>
+    public static QueueTicket TicketOf(JobState job, string silo) =>
+        new(job.Id, job.Spec!.Priority, job.Spec.ConcurrencyKey, job.CreatedAt, silo);
 
     /// <summary>
     /// True when <paramref name="queue"/> has no limits and is not paused: a job of it may start without asking its queue

@@ -13,6 +13,12 @@ public static class WaitingOrder
         return ticket.Priority + (waited <= TimeSpan.Zero ? 0 : waited.Ticks / ageingInterval.Ticks);
     }
 
+    /// <summary>The <paramref name="waiters"/> best first: the order in which <see cref="Best"/> would pick them one by one.</summary>
+    public static IEnumerable<QueueTicket> InOrder(IEnumerable<QueueTicket> waiters, DateTimeOffset now, TimeSpan ageingInterval) =>
+        waiters.OrderByDescending(ticket => EffectivePriority(ticket, now, ageingInterval))
+            .ThenBy(ticket => ticket.EnqueuedAt)
+            .ThenBy(ticket => ticket.JobId, StringComparer.Ordinal);
+
     /// <summary>The best of the <paramref name="waiters"/> that <paramref name="eligible"/> accepts, or null.</summary>
     public static QueueTicket? Best(IEnumerable<QueueTicket> waiters, DateTimeOffset now, TimeSpan ageingInterval, Func<QueueTicket, bool> eligible)
     {

@@ -15,6 +15,9 @@ internal static class ApiProblems
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's current status",
             extensions: new Dictionary<string, object?> { ["jobStatus"] = status.ToString() });
 
+    public static IResult JobTypeConflict(string type, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: $"Job type '{type}' cannot change so");
+
     public static IResult TooLarge(int maxPayloadBytes) =>
         TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
+using OrleansJobs.Api;
 using OrleansJobs.Jobs;
 using OrleansJobs.Workers;
+using JobLease = OrleansJobs.Client.JobLease;
+using WorkerHeartbeat = OrleansJobs.Client.WorkerHeartbeat;
 
 namespace OrleansJobs.Server.Api;
 
@@ -44,7 +47,7 @@ public static class WorkerEndpoints
         var lease = fields.Duration("lease", MinLease, MaxLease) ?? DefaultLease;
         if (fields.Refusal() is { } invalid) return invalid;
         var granted = await leases.LeaseAsync(worker!, types, max, wait, lease, request.HttpContext.RequestAborted);
-        return TypedResults.Ok(new LeaseResponse([.. granted.Select(LeasedJobResponse.From)]));
+        return TypedResults.Ok(new LeaseResponse([.. granted.Select(ToJobLease)]));
     }
 
     private static async Task<IResult> HeartbeatAsync(string id, string leaseId, HttpRequest request, IGrainFactory grains)
@@ -59,7 +62,7 @@ public static class WorkerEndpoints
         return await OnLeaseAsync(grains, id, async grain =>
         {
             var beat = await grain.Heartbeat(leaseId, percent, message, extend);
-            return TypedResults.Ok(new HeartbeatResponse(beat.LeaseExpiresAt, beat.CancelRequested));
+            return TypedResults.Ok(new WorkerHeartbeat(beat.LeaseExpiresAt, beat.CancelRequested));
         });
     }
 
@@ -91,6 +94,9 @@ public static class WorkerEndpoints
             return TypedResults.NoContent();
         });
     }
+
+    private static JobLease ToJobLease(LeaseGrant lease) =>
+        new(lease.JobId, lease.Type, JobResponse.Json(lease.Payload), lease.Attempt, lease.LeaseId, lease.LeaseExpiresAt, lease.TraceParent, lease.CorrelationId);
 
     /// <summary>Calls the job's grain about a lease; a 404 when no job has the id, a 409 when the lease no longer holds it.</summary>
     private static async Task<IResult> OnLeaseAsync(IGrainFactory grains, string id, Func<IJobLeaseGrain, Task<IResult>> call)

@@ -1,12 +1,13 @@
+using OrleansJobs.Queues;
 using OrleansJobs.Workers;
 
 namespace OrleansJobs.Server.Api;
 
 /// <summary>
-/// A worker's lease request (<c>POST /api/workers/lease</c>), apart from HTTP: ready job ids are taken from the worker
+/// A worker's lease request (<c>POST /api/workers/lease</c>), apart from HTTP: ready jobs are taken from the worker
 /// pools of the asked types (<see cref="IWorkerPoolGrain"/>), waiting there (no thread held) until one is offered or
 /// the wait passes, and each is leased by its own grain (<see cref="IJobLeaseGrain.Lease"/>), which asks its queue first.
-/// An id taken but not leased to this worker (more than it asked for, the request gone, a failed call) is offered again.
+/// A job taken but not leased to this worker (more than it asked for, the request gone, a failed call) is offered again.
 /// </summary>
 internal sealed class WorkerLeases(IGrainFactory grains, TimeProvider time, ILogger<WorkerLeases> logger)
 {
@@ -23,11 +24,11 @@ internal sealed class WorkerLeases(IGrainFactory grains, TimeProvider time, ILog
         var granted = new List<LeaseGrant>();
         while (true)
         {
-            var taken = new List<(string Type, string Id)>();
+            var taken = new List<(string Type, QueueTicket Job)>();
             foreach (var type in order)
             {
                 if (taken.Count >= max) break;
-                taken.AddRange((await Pool(type).Take(requestId, max - taken.Count, TimeSpan.Zero)).Select(id => (type, id)));
+                taken.AddRange((await Pool(type).Take(requestId, max - taken.Count, TimeSpan.Zero)).Select(job => (type, job)));
             }
             var left = deadline - time.GetUtcNow();
             if (taken.Count == 0 && left > TimeSpan.Zero && !aborted.IsCancellationRequested)
@@ -38,24 +39,24 @@ internal sealed class WorkerLeases(IGrainFactory grains, TimeProvider time, ILog
     }
 
     /// <summary>Waits in every asked pool at once; the first to answer with jobs ends the others' waits.</summary>
-    private async Task<List<(string Type, string Id)>> WaitAsync(string requestId, IReadOnlyList<string> types, int max, TimeSpan wait, CancellationToken aborted)
+    private async Task<List<(string Type, QueueTicket Job)>> WaitAsync(string requestId, IReadOnlyList<string> types, int max, TimeSpan wait, CancellationToken aborted)
     {
-        var calls = types.Select(type => (Type: type, Ids: TakeOrNothingAsync(type, requestId, max, wait))).ToList();
-        var pending = calls.Select(c => (Task)c.Ids).ToList();
+        var calls = types.Select(type => (Type: type, Jobs: TakeOrNothingAsync(type, requestId, max, wait))).ToList();
+        var pending = calls.Select(c => (Task)c.Jobs).ToList();
         var gone = Task.Delay(Timeout.Infinite, aborted).ContinueWith(_ => { }, TaskScheduler.Default);
         while (pending.Count > 0)
         {
             var done = await Task.WhenAny([.. pending, gone]);
-            if (done == gone || calls.Any(c => c.Ids.IsCompletedSuccessfully && c.Ids.Result.Length > 0)) break;
+            if (done == gone || calls.Any(c => c.Jobs.IsCompletedSuccessfully && c.Jobs.Result.Length > 0)) break;
             pending.Remove(done);
         }
         await Task.WhenAll(types.Select(type => Pool(type).Withdraw(requestId)));
-        var taken = new List<(string Type, string Id)>();
-        foreach (var (type, ids) in calls) taken.AddRange((await ids).Select(id => (type, id)));
+        var taken = new List<(string Type, QueueTicket Job)>();
+        foreach (var (type, jobs) in calls) taken.AddRange((await jobs).Select(job => (type, job)));
         return taken;
     }
 
-    private async Task<string[]> TakeOrNothingAsync(string type, string requestId, int max, TimeSpan wait)
+    private async Task<QueueTicket[]> TakeOrNothingAsync(string type, string requestId, int max, TimeSpan wait)
     {
         try
         {
@@ -69,34 +70,34 @@ internal sealed class WorkerLeases(IGrainFactory grains, TimeProvider time, ILog
     }
 
     /// <summary>Leases up to <paramref name="max"/> of <paramref name="taken"/> to the worker; the rest go back to their pools.</summary>
-    private async Task<IReadOnlyList<LeaseGrant>> GrantAsync(List<(string Type, string Id)> taken, int max, string worker, TimeSpan lease, CancellationToken aborted)
+    private async Task<IReadOnlyList<LeaseGrant>> GrantAsync(List<(string Type, QueueTicket Job)> taken, int max, string worker, TimeSpan lease, CancellationToken aborted)
     {
-        var leases = taken.Select((job, i) => i < max && !aborted.IsCancellationRequested ? LeaseOrOfferAsync(job.Type, job.Id, worker, lease) : OfferAsync(job.Type, job.Id));
+        var leases = taken.Select((job, i) => i < max && !aborted.IsCancellationRequested ? LeaseOrOfferAsync(job.Type, job.Job, worker, lease) : OfferAsync(job.Type, job.Job));
         return [.. (await Task.WhenAll(leases)).OfType<LeaseGrant>()];
     }
 
-    private async Task<LeaseGrant?> LeaseOrOfferAsync(string type, string jobId, string worker, TimeSpan lease)
+    private async Task<LeaseGrant?> LeaseOrOfferAsync(string type, QueueTicket job, string worker, TimeSpan lease)
     {
         try
         {
-            return await grains.GetGrain<IJobLeaseGrain>(jobId).Lease(worker, Guid.NewGuid().ToString("N"), lease);
+            return await grains.GetGrain<IJobLeaseGrain>(job.JobId).Lease(worker, Guid.NewGuid().ToString("N"), lease);
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not lease job {JobId} to worker {Worker}; it is offered again", jobId, worker);
-            return await OfferAsync(type, jobId);
+            logger.LogWarning(ex, "Could not lease job {JobId} to worker {Worker}; it is offered again", job.JobId, worker);
+            return await OfferAsync(type, job);
         }
     }
 
-    private async Task<LeaseGrant?> OfferAsync(string type, string jobId)
+    private async Task<LeaseGrant?> OfferAsync(string type, QueueTicket job)
     {
         try
         {
-            await Pool(type).Offer(jobId);
+            await Pool(type).Offer(job);
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Could not offer job {JobId} again; the sweeper does", jobId);
+            logger.LogWarning(ex, "Could not offer job {JobId} again; the sweeper does", job.JobId);
         }
         return null;
     }

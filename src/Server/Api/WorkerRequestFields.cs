@@ -103,7 +103,7 @@ internal sealed class WorkerRequestFields
                 if (!types.Contains(type)) types.Add(type);
                 continue;
             }
-            var known = external.Types.Count == 0 ? "none is configured (OrleansJobs:Workers:Types)" : string.Join(", ", external.Types);
+            var known = external.Types.Count == 0 ? "none is configured (OrleansJobs:Workers:Types) or declared (PUT /api/job-types/{type})" : string.Join(", ", external.Types);
             return ErrorOf<IReadOnlyList<string>>(field, $"'{item?.ToJsonString()}' is not a job type run by external workers; those are: {known}.");
         }
         return types;

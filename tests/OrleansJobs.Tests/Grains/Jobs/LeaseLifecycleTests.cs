@@ -76,6 +76,19 @@ public sealed class LeaseLifecycleTests
         Assert.Null(JobLifecycle.OpenLease(failed));
     }
 
+    [Fact]
+    public void Only_a_lease_whose_attempt_ended_with_that_outcome_counts_as_ended_as_it()
+    {
+        var job = Leased(new JobSpec { Type = "py" }, out _);
+        Assert.False(JobLifecycle.EndedAs(job, "lease-1", AttemptOutcome.Succeeded)); // still open
+
+        JobLifecycle.EndAttempt(job, Now.AddSeconds(1), AttemptStopReason.None, "{}", error: null, retryable: true, 0.5);
+
+        Assert.True(JobLifecycle.EndedAs(job, "lease-1", AttemptOutcome.Succeeded));
+        Assert.False(JobLifecycle.EndedAs(job, "lease-1", AttemptOutcome.Failed));
+        Assert.False(JobLifecycle.EndedAs(job, "lease-other", AttemptOutcome.Succeeded));
+    }
+
     private static JobState Leased(JobSpec spec, out JobAttempt attempt)
     {
         var job = new JobState();

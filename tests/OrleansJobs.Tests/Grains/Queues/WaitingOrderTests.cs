@@ -109,4 +109,30 @@ public sealed class WaitingOrderTests
         Assert.Same(lower, Best(lower));
         Assert.Same(higher, Best(lower, higher));
     }
+
+    [Fact]
+    public void In_order_lists_the_waiters_in_the_order_best_picks_them_one_by_one()
+    {
+        QueueTicket[] waiters =
+        [
+            Ticket("job-low", 1, TimeSpan.Zero),
+            Ticket("job-high", 9, TimeSpan.Zero),
+            Ticket("job-aged", 1, TimeSpan.FromMinutes(5)),
+            Ticket("job-b", 5, TimeSpan.FromSeconds(10)),
+            Ticket("job-a", 5, TimeSpan.FromSeconds(10)),
+            Ticket("job-older", 5, TimeSpan.FromSeconds(30)),
+        ];
+
+        var picked = new List<string>();
+        var left = waiters.ToList();
+        while (Best([.. left]) is { } best)
+        {
+            picked.Add(best.JobId);
+            left.Remove(best);
+        }
+
+        Assert.Equal(["job-high", "job-aged", "job-older", "job-a", "job-b", "job-low"], picked);
+        Assert.Equal(picked, WaitingOrder.InOrder(waiters, Now, Ageing).Select(t => t.JobId));
+        Assert.Equal(picked, WaitingOrder.InOrder(waiters.Reverse(), Now, Ageing).Select(t => t.JobId));
+    }
 }

@@ -31,4 +31,15 @@ public sealed class EndpointScopeTests(SiloHostFixture host)
         Assert.All(anonymous, route => Assert.True(route.StartsWith("/health", StringComparison.Ordinal) || console.Contains(route), route + " is anonymous"));
         Assert.All(console, route => Assert.Contains(route, anonymous));
     }
+
+    [Theory]
+    [InlineData("/api/job-types/{type}", "PUT", JobScopes.Manage)]
+    [InlineData("/api/job-types/", "GET", JobScopes.Read)]
+    [InlineData("/api/workers/lease", "POST", JobScopes.Worker)]
+    public void The_job_type_and_worker_endpoints_need_their_scopes(string route, string method, string scope)
+    {
+        var endpoint = host.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Single(e => e.RoutePattern.RawText == route && e.Metadata.OfType<IHttpMethodMetadata>().Any(m => m.HttpMethods.Contains(method)));
+        Assert.Equal([JobScopes.Policy(scope)], endpoint.Metadata.OfType<IAuthorizeData>().Select(a => a.Policy));
+    }
 }

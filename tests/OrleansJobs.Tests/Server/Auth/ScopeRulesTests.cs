@@ -16,6 +16,8 @@ public sealed class ScopeRulesTests
     [InlineData("/api/jobs/delete", "POST", JobScopes.Manage)]
     [InlineData("/api/silos", "GET", JobScopes.Read)]
     [InlineData("/api/queues/{name}", "PUT", JobScopes.Manage)]
+    [InlineData("/api/job-types", "GET", JobScopes.Read)]
+    [InlineData("/api/job-types/{type}", "PUT", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}", "DELETE", JobScopes.Manage)]
     [InlineData("/api/schedules/{name}/trigger", "POST", JobScopes.Manage)]
     [InlineData("/api/workers/lease", "POST", JobScopes.Worker)]
