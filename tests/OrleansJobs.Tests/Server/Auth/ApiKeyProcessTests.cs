@@ -61,6 +61,27 @@ public sealed class ApiKeyProcessTests(KeyedSiloFixture fixture) : IClassFixture
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): with an Accept header that leaves JSON out, writing this problem
+    // threw (a 500), and the status-code pages answered in plain text.
+    [Fact]
+    public async Task A_refusal_is_a_problem_document_whatever_the_caller_accepts()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = new StringContent("""{"type":"noop"}""", Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedSiloFixture.Submitter);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var response = await Http.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"status\":415", await response.Content.ReadAsStringAsync(Token));
+
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "api/no-such-thing");
+        missing.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedSiloFixture.Admin);
+        missing.Headers.TryAddWithoutValidation("Accept", "image/png");
+        using var notFound = await Http.SendAsync(missing, Token);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("application/problem+json", notFound.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("health/live")]
     [InlineData("health/ready")]
