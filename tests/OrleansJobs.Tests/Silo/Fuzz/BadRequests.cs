@@ -89,7 +89,9 @@ public static class BadRequests
                 (1, PrintableText(0, 80).Select(t => Pair("Authorization", "Bearer " + t))),
                 (1, PrintableText(0, 80).Select(t => Pair("X-Api-Key", t))),
                 (1, Gen.OneOf("Basic dXNlcjpwYXNz", "Bearer", "Bearer  ", "bearer " + passing, passing, "Bearer " + passing + " extra").Select(v => Pair("Authorization", v))),
-                (2, Gen.Const(Pair("Authorization", "Bearer " + lacking)))),
+                (2, Gen.Const(Pair("Authorization", "Bearer " + lacking))),
+                // The console's cookie: its changes need the antiforgery token too, which these never carry.
+                (2, Gen.Const(Pair("Cookie", OrleansJobs.Server.WebConsole.ConsoleSignIn.CookieName + "=" + passing)))),
             Gen.Select(Gen.OneOf("Idempotency-Key", "X-Correlation-Id", "traceparent", "tracestate", "Last-Event-ID", "Accept", "If-Match", "Origin"),
                 PrintableText(0, 300)).Array[0, 3],
             (key, others) => (IReadOnlyList<KeyValuePair<string, string>>)[.. key.Key.Length == 0 ? [] : new[] { key }, .. others.Select(o => Pair(o.Item1, o.Item2))]);
