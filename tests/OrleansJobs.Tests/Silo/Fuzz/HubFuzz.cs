@@ -26,12 +26,13 @@ public static class HubFuzz
             (2, Argument(jobIds).Array[0, 3])),
         (method, args) => (method, args));
 
+    // Three arguments stay under SignalR's 32 KB message limit: a bigger message closes the connection, by design.
     private static Gen<object?> Argument(IReadOnlyList<string> jobIds) => Gen.Frequency(
         (5, BadRequests.Segment(jobIds).Select(s => (object?)Uri.UnescapeDataString(s))),
         (2, Gen.Char.Array[0, 50].Select(c => (object?)new string(c))),
         (1, Gen.Long.Select(n => (object?)n)),
         (1, Gen.Double[-1e300, 1e300].Select(d => (object?)d)),
-        (1, Gen.OneOf<object?>(null, true, false, new string('j', 20_000), new[] { "job_", "x" }, new Dictionary<string, string> { ["jobId"] = "x" })));
+        (1, Gen.OneOf<object?>(null, true, false, new string('j', 8_000), new[] { "job_", "x" }, new Dictionary<string, string> { ["jobId"] = "x" })));
 
     /// <summary>Raw frames for a WebSocket to the hub: handshakes of unknown protocols, messages of unknown types, bad arguments, bytes.</summary>
     public static readonly Gen<byte[]> Frame = Gen.Frequency(
