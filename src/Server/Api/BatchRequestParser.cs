@@ -20,7 +20,7 @@ public sealed class BatchRequestParser(SubmitRequestParser members)
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json);
+            document = RequestJson.Parse(utf8Json);
         }
         catch (JsonException e)
         {

@@ -144,7 +144,7 @@ public static class JobEndpoints
         List<string> ids;
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = RequestJson.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("ids", out var list)
                 || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxDeleteIds
                 || list.EnumerateArray().Any(id => id.ValueKind != JsonValueKind.String))

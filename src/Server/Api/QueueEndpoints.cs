@@ -55,7 +55,7 @@ public static class QueueEndpoints
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            document = await RequestJson.ParseAsync(request.Body, request.HttpContext.RequestAborted);
         }
         catch (JsonException ex)
         {

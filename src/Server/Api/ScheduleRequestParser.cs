@@ -22,7 +22,7 @@ public sealed class ScheduleRequestParser(SubmitRequestParser jobs, TimeSpan min
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json);
+            document = RequestJson.Parse(utf8Json);
         }
         catch (JsonException e)
         {

@@ -56,7 +56,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json);
+            document = RequestJson.Parse(utf8Json);
         }
         catch (JsonException e)
         {

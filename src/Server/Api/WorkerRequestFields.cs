@@ -29,7 +29,10 @@ internal sealed class WorkerRequestFields
         if (bytes.Length == 0) return (new JsonObject(), null);
         try
         {
-            return JsonNode.Parse(bytes) is JsonObject body ? (body, null) : (null, ApiProblems.BadRequest("The body is not a JSON object.", "Send a JSON object."));
+            // A field given twice, or a string that is not text, is refused as the parse's error: a JsonObject would throw
+            // when it is first read (a 500).
+            using var document = RequestJson.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            return document.RootElement.ValueKind == JsonValueKind.Object ? (JsonObject.Create(document.RootElement.Clone())!, null) : (null, ApiProblems.BadRequest("The body is not a JSON object.", "Send a JSON object."));
         }
         catch (JsonException ex)
         {

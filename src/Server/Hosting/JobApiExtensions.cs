@@ -16,6 +16,8 @@ public static class JobApiExtensions
     public static IHostApplicationBuilder AddJobApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        // After ASP.NET Core's writer, for the callers it declines (see the writer).
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         builder.Services.AddSingleton<ApiPaths>();
         builder.Services.AddSingleton<JobOperations>();
         builder.Services.AddSingleton<WorkerLeases>();

@@ -46,7 +46,8 @@ public sealed class JobsHub(
         }
     }
 
-    public Task Unsubscribe(string jobId) => subscriptions.RemoveAsync(Context.ConnectionId, jobId);
+    /// <summary>Stops a watch; a job id that is not one (null included) was never watched, so there is nothing to stop.</summary>
+    public Task Unsubscribe(string jobId) => JobIds.IsValid(jobId) ? subscriptions.RemoveAsync(Context.ConnectionId, jobId) : Task.CompletedTask;
 
     public override Task OnDisconnectedAsync(Exception? exception) => subscriptions.RemoveAllAsync(Context.ConnectionId);
 

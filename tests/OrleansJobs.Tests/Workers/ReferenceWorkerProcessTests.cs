@@ -144,6 +144,29 @@ public sealed class ReferenceWorkerProcessTests
         Assert.Equal(HttpStatusCode.BadRequest, badPercent.StatusCode);
     }
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): a field given twice, or a string that is not text, threw when the
+    // field was read (a 500).
+    [Fact]
+    public async Task A_field_given_twice_or_a_string_that_is_not_text_is_a_400()
+    {
+        await using var silo = StartSilo();
+        await silo.WaitUntilReadyAsync(Ready);
+        byte[][] bodies =
+        [
+            System.Text.Encoding.UTF8.GetBytes($$"""{"worker":"w","worker":"v","types":["{{Type}}"]}"""),
+            System.Text.Encoding.UTF8.GetBytes($$"""{"worker":"\ud800","types":["{{Type}}"]}"""),
+            [.. System.Text.Encoding.UTF8.GetBytes("{\"worker\":\""), 0xC3, 0x28, .. System.Text.Encoding.UTF8.GetBytes("\",\"types\":[\"" + Type + "\"]}")],
+        ];
+        foreach (var body in bodies)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await silo.Http.PostAsync("/api/workers/lease", content, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Fact]
     public async Task A_queue_limit_of_one_holds_across_two_workers()
     {

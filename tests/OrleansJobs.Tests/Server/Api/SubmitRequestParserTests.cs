@@ -102,6 +102,18 @@ public sealed class SubmitRequestParserTests
     public void The_body_must_be_an_object(string body) =>
         Assert.Contains("must be a JSON object", Error(body, SubmitRequestParser.BodyField));
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): the parse took these and reading the string threw, a 500.
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D })] // {"type":"<invalid UTF-8>"}
+    [InlineData(new byte[] { 0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22, 0x7D })] // {"type":"\ud800"}
+    public void A_string_that_is_not_text_is_malformed_json(byte[] body)
+    {
+        var result = parser.Parse(body);
+
+        Assert.True(result.IsMalformedJson);
+        Assert.Contains("not text", result.Detail);
+    }
+
     [Fact]
     public void Malformed_json_is_reported_with_its_position()
     {

@@ -61,6 +61,44 @@ public sealed class ApiKeyProcessTests(KeyedSiloFixture fixture) : IClassFixture
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): with an Accept header that leaves JSON out, writing this problem
+    // threw (a 500), and the status-code pages answered in plain text.
+    [Fact]
+    public async Task A_refusal_is_a_problem_document_whatever_the_caller_accepts()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = new StringContent("""{"type":"noop"}""", Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedSiloFixture.Submitter);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+        using var response = await Http.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"status\":415", await response.Content.ReadAsStringAsync(Token));
+
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "api/no-such-thing");
+        missing.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyedSiloFixture.Admin);
+        missing.Headers.TryAddWithoutValidation("Accept", "image/png");
+        using var notFound = await Http.SendAsync(missing, Token);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("application/problem+json", notFound.Content.Headers.ContentType?.MediaType);
+    }
+
+    // Found by the boundary fuzz (BoundaryFuzzTests): the antiforgery check of a change signed in by the console's cookie
+    // read a broken form body and threw (a 500).
+    [Fact]
+    public async Task A_change_with_the_console_cookie_and_a_broken_form_body_is_a_400()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/jobs/job_00000000000000000000000000000000/cancel")
+        {
+            Content = new ByteArrayContent([0x2D, 0x2D, 0x78, 0x0D, 0x0A, 0xFF, 0x00, 0x13]),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=x");
+        request.Headers.Add("Cookie", $"{OrleansJobs.Server.WebConsole.ConsoleSignIn.CookieName}={KeyedSiloFixture.Admin}");
+        using var response = await Http.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("ntiforgery", await response.Content.ReadAsStringAsync(Token));
+    }
+
     [Theory]
     [InlineData("health/live")]
     [InlineData("health/ready")]

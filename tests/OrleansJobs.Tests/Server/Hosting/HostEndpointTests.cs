@@ -80,6 +80,18 @@ public sealed class HostEndpointTests(SiloHostFixture host)
         Assert.Null(cache.GetValue(provider));
     }
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): the dashboard's silo routes threw on an address that is not one (a 500).
+    [Theory]
+    [InlineData("/dashboard/SiloCounters/not-a-silo")]
+    [InlineData("/dashboard/HistoricalStats/%2B")]
+    [InlineData("/dashboard/SiloProperties/127.0.0.1")]
+    public async Task Dashboard_answers_a_silo_address_that_is_not_one_with_a_404_problem(string path)
+    {
+        using var response = await host.Http.GetAsync(path, Token);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Dashboard_shows_the_silo_counters_and_versions_fed_by_the_bounded_host()
     {

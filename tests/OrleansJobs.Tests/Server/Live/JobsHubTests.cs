@@ -45,6 +45,16 @@ public sealed class JobsHubTests(SiloHostFixture host) : IAsyncDisposable
         Eventually.Until(() => Task.FromResult(Registry.WatchedJobs == 0), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50),
             $"the silo still holds {Registry.WatchedJobs} job event subscription(s)");
 
+    // Found by the boundary fuzz (BoundaryFuzzTests): Unsubscribe(null) threw on the server ("an unexpected error").
+    [Fact]
+    public async Task Unsubscribe_from_an_id_that_is_not_one_does_nothing_and_keeps_the_connection()
+    {
+        var (connection, _) = await ConnectAsync();
+        await connection.InvokeAsync("Unsubscribe", (string?)null, TestContext.Current.CancellationToken);
+        await connection.InvokeAsync("Unsubscribe", "not-a-job", TestContext.Current.CancellationToken);
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+    }
+
     [Fact]
     public async Task Subscribe_sends_the_current_state_first_then_the_events_in_increasing_sequence()
     {
