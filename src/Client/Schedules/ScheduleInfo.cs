@@ -52,4 +52,10 @@ public sealed record ScheduleInfo
 
     /// <summary>When its definition last changed (a put, pause or resume).</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The name of the API key that created the schedule, which every job it starts carries too; null for schedules
+    /// created without a key. A key without <c>admin</c> sees only the schedules it owns.
+    /// </summary>
+    public string? Owner { get; init; }
 }

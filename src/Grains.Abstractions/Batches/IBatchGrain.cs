@@ -22,4 +22,10 @@ public interface IBatchGrain : IGrainWithStringKey
 
     /// <summary>Cancels every member that has not ended, and the continuation unless it has started.</summary>
     Task<BatchView?> Cancel();
+
+    /// <summary>
+    /// Some of its jobs were deleted (retention, bulk delete): once none of its members remain in the job table, the
+    /// batch's own record is deleted too, and the batch is unknown from then on. Harmless to repeat.
+    /// </summary>
+    Task MembersDeleted();
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Orleans.Concurrency;
 using OrleansJobs.Jobs;
+using OrleansJobs.Storage;
 
 namespace OrleansJobs.Batches;
 
@@ -17,6 +18,7 @@ namespace OrleansJobs.Batches;
 [Reentrant]
 public sealed class BatchGrain(
     [PersistentState("batch")] IPersistentState<BatchState> store,
+    IJobStore jobs,
     TimeProvider time,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
 {
@@ -65,6 +67,18 @@ public sealed class BatchGrain(
         foreach (var chunk in open.Chunk(64))
             await Task.WhenAll(chunk.Select(CancelJobAsync));
         return await ViewAsync();
+    }
+
+    async Task IBatchGrain.MembersDeleted()
+    {
+        if (!store.RecordExists) return;
+        // Its jobs carry its id (JobSpec.BatchId), found by search through the batch index: one is enough to keep it.
+        if ((await jobs.ListAsync(new JobQuery(Search: Id, Limit: 1))).Items.Count > 0) return;
+        if (_flushing is { } flushing) await flushing;
+        await store.ClearStateAsync(); // the default storage deletes the row (DeleteStateOnClear)
+        _members = null;
+        logger.LogInformation("Batch {BatchId} deleted: none of its jobs remain", Id);
+        DeactivateOnIdle();
     }
 
     private async Task CancelJobAsync(string jobId)

@@ -80,6 +80,23 @@ public sealed class JobCallbackGrain(
         Arm();
     }
 
+    async Task IJobCallbackGrain.Forget()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _timer?.Dispose();
+            if (!store.RecordExists) return;
+            if (Callback.Status == CallbackStatus.Pending) await ForgetReminderAsync();
+            await store.ClearStateAsync(); // the default storage deletes the row (DeleteStateOnClear)
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        DeactivateOnIdle();
+    }
+
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReminderName) return;

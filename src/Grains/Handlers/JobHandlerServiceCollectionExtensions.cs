@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using OrleansJobs;
 using OrleansJobs.Handlers;
 using OrleansJobs.Handlers.BuiltIn;
 using OrleansJobs.Outbound;
@@ -35,14 +36,12 @@ public static class JobHandlerServiceCollectionExtensions
         services.AddOptions<HttpJobOptions>()
             .Configure<IConfiguration>((options, configuration) =>
             {
-                // Environment variables and the command line give one comma-separated string, JSON files an array.
-                var section = configuration.GetSection(HttpJobOptions.SectionName).GetSection(nameof(HttpJobOptions.AllowedHosts));
-                var values = section.Value is { } single ? [single] : section.GetChildren().Select(child => child.Value ?? "");
-                options.AllowedHosts.AddRange(values.SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)));
+                options.AllowedHosts.AddRange(ConfigurationLists.Read(
+                    configuration.GetSection(HttpJobOptions.SectionName).GetSection(nameof(HttpJobOptions.AllowedHosts))));
             })
             .Validate(
                 options => options.AllowedHosts.All(entry => AllowedHost.TryParse(entry, out _)),
-                $"Every entry of {HttpJobOptions.SectionName}:AllowedHosts must be a host, optionally with a port: api.example.com, 127.0.0.1:5005, [::1]:8080.")
+                $"Every entry of {HttpJobOptions.SectionName}:AllowedHosts must be a host, optionally with a port or '*' for any port: api.example.com (80 and 443 only), 127.0.0.1:5005, [::1]:8080, 10.0.0.7:*.")
             .ValidateOnStart();
 
         services.AddOutboundHttpClient(HttpJobHandler.ClientName);

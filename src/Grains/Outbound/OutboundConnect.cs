@@ -7,7 +7,7 @@ namespace OrleansJobs.Outbound;
 /// <summary>
 /// Where outbound calls may connect, decided on the addresses a host name resolves to at connect time, not on the
 /// name: a name on the allow-list that resolves (or is rebound) to a loopback, link-local, private or multicast
-/// address is refused unless the allow-list names that address itself.
+/// address is refused unless the allow-list names that address itself, with a port part that admits the port.
 /// </summary>
 public static class OutboundConnect
 {
@@ -16,7 +16,7 @@ public static class OutboundConnect
     {
         var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-        var permitted = addresses.Where(address => !IsInternal(address) || options.NamesAddress(address)).ToArray();
+        var permitted = addresses.Where(address => !IsInternal(address) || options.NamesAddress(address, port)).ToArray();
         if (permitted.Length == 0)
             throw new HttpRequestException(
                 $"Refused to connect to '{host}': it resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}, internal addresses that " +

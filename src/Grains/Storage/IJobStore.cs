@@ -54,17 +54,18 @@ public interface IJobStore
     /// Deletes up to <paramref name="limit"/> jobs in <paramref name="status"/> (Succeeded, Failed or Cancelled) last
     /// written before <paramref name="endedBefore"/>, oldest first, and returns their ids. A finished job's last write is
     /// its end, or a little later when its hand-over is recorded; a job whose hand-over is still pending is kept. The row
-    /// is all there is of a job (its idempotency key is its id, its dependencies are in its state), so once it is gone
-    /// the job is unknown and its key free again. Retention calls this in small batches.
+    /// is all there is of a job in this table (its idempotency key is its id, its dependencies are in its state), so once
+    /// it is gone the job is unknown and its key free again; its callback delivery and batch record, kept in grain
+    /// storage, are cleared by the caller (<see cref="DeletedJobs"/>). Retention calls this in small batches.
     /// </summary>
-    Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DeletedJob>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes those of <paramref name="jobIds"/> that are <c>Failed</c> (and whose completion hand-over is done), for an
     /// operator clearing the dead-letter view; returns the ids deleted. Others (unknown, retried meanwhile, another
     /// status) are left as they are. Like retention's deletes, the job is then unknown and its idempotency key free.
     /// </summary>
-    Task<IReadOnlyList<string>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DeletedJob>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default);
 
     /// <summary>Throws if the storage cannot be reached.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken = default);

@@ -141,7 +141,7 @@ internal sealed class JobSql(SqlDialect dialect)
     /// row that changed between the two (a retried job, a hand-over left to do) is not deleted: PostgreSQL rechecks the
     /// outer WHERE of a row written concurrently, never the subquery's.
     /// </summary>
-    public SqlQuery<string> DeleteFinished(JobStatus status, DateTimeOffset endedBefore, int limit)
+    public SqlQuery<DeletedJob> DeleteFinished(JobStatus status, DateTimeOffset endedBefore, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         if (!status.IsTerminal()) throw new ArgumentOutOfRangeException(nameof(status), status, "Only finished jobs can be deleted.");
@@ -153,8 +153,8 @@ internal sealed class JobSql(SqlDialect dialect)
         return new($"""
             DELETE FROM jobs
             WHERE {matches} AND id IN (SELECT id FROM jobs WHERE {matches} ORDER BY updated_at LIMIT {values.Add("limit", limit)})
-            RETURNING id
-            """, values, Id);
+            RETURNING {DeletedColumns}
+            """, values, Deleted);
     }
 
     /// <summary>
@@ -162,15 +162,18 @@ internal sealed class JobSql(SqlDialect dialect)
     /// <c>Failed</c> with their hand-over done. The row's status is checked in the statement itself, so a job retried
     /// meanwhile is kept.
     /// </summary>
-    public SqlQuery<string> DeleteFailed(IReadOnlyCollection<string> jobIds)
+    public SqlQuery<DeletedJob> DeleteFailed(IReadOnlyCollection<string> jobIds)
     {
         var values = new Values(dialect);
         return new($"""
             DELETE FROM jobs
             WHERE {dialect.Among("id", values.Add("ids", dialect.List(jobIds)))} AND status = 'Failed' AND NOT ({dialect.IsTrue("callback_pending")})
-            RETURNING id
-            """, values, Id);
+            RETURNING {DeletedColumns}
+            """, values, Deleted);
     }
+
+    /// <summary>What a delete returns of each row for <see cref="DeletedJob"/>: its id, batch and callback URL (read from the state only here).</summary>
+    private string DeletedColumns => $"id, batch_id, {dialect.JsonText("state", ["spec", "callbackUrl"])}";
 
     /// <summary>For <see cref="IJobStore.CountActiveAsync"/>.</summary>
     public static SqlQuery<JobCount> CountActive { get; } = new("""
@@ -201,6 +204,9 @@ internal sealed class JobSql(SqlDialect dialect)
     private static int PageSize(JobQuery query) => Math.Clamp(query.Limit, 1, MaxListLimit);
 
     private static string Id(DbDataReader row) => row.GetString(0);
+
+    private static DeletedJob Deleted(DbDataReader row) =>
+        new(row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1), HadCallback: !row.IsDBNull(2));
 
     private static JobCount Count(DbDataReader row) => new(row.GetString(0), Enum.Parse<JobStatus>(row.GetString(1)), row.GetInt64(2));
 

@@ -161,7 +161,8 @@ public static class JobEndpoints
             if (await visibility.MaySeeAsync(id, caller)) mine.Add(id);
         var deleted = await store.DeleteFailedAsync(mine);
         await DeletedJobs.ForgetAsync(grains, deleted, loggers.CreateLogger("OrleansJobs.Api"));
-        return TypedResults.Ok(new JobDeleteResponse(deleted, [.. ids.Except(deleted)]));
+        var deletedIds = deleted.Select(job => job.Id).ToList();
+        return TypedResults.Ok(new JobDeleteResponse(deletedIds, [.. ids.Except(deletedIds)]));
     }
 
     /// <summary>Reads the whole body, or returns null when it is longer than <paramref name="limit"/> bytes.</summary>

@@ -31,5 +31,8 @@ public sealed record JobCaller(string? Owner, bool SeesAll)
     public string? ListedOwner => SeesAll ? null : Owner ?? "";
 
     /// <summary>True when the caller may read, change and watch <paramref name="job"/>.</summary>
-    public bool Sees(JobState job) => SeesAll || (Owner is not null && job.Spec?.Owner == Owner);
+    public bool Sees(JobState job) => SeesOwnerOf(job.Spec?.Owner);
+
+    /// <summary>True when the caller may see what <paramref name="owner"/> owns (a job, a schedule); null is nobody's but admins'.</summary>
+    public bool SeesOwnerOf(string? owner) => SeesAll || (Owner is not null && owner == Owner);
 }

@@ -26,9 +26,8 @@ public static class ClusterTls
         if (string.IsNullOrWhiteSpace(section["CertificatePath"])) return;
         var certificate = Load(section["CertificatePath"]!, section["CertificatePassword"]);
         var allowed = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Thumbprint(certificate) };
-        var listed = section.GetSection("AllowedThumbprints");
-        foreach (var entry in listed.Value is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : listed.GetChildren().Select(c => c.Value ?? ""))
-            if (entry.Length > 0) allowed.Add(entry.Replace(":", "", StringComparison.Ordinal));
+        foreach (var entry in ConfigurationLists.Read(section.GetSection("AllowedThumbprints")))
+            allowed.Add(entry.Replace(":", "", StringComparison.Ordinal));
         silo.UseTls(certificate, o =>
         {
             o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;

@@ -26,15 +26,18 @@ public static class JobApiExtensions
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<JobTypesDocumentTransformer>());
         builder.Services.ConfigureHttpJsonOptions(o => JobResponse.UseApiJson(o.SerializerOptions));
+        builder.AddJobCors();
         return builder;
     }
 
     /// <summary>
     /// The middleware in front of the endpoints. The order matters: what a later one answers (a refused submit, an
-    /// exception) passes back through the earlier ones, which give it a correlation id and a problem-details body.
+    /// exception) passes back through the earlier ones, which give it a correlation id and a problem-details body. CORS
+    /// comes first: a preflight carries no key, and every answer (a 401 included) carries the headers a page needs to read it.
     /// </summary>
     public static IApplicationBuilder UseJobApi(this IApplicationBuilder app, PathString api)
     {
+        app.UseJobCors();
         app.UseCorrelationIds(api);
         app.UseExceptionHandler();
         app.UseStatusCodePages();

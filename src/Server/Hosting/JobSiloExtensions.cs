@@ -76,7 +76,7 @@ public static class JobSiloExtensions
         var services = silo.Services;
         bool HasStorage(string name) => services.Any(d => d.ServiceType == typeof(Orleans.Storage.IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
         if (!HasStorage(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME))
-            silo.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
+            AddDefaultStorage(silo, database);
         if (!HasStorage("PubSubStore"))
             silo.AddAdoNetGrainStorage("PubSubStore", o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
         if (!services.Any(d => d.ServiceType == typeof(IReminderTable)))
@@ -86,10 +86,22 @@ public static class JobSiloExtensions
     /// <summary>Grain state (the stream pub/sub's included) and reminders in the job database, whichever it is.</summary>
     private static void UseDatabase(ISiloBuilder silo, JobDatabase database)
     {
-        silo.AddAdoNetGrainStorageAsDefault(o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
+        AddDefaultStorage(silo, database);
         silo.AddAdoNetGrainStorage("PubSubStore", o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
         silo.UseAdoNetReminderService(o => { o.Invariant = database.AdoNetInvariant; o.ConnectionString = database.ConnectionString; });
     }
+
+    /// <summary>
+    /// The default grain storage (callbacks, batches, schedules, queues) in the job database. Clearing a state deletes its
+    /// row, so that retention, a deleted schedule or batch leave nothing behind (the project's scripts have the delete query).
+    /// </summary>
+    private static void AddDefaultStorage(ISiloBuilder silo, JobDatabase database) =>
+        silo.AddAdoNetGrainStorageAsDefault(o =>
+        {
+            o.Invariant = database.AdoNetInvariant;
+            o.ConnectionString = database.ConnectionString;
+            o.DeleteStateOnClear = true;
+        });
 
     private static IPAddress ResolveAdvertisedAddress(string host) =>
         IPAddress.TryParse(host, out var address)

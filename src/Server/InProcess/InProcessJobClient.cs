@@ -46,6 +46,12 @@ namespace OrleansJobs.Server.InProcess;
 /// <see cref="IJobClient"/> and the HTTP one for <see cref="IOrleansJobsClient"/> (another service's jobs, say); one
 /// that calls <c>AddOrleansJobsClient</c> first has asked for HTTP, and keeps it.
 /// </para>
+/// <para>
+/// Owners: this client is the application's own code, fully trusted: it records no owner on what it submits and reads,
+/// cancels and retries every job, as an <c>admin</c> key does. <see cref="ForOwner"/> gives a client that acts for one
+/// owner instead, as a key without <c>admin</c> of that name would: its jobs record the owner, its idempotency keys
+/// are the owner's, and another owner's job is not found.
+/// </para>
 /// A draining silo refuses submits with the client's <see cref="OrleansJobs.Client.JobServiceUnavailableException"/>, as it
 /// answers HTTP with 503. Errors the API would answer with 500 (bugs) are not wrapped: they surface as thrown.
 /// </summary>
@@ -56,17 +62,22 @@ public sealed class InProcessJobClient : IJobClient
     private readonly OrleansJobsClientOptions _clientOptions;
     private readonly JsonSerializerOptions _apiJson;
     private readonly TimeProvider _time;
+    private readonly JobCaller _caller;
 
     private InProcessJobClient(
         JobOperations jobs, SubmitBackpressure backpressure, OrleansJobsClientOptions clientOptions,
-        JsonSerializerOptions apiJson, TimeProvider time)
+        JsonSerializerOptions apiJson, TimeProvider time, JobCaller caller)
     {
         _jobs = jobs;
         _backpressure = backpressure;
         _clientOptions = clientOptions;
         _apiJson = apiJson;
         _time = time;
+        _caller = caller;
     }
+
+    /// <summary>The longest owner <see cref="ForOwner"/> takes, as the longest key name <c>keys add</c> takes.</summary>
+    public const int MaxOwnerLength = 100;
 
     /// <summary>Makes the client from the host's services (the factory <c>AddOrleansJobs</c> registers).</summary>
     internal static InProcessJobClient Create(IServiceProvider services) => new(
@@ -75,7 +86,21 @@ public sealed class InProcessJobClient : IJobClient
         services.GetRequiredService<IOptions<OrleansJobsClientOptions>>().Value,
         // The JSON the API answers with: the jobs it shows here are the ones it would send.
         services.GetRequiredService<IOptions<HttpJsonOptions>>().Value.SerializerOptions,
-        services.GetService<TimeProvider>() ?? TimeProvider.System);
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        JobCaller.Application);
+
+    /// <summary>
+    /// A client that acts for <paramref name="owner"/> (a user or tenant of the application, or an API key's name):
+    /// what it submits records that owner, and it reads, cancels, retries and waits for that owner's jobs only; another
+    /// owner's job, and a job without an owner, throw <see cref="OrleansJobs.Client.JobNotFoundException"/> as a missing one does.
+    /// </summary>
+    /// <param name="owner">1 to <see cref="MaxOwnerLength"/> characters, not only white space; compared exactly.</param>
+    public InProcessJobClient ForOwner(string owner)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(owner.Length, MaxOwnerLength, nameof(owner));
+        return new(_jobs, _backpressure, _clientOptions, _apiJson, _time, new JobCaller(owner, SeesAll: false));
+    }
 
     /// <inheritdoc />
     public async Task<JobInfo> SubmitAsync(string type, SubmitOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -89,21 +114,21 @@ public sealed class InProcessJobClient : IJobClient
     public async Task<JobInfo> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.GetAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.GetAsync(jobId, _caller), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
     public async Task<JobInfo> CancelAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.CancelAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.CancelAsync(jobId, _caller), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
     public async Task<JobInfo> RetryAsync(string jobId, CancellationToken cancellationToken = default)
     {
         OrleansJobsClient.CheckJobId(jobId);
-        return Info(await CallAsync(() => _jobs.RetryAsync(jobId, JobCaller.Application), jobId, cancellationToken).ConfigureAwait(false));
+        return Info(await CallAsync(() => _jobs.RetryAsync(jobId, _caller), jobId, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -128,7 +153,7 @@ public sealed class InProcessJobClient : IJobClient
         OrleansJobsClient.CheckTimeout(timeout);
         var job = await CallAsync(async () =>
         {
-            var (found, refusal) = await _jobs.GetAsync(jobId, JobCaller.Application);
+            var (found, refusal) = await _jobs.GetAsync(jobId, _caller);
             if (refusal is not null) return (null, refusal);
             return (await _jobs.WaitAsync(found!, timeout, cancellationToken), null);
         }, jobId, cancellationToken).ConfigureAwait(false);
@@ -153,7 +178,7 @@ public sealed class InProcessJobClient : IJobClient
             if (permit is null) throw Refused(refused!, jobId: null);
             job = await CallAsync(async () =>
             {
-                var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString, JobCaller.Application);
+                var (spec, refusal) = await _jobs.CheckAsync(body, options.IdempotencyKey, correlationId, trace?.Id, trace?.TraceStateString, _caller);
                 if (refusal is not null) return (null, refusal);
                 return ((await _jobs.SubmitAsync(spec!, cancellationToken)).Job, null);
             }, jobId: null, cancellationToken).ConfigureAwait(false);

@@ -59,7 +59,7 @@ public sealed class SiloHostFixture : IAsyncLifetime
             "--OrleansJobs:CancellationGracePeriod=00:00:01",
             "--OrleansJobs:ShutdownGracePeriod=00:00:01",
             "--OrleansJobs:SweepInterval=00:00:01",
-            "--OrleansJobs:Http:AllowedHosts=127.0.0.1",
+            "--OrleansJobs:Http:AllowedHosts=127.0.0.1:*", // loopback targets listen on random ports
             $"--OrleansJobs:Callbacks:SigningSecret={CallbackSecret}",
         ];
 

@@ -73,11 +73,11 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
     public Task<IReadOnlyList<string>> FindDueAsync(DateTimeOffset horizon, int limit, CancellationToken cancellationToken = default) =>
         Rows(Sql.FindDue(horizon, limit), cancellationToken);
 
-    public Task<IReadOnlyList<string>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<DeletedJob>> DeleteFinishedAsync(JobStatus status, DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default) =>
         Rows(Sql.DeleteFinished(status, endedBefore, limit), cancellationToken);
 
-    public Task<IReadOnlyList<string>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default) =>
-        jobIds.Count == 0 ? Task.FromResult<IReadOnlyList<string>>([]) : Rows(Sql.DeleteFailed(jobIds), cancellationToken);
+    public Task<IReadOnlyList<DeletedJob>> DeleteFailedAsync(IReadOnlyCollection<string> jobIds, CancellationToken cancellationToken = default) =>
+        jobIds.Count == 0 ? Task.FromResult<IReadOnlyList<DeletedJob>>([]) : Rows(Sql.DeleteFailed(jobIds), cancellationToken);
 
     public Task<IReadOnlyList<JobCount>> CountActiveAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountActive, cancellationToken);
 

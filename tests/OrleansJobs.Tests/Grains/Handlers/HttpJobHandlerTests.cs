@@ -140,7 +140,7 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
     public async Task A_name_on_the_allow_list_that_resolves_to_loopback_connects_only_when_the_address_is_listed_too()
     {
         var error = await RunExpectingFailure(new { url = $"http://localhost:{server.Port}/json" }, allowedHosts: $"localhost:{server.Port}");
-        var allowed = await Run(new { url = $"http://localhost:{server.Port}/json" }, allowedHosts: $"localhost:{server.Port},127.0.0.1");
+        var allowed = await Run(new { url = $"http://localhost:{server.Port}/json" }, allowedHosts: $"localhost:{server.Port},127.0.0.1:{server.Port}");
 
         Assert.Contains("Refused to connect to 'localhost'", error.Message);
         Assert.Equal(200, allowed?["status"]?.GetValue<int>());
@@ -183,6 +183,7 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
     [InlineData("http://a.example")]
     [InlineData("a.example/path")]
     [InlineData("a.example:99999")]
+    [InlineData("a.example:*80")]
     [InlineData("::1")]
     public void A_malformed_allow_list_entry_is_refused_at_start(string entry) =>
         Assert.Throws<OptionsValidationException>(() => ReadOptions(("AllowedHosts", entry)));
@@ -202,11 +203,11 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
     }
 
     private Task<JsonNode?> Run(
-        object payload, string allowedHosts = "127.0.0.1", string? correlationId = null, CancellationToken? cancellationToken = null) =>
+        object payload, string allowedHosts = "127.0.0.1:*", string? correlationId = null, CancellationToken? cancellationToken = null) =>
         Run(System.Text.Json.JsonSerializer.Serialize(payload), allowedHosts, correlationId, cancellationToken);
 
     private static async Task<JsonNode?> Run(
-        string payload, string allowedHosts = "127.0.0.1", string? correlationId = null, CancellationToken? cancellationToken = null)
+        string payload, string allowedHosts = "127.0.0.1:*", string? correlationId = null, CancellationToken? cancellationToken = null)
     {
         await using var services = CreateServices([($"{HttpJobOptions.SectionName}:AllowedHosts", allowedHosts)]);
         await using var scope = services.CreateAsyncScope();
@@ -214,7 +215,7 @@ public sealed class HttpJobHandlerTests(HttpJobHandlerTests.LoopbackServer serve
         return await handler.ExecuteAsync(TestJobs.Context(HttpJobHandler.Type, payload, correlationId: correlationId, cancellationToken: cancellationToken));
     }
 
-    private Task<JobFailedException> RunExpectingFailure(object payload, string allowedHosts = "127.0.0.1") =>
+    private Task<JobFailedException> RunExpectingFailure(object payload, string allowedHosts = "127.0.0.1:*") =>
         Assert.ThrowsAsync<JobFailedException>(() => Run(payload, allowedHosts));
 
     private static int UnusedPort()

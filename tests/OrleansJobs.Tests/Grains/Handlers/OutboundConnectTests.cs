@@ -52,7 +52,7 @@ public sealed class OutboundConnectTests : IDisposable
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => byNameOnly.GetAsync($"http://localhost:{Port}/", Token));
         Assert.Contains("OrleansJobs:Http:AllowedHosts", refused.Message);
 
-        using var withAddress = Client($"localhost:{Port}", "127.0.0.1");
+        using var withAddress = Client($"localhost:{Port}", $"127.0.0.1:{Port}");
         using var answer = await withAddress.GetAsync($"http://localhost:{Port}/", Token);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }

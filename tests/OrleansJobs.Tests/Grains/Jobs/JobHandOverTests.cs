@@ -151,6 +151,8 @@ public sealed class JobHandOverTests
             Delivered.Add(finalState);
             return Task.CompletedTask;
         }
+
+        public Task Forget() => throw new NotSupportedException();
     }
 
     private sealed class FakeBatch : IBatchGrain
@@ -166,6 +168,7 @@ public sealed class JobHandOverTests
         public Task<BatchView> Create(int total, JobSpec? continuation, DateTimeOffset createdAt) => throw new NotSupportedException();
         public Task<BatchView?> Get() => throw new NotSupportedException();
         public Task<BatchView?> Cancel() => throw new NotSupportedException();
+        public Task MembersDeleted() => throw new NotSupportedException();
     }
 
     private sealed class FakeDependent : IJobGrain

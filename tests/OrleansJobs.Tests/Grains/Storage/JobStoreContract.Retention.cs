@@ -21,10 +21,10 @@ public abstract partial class JobStoreContract
         var active = new[] { Jobs.WrittenAt(JobStatus.Queued, -90), Jobs.WrittenAt(JobStatus.Running, -90), Jobs.WrittenAt(JobStatus.Scheduled, -90) };
         await Task.WhenAll(new[] { oldest, older, recent, failed, cancelled, handOverPending }.Concat(active).Select(job => Store.WriteAsync(job, Silo, 0, ct)));
 
-        Assert.Equal([oldest.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 1, ct));
-        Assert.Equal([older.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+        Assert.Equal([oldest.Id], Ids(await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 1, ct)));
+        Assert.Equal([older.Id], Ids(await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct)));
         Assert.Empty(await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
-        Assert.Equal([cancelled.Id], await Store.DeleteFinishedAsync(JobStatus.Cancelled, Jobs.T0, 10, ct));
+        Assert.Equal([cancelled.Id], Ids(await Store.DeleteFinishedAsync(JobStatus.Cancelled, Jobs.T0, 10, ct)));
 
         Assert.Null(await Store.ReadAsync(oldest.Id, ct));
         Assert.Null(await Store.ReadAsync(cancelled.Id, ct));
@@ -48,7 +48,7 @@ public abstract partial class JobStoreContract
         job.UpdatedAt = Jobs.T0.AddDays(-8);
         var version = await Store.WriteAsync(job, Silo, 0, ct);
 
-        Assert.Equal([job.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+        Assert.Equal([job.Id], Ids(await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct)));
 
         // A stale activation still holding the job cannot bring it back: its update expects a row that is gone.
         await Assert.ThrowsAsync<JobVersionConflictException>(() => Store.WriteAsync(job, Silo, version, ct));
@@ -74,11 +74,30 @@ public abstract partial class JobStoreContract
 
         var deleted = await Store.DeleteFailedAsync([failed.Id, otherFailed.Id, handingOver.Id, succeeded.Id, queued.Id, "job_missing"], ct);
 
-        Assert.Equal(new[] { failed.Id, otherFailed.Id }.Order(), deleted.Order());
+        Assert.Equal(new[] { failed.Id, otherFailed.Id }.Order(), Ids(deleted).Order());
         Assert.Null(await Store.ReadAsync(failed.Id, ct));
         Assert.Null(await Store.ReadAsync(otherFailed.Id, ct));
         foreach (var kept in new[] { unlisted, handingOver, succeeded, queued })
             Assert.NotNull(await Store.ReadAsync(kept.Id, ct));
         Assert.Empty(await Store.DeleteFailedAsync([], ct));
     }
+
+    [Fact]
+    public async Task A_deleted_job_reports_its_batch_and_whether_it_had_a_callback()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var member = Jobs.WrittenAt(JobStatus.Succeeded, -60);
+        member.Spec = member.Spec! with { BatchId = "batch_0123456789abcdef0123456789abcdef", CallbackUrl = "https://hooks.example/done" };
+        var plain = Jobs.WrittenAt(JobStatus.Succeeded, -30);
+        var failed = Jobs.WrittenAt(JobStatus.Failed, -30);
+        failed.Spec = failed.Spec! with { CallbackUrl = "https://hooks.example/failed" };
+        await Task.WhenAll(new[] { member, plain, failed }.Select(job => Store.WriteAsync(job, Silo, 0, ct)));
+
+        Assert.Equal(
+            [new DeletedJob(member.Id, "batch_0123456789abcdef0123456789abcdef", HadCallback: true), new DeletedJob(plain.Id, null, HadCallback: false)],
+            await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
+        Assert.Equal([new DeletedJob(failed.Id, null, HadCallback: true)], await Store.DeleteFailedAsync([failed.Id], ct));
+    }
+
+    private static IEnumerable<string> Ids(IEnumerable<DeletedJob> deleted) => deleted.Select(job => job.Id);
 }

@@ -23,6 +23,17 @@ public sealed class JobCallerTests
     }
 
     [Fact]
+    public void What_an_owner_holds_besides_jobs_is_seen_by_that_owner_and_admins_alone()
+    {
+        var alice = new JobCaller("alice", SeesAll: false);
+        Assert.True(alice.SeesOwnerOf("alice"));
+        Assert.False(alice.SeesOwnerOf("bob"));
+        Assert.False(alice.SeesOwnerOf(null));
+        Assert.False(new JobCaller(null, SeesAll: false).SeesOwnerOf(null)); // a token without a subject owns nothing
+        Assert.True(JobCaller.Application.SeesOwnerOf("alice") && JobCaller.Application.SeesOwnerOf(null));
+    }
+
+    [Fact]
     public void An_admin_key_owns_what_it_submits_and_sees_every_job()
     {
         var caller = JobCaller.Of(User("ops", JobScopes.Admin));

@@ -102,7 +102,7 @@ public sealed class ObservabilityProcessTests : IDisposable
         await target.InitializeAsync();
         await using var silo = SiloProcess.Start(new SiloProcessOptions
         {
-            Args = ["--OrleansJobs:Http:AllowedHosts=127.0.0.1"],
+            Args = [$"--OrleansJobs:Http:AllowedHosts=127.0.0.1:{target.BaseAddress.Port}"],
             Environment = new Dictionary<string, string?>
             {
                 ["Logging__Console__FormatterName"] = "json",
