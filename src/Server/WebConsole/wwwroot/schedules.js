@@ -31,8 +31,9 @@ export function renderSchedule(main, name) {
       main.innerHTML = `<h1>Schedule ${escape(name)}</h1><p role="alert">${escape(error.message)}</p>`;
       return;
     }
-    // The last runs' statuses: at most ten jobs, read together; a job deleted since (retention) says so.
-    const runs = await Promise.all(schedule.recentJobIds.map(id => api(`api/jobs/${encodeURIComponent(id)}`).catch(() => ({ id, status: 'Deleted' }))));
+    // The last runs' statuses: at most ten jobs, read together. A job deleted since (retention) is unknown, and so is
+    // one to a key without admin: a schedule's jobs have no owner.
+    const runs = await Promise.all(schedule.recentJobIds.map(id => api(`api/jobs/${encodeURIComponent(id)}`).catch(() => ({ id, status: 'Unknown' }))));
     const s = schedule;
     main.innerHTML = `
       <h1>Schedule <span class="id">${escape(s.name)}</span></h1>
