@@ -38,6 +38,9 @@ public sealed record ScheduleInfo
     /// <summary>The id of the last job it submitted.</summary>
     public string? LastJobId { get; init; }
 
+    /// <summary>The ids of the last ten jobs it submitted, newest first.</summary>
+    public IReadOnlyList<string> RecentJobIds { get; init; } = [];
+
     /// <summary>With <see cref="ScheduleOverlap.Wait"/>: the occurrence waiting for the previous job to finish.</summary>
     public DateTimeOffset? WaitingOccurrence { get; init; }
 

@@ -33,6 +33,11 @@ public sealed class ScheduleState
     /// <summary>Occurrences dropped so far (misfire skip, overlap skip, or folded into a waiting one).</summary>
     [Id(8)] public long Skipped { get; set; }
 
+    /// <summary>The ids of the latest jobs submitted, newest first, at most <see cref="RecentJobsKept"/>: the last runs an operator sees.</summary>
+    [Id(11)] public List<string> RecentJobIds { get; set; } = [];
+
+    public const int RecentJobsKept = 10;
+
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
 

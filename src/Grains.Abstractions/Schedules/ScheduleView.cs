@@ -13,4 +13,6 @@ public sealed record ScheduleView(
     [property: Id(7)] long Skipped,
     [property: Id(8)] IReadOnlyList<DateTimeOffset> NextOccurrences,
     [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] DateTimeOffset UpdatedAt);
+    [property: Id(10)] DateTimeOffset UpdatedAt,
+    // The latest jobs submitted, newest first (ScheduleState.RecentJobsKept at most).
+    [property: Id(11)] IReadOnlyList<string> RecentJobIds);

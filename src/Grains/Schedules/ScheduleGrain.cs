@@ -196,6 +196,10 @@ public sealed class ScheduleGrain(
         State.LastOccurrence = at;
         State.LastFiredAt = time.GetUtcNow();
         State.LastJobId = id;
+        State.RecentJobIds.Remove(id);
+        State.RecentJobIds.Insert(0, id);
+        if (State.RecentJobIds.Count > ScheduleState.RecentJobsKept)
+            State.RecentJobIds.RemoveRange(ScheduleState.RecentJobsKept, State.RecentJobIds.Count - ScheduleState.RecentJobsKept);
         State.Fired++;
         return submitted.Job;
     }
@@ -206,7 +210,7 @@ public sealed class ScheduleGrain(
     {
         var from = State.Cursor > time.GetUtcNow() ? State.Cursor : time.GetUtcNow();
         return new ScheduleView(Name, State.Definition!, State.LastOccurrence, State.LastFiredAt, State.LastJobId, State.Waiting,
-            State.Fired, State.Skipped, Cron().Next(from, 5), State.CreatedAt, State.UpdatedAt);
+            State.Fired, State.Skipped, Cron().Next(from, 5), State.CreatedAt, State.UpdatedAt, [.. State.RecentJobIds]);
     }
 
     private void EnsureExists()

@@ -47,6 +47,15 @@ public interface IJobStore
     /// <summary>How many jobs are Scheduled, Queued, Running or Failed, per queue and status (only non-zero counts).</summary>
     Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Jobs over time, for the console's charts: <paramref name="buckets"/> buckets of <paramref name="bucket"/> from
+    /// <paramref name="from"/>, each with the jobs created and ended in it and the start delay's 99th percentile over a
+    /// sample of at most <paramref name="samplesPerBucket"/> of the jobs that succeeded in it. Limited to the jobs of
+    /// <paramref name="owner"/> when it is given ("" matches no job). It reads index ranges over the span alone.
+    /// </summary>
+    Task<JobTimeline> TimelineAsync(DateTimeOffset from, TimeSpan bucket, int buckets, string? owner, int samplesPerBucket,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Every queue name that some job has, in order.</summary>
     Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default);
 

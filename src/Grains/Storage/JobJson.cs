@@ -10,9 +10,13 @@ namespace OrleansJobs.Storage;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(JobState))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(List<JobAttempt>))]
 internal sealed partial class JobJson : JsonSerializerContext
 {
     /// <summary>The state a job row holds.</summary>
     public static JobState ReadState(string json) =>
         JsonSerializer.Deserialize(json, Default.JobState) ?? throw new InvalidDataException("A job row holds no state.");
+
+    /// <summary>A job's attempts, as its state's <c>attempts</c> holds them.</summary>
+    public static List<JobAttempt> ReadAttempts(string json) => JsonSerializer.Deserialize(json, Default.ListJobAttempt) ?? [];
 }

@@ -175,6 +175,65 @@ internal sealed class JobSql(SqlDialect dialect)
     /// <summary>What a delete returns of each row for <see cref="DeletedJob"/>: its id, batch and callback URL (read from the state only here).</summary>
     private string DeletedColumns => $"id, batch_id, {dialect.JsonText("state", ["spec", "callbackUrl"])}";
 
+    /// <summary>
+    /// For <see cref="IJobStore.TimelineAsync"/>: jobs created per bucket, read from jobs_by_created (or, for one owner,
+    /// jobs_by_submitter_created) over the span alone, and jobs ended per bucket, read from
+    /// jobs_finished_by_status_updated (a finished job's last write is its end, or a little later when its hand-over is
+    /// recorded), whose predicate the status terms repeat. Each row is (bucket, created, ended).
+    /// </summary>
+    public SqlQuery<(int Bucket, long Created, long Ended)> TimelineCounts(DateTimeOffset from, TimeSpan bucket, int buckets, string? owner)
+    {
+        var values = new Values(dialect);
+        var (start, width, end) = Span(values, from, bucket, buckets);
+        var mine = owner is null ? "" : $" AND submitted_by = {values.Add("submitted_by", owner)}";
+        return new($"""
+            SELECT (created_at - {start}) / {width}, COUNT(*), 0 FROM jobs
+            WHERE created_at >= {start} AND created_at < {end}{mine} GROUP BY 1
+            UNION ALL
+            SELECT (updated_at - {start}) / {width}, 0, COUNT(*) FROM jobs
+            WHERE status IN ('Succeeded', 'Failed', 'Cancelled') AND updated_at >= {start} AND updated_at < {end}{mine} GROUP BY 1
+            """, values, row => ((int)row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
+    }
+
+    /// <summary>
+    /// For <see cref="IJobStore.TimelineAsync"/>: the attempts (JSON) of the last <paramref name="perBucket"/> jobs that
+    /// succeeded in each bucket, a sample to take the start delay from. Each bucket is its own range of
+    /// jobs_finished_by_status_updated read newest first and left after <paramref name="perBucket"/> rows, so a bucket
+    /// with many jobs costs no more than one with a few; only the sampled rows' state is read.
+    /// </summary>
+    public SqlQuery<(int Bucket, string? AttemptsJson)> TimelineSample(DateTimeOffset from, TimeSpan bucket, int buckets, string? owner, int perBucket)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perBucket);
+        var values = new Values(dialect);
+        var mine = owner is null ? "" : $" AND submitted_by = {values.Add("submitted_by", owner)}";
+        var take = values.Add("take", perBucket);
+        var attempts = dialect.JsonText("state", ["attempts"]);
+        var samples = Enumerable.Range(0, buckets).Select(i => $"""
+            SELECT * FROM (SELECT {i} AS bucket, {attempts} AS attempts FROM jobs
+                WHERE status IN ('Succeeded', 'Failed', 'Cancelled') AND status = 'Succeeded'
+                    AND updated_at >= {values.Add($"from_{i}", (from + bucket * i).ToUnixTimeMilliseconds())}
+                    AND updated_at < {values.Add($"to_{i}", (from + bucket * (i + 1)).ToUnixTimeMilliseconds())}{mine}
+                ORDER BY updated_at DESC LIMIT {take}) AS sample_{i}
+            """);
+        return new(string.Join("\nUNION ALL\n", samples), values, row => (row.GetInt32(0), row.IsDBNull(1) ? null : row.GetString(1)));
+    }
+
+    /// <summary>The start delays (milliseconds, never negative) of the attempts a <see cref="TimelineSample"/> row holds.</summary>
+    public static IEnumerable<(int Bucket, double DelayMs)> StartDelays(IEnumerable<(int Bucket, string? AttemptsJson)> rows) =>
+        from row in rows
+        where row.AttemptsJson is not null
+        from attempt in JobJson.ReadAttempts(row.AttemptsJson!)
+        where attempt.DueAt is not null
+        select (row.Bucket, Math.Max(0, (attempt.StartedAt - attempt.DueAt!.Value).TotalMilliseconds));
+
+    private static (string Start, string Width, string End) Span(Values values, DateTimeOffset from, TimeSpan bucket, int buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(buckets);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucket, TimeSpan.FromMilliseconds(1));
+        return (values.Add("start", from.ToUnixTimeMilliseconds()), values.Add("width", (long)bucket.TotalMilliseconds),
+            values.Add("end", (from + bucket * buckets).ToUnixTimeMilliseconds()));
+    }
+
     /// <summary>For <see cref="IJobStore.CountActiveAsync"/>.</summary>
     public static SqlQuery<JobCount> CountActive { get; } = new("""
         SELECT queue, status, COUNT(*) FROM jobs

@@ -53,6 +53,7 @@ public static class JobApiExtensions
         app.MapBatchEndpoints();
         app.MapJobTypeEndpoints();
         app.MapSiloEndpoints();
+        app.MapStatsEndpoints();
         app.MapWorkerEndpoints();
         return app;
     }

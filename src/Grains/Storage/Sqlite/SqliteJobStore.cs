@@ -86,6 +86,14 @@ public sealed class SqliteJobStore : IJobStore, IAsyncDisposable
 
     public Task<IReadOnlyList<JobCount>> CountByQueueAsync(CancellationToken cancellationToken = default) => Rows(JobSql.CountByQueue, cancellationToken);
 
+    public async Task<JobTimeline> TimelineAsync(DateTimeOffset from, TimeSpan bucket, int buckets, string? owner, int samplesPerBucket,
+        CancellationToken cancellationToken = default)
+    {
+        var counts = await Rows(Sql.TimelineCounts(from, bucket, buckets, owner), cancellationToken);
+        var sample = await Rows(Sql.TimelineSample(from, bucket, buckets, owner, samplesPerBucket), cancellationToken);
+        return JobTimeline.Build(from, bucket, buckets, counts, JobSql.StartDelays(sample));
+    }
+
     public Task<IReadOnlyList<string>> ListQueuesAsync(CancellationToken cancellationToken = default) => Rows(JobSql.Queues, cancellationToken);
 
     public Task CheckHealthAsync(CancellationToken cancellationToken = default)

@@ -5,6 +5,9 @@ import { renderSignIn, signOut } from './signin.js';
 import { renderJobs } from './jobs.js';
 import { renderJob } from './job.js';
 import { renderQueues } from './queues.js';
+import { renderQueue } from './queue.js';
+import { renderSchedules, renderSchedule } from './schedules.js';
+import { renderBatch } from './batch.js';
 import { renderOverview } from './overview.js';
 
 const base = new URL(document.baseURI).pathname;
@@ -26,7 +29,11 @@ function route() {
     if (current) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
   if (parts[0] === 'jobs' && parts[1]) leave = renderJob(main, parts[1]);
+  else if (parts[0] === 'queues' && parts[1]) renderQueue(main, parts[1]);
   else if (parts[0] === 'queues') renderQueues(main);
+  else if (parts[0] === 'schedules' && parts[1]) renderSchedule(main, parts[1]);
+  else if (parts[0] === 'schedules') renderSchedules(main);
+  else if (parts[0] === 'batches' && parts[1]) leave = renderBatch(main, parts[1]);
   else if (parts[0] === 'jobs') renderJobs(main, params);
   else leave = renderOverview(main);
 }

@@ -39,7 +39,7 @@ export function renderJob(main, id) {
         <dt>Next attempt</dt><dd>${when(job.nextAttemptAt)}</dd>
         <dt>Correlation id</dt><dd>${related(job.correlationId)}</dd>
         <dt>Idempotency key</dt><dd>${escape(job.idempotencyKey)}</dd>
-        <dt>Batch</dt><dd>${related(job.batchId)}</dd>
+        <dt>Batch</dt><dd>${job.batchId ? `<a href="batches/${encodeURIComponent(job.batchId)}" data-link>${escape(job.batchId)}</a>` : ''}</dd>
         <dt>Depends on</dt><dd>${(job.dependsOn ?? []).map(d => `<a href="jobs/${encodeURIComponent(d)}" data-link>${escape(d)}</a>`).join(', ')}</dd>
         <dt>Trace id</dt><dd>${trace}</dd>
       </dl>
@@ -117,7 +117,7 @@ export function renderJob(main, id) {
   return () => { left = true; stop(); };
 }
 
-// A correlation or batch id links to the jobs that share it.
+// A correlation id links to the jobs that share it.
 function related(value) {
   return value ? `<a href="jobs?search=${encodeURIComponent(value)}" data-link>${escape(value)}</a>` : '';
 }

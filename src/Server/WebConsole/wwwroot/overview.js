@@ -1,5 +1,7 @@
-// The overview: jobs by status and by queue drawn as bars (plain SVG), and the silos alive; refreshed every 5 s.
+// The overview: jobs submitted and completed per second and the start delay's p99 over the last 15 minutes (lines),
+// jobs by status and by queue (bars), all plain SVG, and the silos alive; refreshed every 5 s.
 import { api, escape } from './api.js';
+import { lineChart } from './chart.js';
 
 const statuses = ['queued', 'running', 'scheduled', 'failed'];
 const names = { queued: 'Queued', running: 'Running', scheduled: 'Scheduled', failed: 'Failed' };
@@ -7,6 +9,8 @@ const names = { queued: 'Queued', running: 'Running', scheduled: 'Scheduled', fa
 export function renderOverview(main) {
   main.innerHTML = `
     <h1>Overview</h1>
+    <section aria-labelledby="throughput"><h2 id="throughput">Jobs per second, last 15 minutes</h2><div id="rates">Loading…</div></section>
+    <section aria-labelledby="start-delay"><h2 id="start-delay">Start delay (p99), last 15 minutes</h2><div id="delays">Loading…</div></section>
     <section aria-labelledby="by-status"><h2 id="by-status">Jobs by status</h2><div id="statuses">Loading…</div></section>
     <section aria-labelledby="by-queue"><h2 id="by-queue">Jobs by queue</h2>
       <p class="legend">${statuses.map(s => `<span><i class="swatch fill-${s}"></i>${names[s]}</span>`).join('')}</p>
@@ -15,7 +19,18 @@ export function renderOverview(main) {
   let timer = null;
   let left = false;
 
+  let timelineAt = 0;
+
   async function load() {
+    // The timeline's buckets are 30 s wide and it reads a range of the job table: every 15 s is often enough.
+    if (Date.now() - timelineAt >= 15000) {
+      timelineAt = Date.now();
+      try {
+        drawTimeline(await api('api/stats/timeline?minutes=15'));
+      } catch (error) {
+        main.querySelector('#rates').innerHTML = `<p role="alert">${escape(error.message)}</p>`;
+      }
+    }
     try {
       const [queues, silos] = await Promise.all([api('api/queues'), api('api/silos')]);
       draw(queues.items, silos.items);
@@ -23,6 +38,19 @@ export function renderOverview(main) {
       main.querySelector('#statuses').innerHTML = `<p role="alert">${escape(error.message)}</p>`;
     }
     if (!left) timer = setTimeout(load, 5000);
+  }
+
+  function drawTimeline(timeline) {
+    const times = timeline.points.map(p => p.at);
+    const rate = v => `${v < 10 ? Number(v.toFixed(2)) : Math.round(v)}/s`;
+    main.querySelector('#rates').innerHTML = lineChart({ id: 'rates-chart', title: 'Jobs per second', times, format: rate, series: [
+      { name: 'Submitted', cls: 'line-submitted', values: timeline.points.map(p => p.submittedPerSecond) },
+      { name: 'Completed', cls: 'line-completed', values: timeline.points.map(p => p.completedPerSecond) },
+    ] });
+    const ms = v => v < 1000 ? `${Math.round(v)} ms` : `${Number((v / 1000).toFixed(1))} s`;
+    main.querySelector('#delays').innerHTML = lineChart({ id: 'delay-chart', title: 'Start delay p99', times, format: ms, series: [
+      { name: 'Start delay p99', cls: 'line-delay', values: timeline.points.map(p => p.startDelayP99Ms) },
+    ] });
   }
 
   function draw(queues, silos) {

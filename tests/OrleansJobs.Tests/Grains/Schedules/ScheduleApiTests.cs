@@ -139,6 +139,11 @@ public sealed class ScheduleApiTests(SiloHostFixture host)
         Assert.Equal(JobStatus.Succeeded, (await client.WaitForCompletionAsync(second.Id, TimeSpan.FromSeconds(20), Token)).Status);
         var read = await client.GetScheduleAsync(name, Token);
         Assert.Equal((second.Id, 2L), (read.LastJobId, read.Fired));
+        Assert.Equal([second.Id, first.Id], read.RecentJobIds); // newest first
+        var triggered = new List<string>();
+        for (var i = 0; i < 10; i++) triggered.Add((await client.TriggerScheduleAsync(name, Token)).Id);
+        triggered.Reverse();
+        Assert.Equal(triggered, (await client.GetScheduleAsync(name, Token)).RecentJobIds); // the last ten, no more
 
         Assert.True((await client.PauseScheduleAsync(name, Token)).Paused);
         Assert.False((await client.ResumeScheduleAsync(name, Token)).Paused);

@@ -30,6 +30,9 @@ public sealed class EndpointScopeTests(SiloHostFixture host)
         string[] console = ["/console/ GET", "/console/assets/{file} GET", "/console/{**path} GET", "/console/session POST", "/console/session DELETE"];
         Assert.All(anonymous, route => Assert.True(route.StartsWith("/health", StringComparison.Ordinal) || console.Contains(route), route + " is anonymous"));
         Assert.All(console, route => Assert.Contains(route, anonymous));
+
+        var timeline = Assert.Single(endpoints, e => e.RoutePattern.RawText == "/api/stats/timeline");
+        Assert.Equal(JobScopes.Policy(JobScopes.Read), Assert.Single(timeline.Metadata.OfType<IAuthorizeData>()).Policy);
     }
 
     [Theory]

@@ -119,6 +119,33 @@ public sealed class JobOwnerProcessTests(KeyedSiloFixture fixture) : IClassFixtu
         Assert.Equal(a1, a2);
     }
 
+    [Fact]
+    public async Task The_timeline_counts_a_keys_own_jobs_an_admin_key_every_job_and_refuses_a_span_past_an_hour()
+    {
+        for (var i = 0; i < 3; i++) await SubmitAsync(KeyedSiloFixture.Carol, """{"type":"noop"}""");
+        await SubmitAsync(KeyedSiloFixture.Bob, """{"type":"noop"}""");
+
+        async Task<(long Submitted, JsonElement Timeline)> SubmittedAsync(string key)
+        {
+            var (status, body) = await AnswerAsync(HttpMethod.Get, "api/stats/timeline", key);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var timeline = JsonDocument.Parse(body).RootElement.Clone();
+            return (timeline.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("submitted").GetInt64()), timeline);
+        }
+
+        var (carols, timeline) = await SubmittedAsync(KeyedSiloFixture.Carol);
+        Assert.Equal(3, carols); // the only jobs of carol's in this silo
+        Assert.Equal((30, 30.0), (timeline.GetProperty("points").GetArrayLength(), timeline.GetProperty("bucketSeconds").GetDouble()));
+        Assert.True((await SubmittedAsync(KeyedSiloFixture.Admin)).Submitted >= 4);
+
+        foreach (var minutes in new[] { "0", "61", "ten" })
+        {
+            var (status, body) = await AnswerAsync(HttpMethod.Get, $"api/stats/timeline?minutes={minutes}", KeyedSiloFixture.Carol);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("errors").TryGetProperty("minutes", out _), body);
+        }
+    }
+
     private async Task<JsonElement> SubmitAsync(string key, string body)
     {
         using var response = await fixture.SendAsync(HttpMethod.Post, "api/jobs", key, body);

@@ -15,6 +15,7 @@ public sealed class ScopeRulesTests
     [InlineData("/api/jobs/{id}/retry", "POST", JobScopes.Manage)]
     [InlineData("/api/jobs/delete", "POST", JobScopes.Manage)]
     [InlineData("/api/silos", "GET", JobScopes.Read)]
+    [InlineData("/api/stats/timeline", "GET", JobScopes.Read)]
     [InlineData("/api/queues/{name}", "PUT", JobScopes.Manage)]
     [InlineData("/api/job-types", "GET", JobScopes.Read)]
     [InlineData("/api/job-types/{type}", "PUT", JobScopes.Manage)]

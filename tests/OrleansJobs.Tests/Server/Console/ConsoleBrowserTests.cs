@@ -10,22 +10,11 @@ namespace OrleansJobs.Tests.Server.JobsConsole;
 /// </summary>
 [Trait("Kind", "Browser")]
 [Collection(typeof(SiloHostCollection))]
-public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
+public sealed class ConsoleBrowserTests(SiloHostFixture silo) : ConsoleBrowserTest
 {
-    private ConsoleBrowser? _browser;
+    protected override Uri Site => silo.BaseAddress;
 
     private HttpClient Http => silo.Http;
-
-    private IPage Page => _browser!.Page;
-
-    public async ValueTask InitializeAsync() => _browser = await ConsoleBrowser.LaunchAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-    }
-
-    private Task OpenAsync(string path) => Page.GotoAsync(new Uri(silo.BaseAddress, "/console/" + path).ToString());
 
     [Fact]
     public async Task Jobs_page_lists_newest_first_filters_by_queue_and_status_and_finds_a_job_by_id()
@@ -239,6 +228,4 @@ public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
         await Assertions.Expect(Page.Locator("tbody#rows tr[data-job]")).ToHaveCountAsync(3);
         return ids;
     }
-
-    private Task Screenshot(string name, string? readmeImage = null) => _browser!.ScreenshotAsync(name, readmeImage);
 }
