@@ -10,7 +10,7 @@ namespace OrleansJobs.Tests.Server.JobsConsole;
 /// </summary>
 [Trait("Kind", "Browser")]
 [Collection(typeof(SiloHostCollection))]
-public sealed class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
+public sealed partial class ConsoleBrowserTests(SiloHostFixture silo) : IAsyncLifetime
 {
     private ConsoleBrowser? _browser;
 
