@@ -243,7 +243,7 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
         var runAt = options.RunAt ?? (options.Delay is { } delay ? time.GetUtcNow() + delay : null);
         return new SubmitBody(type, payload, options.Queue, options.Priority, options.ConcurrencyKey, runAt?.ToUniversalTime(),
             options.MaxAttempts, options.Retry, options.Timeout, options.CorrelationId, options.CallbackUrl, options.Tags,
-            options.DependsOn, options.OnDependencyFailure);
+            options.Labels, options.DependsOn, options.OnDependencyFailure);
     }
 
     private SubmitBody BatchMember(BatchJob job)
@@ -333,6 +333,7 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
         if (filter?.Status is { } status) query.Add("status=" + status);
         if (filter?.Queue is { } queue) query.Add("queue=" + Uri.EscapeDataString(queue));
         if (filter?.Type is { } type) query.Add("type=" + Uri.EscapeDataString(type));
+        if (filter?.Label is { } label) query.Add("label=" + Uri.EscapeDataString(label));
         if (filter?.PageSize is { } pageSize) query.Add("limit=" + pageSize.ToString(CultureInfo.InvariantCulture));
         if (cursor is not null) query.Add("cursor=" + Uri.EscapeDataString(cursor));
         if (filter is { IncludePayload: true } or { IncludeResult: true })
@@ -369,6 +370,7 @@ public sealed partial class OrleansJobsClient : IOrleansJobsClient, IAsyncDispos
         string? CorrelationId,
         Uri? CallbackUrl,
         IReadOnlyDictionary<string, string>? Tags,
+        IReadOnlyList<string>? Labels,
         IReadOnlyList<string>? DependsOn,
         DependencyFailure? OnDependencyFailure);
 

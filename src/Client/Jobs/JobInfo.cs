@@ -78,6 +78,9 @@ public sealed record JobInfo
     /// <summary>The caller's tags.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    /// <summary>The names the job was submitted with to find it by (<see cref="SubmitOptions.Labels"/>).</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
     /// <summary>The <see cref="JobEvent.Sequence"/> of the job's latest event: a watch yields only events above it.</summary>
     public long Sequence { get; init; }
 

@@ -12,6 +12,9 @@ public sealed record JobListFilter
     /// <summary>Only jobs of this type.</summary>
     public string? Type { get; init; }
 
+    /// <summary>Only jobs that carry this label (<see cref="SubmitOptions.Labels"/>), matched exactly, case included.</summary>
+    public string? Label { get; init; }
+
     /// <summary>How many jobs to fetch per request, 1 to 500 (service default: 50). It does not limit how many the listing yields.</summary>
     public int? PageSize { get; init; }
 

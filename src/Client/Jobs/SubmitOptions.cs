@@ -48,6 +48,12 @@ public sealed record SubmitOptions
     /// <summary>String tags kept with the job (at most 50).</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    /// <summary>
+    /// Names to find the job by: <see cref="JobListFilter.Label"/> lists the jobs that carry one. At most 10, each 1 to
+    /// 64 letters, digits, '-', '_', '.', ':' or '/'; repeats are dropped. Refused otherwise with <see cref="JobValidationException"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
     /// <summary>Jobs that share a concurrency key run one at a time.</summary>
     public string? ConcurrencyKey { get; init; }
 

@@ -35,4 +35,10 @@ public sealed record JobSpec
     /// without <c>admin</c> sees only the jobs it owns, and its idempotency keys are its own (<see cref="JobIds.FromIdempotencyKey"/>).
     /// </summary>
     [Id(23)] public string? Owner { get; init; }
+    /// <summary>
+    /// Short names to find the job by (<see cref="JobLabels"/>: at most 10, each 1 to 64 letters, digits or <c>-_.:/</c>,
+    /// without repeats); the listing filters on one of them. Unlike <see cref="Tags"/>, which are key/value data for the
+    /// handler, labels are indexed. Set at submit, never changed.
+    /// </summary>
+    [Id(24)] public IReadOnlyList<string>? Labels { get; init; }
 }

@@ -8,7 +8,7 @@ namespace OrleansJobs.Api;
 /// <c>sequence</c> is that of the job's latest event (hub, SSE): a watcher that read the job here applies only events above it.
 /// <c>batchId</c> names the batch of a member or continuation; <c>dependsOn</c> the jobs it waits for, with
 /// <c>onDependencyFailure</c> (shown only with them); <c>owner</c> the API key that submitted it (null for anonymous callers and
-/// the application's own code), which only that key and <c>admin</c> keys see.
+/// the application's own code), which only that key and <c>admin</c> keys see; <c>labels</c> the names the listing finds it by.
 /// </summary>
 public sealed record JobResponse(
     string Id,
@@ -39,7 +39,8 @@ public sealed record JobResponse(
     string? BatchId,
     IReadOnlyList<string>? DependsOn,
     DependencyFailure? OnDependencyFailure,
-    string? Owner)
+    string? Owner,
+    IReadOnlyList<string>? Labels)
 {
     /// <summary>
     /// The JSON options of the API (ASP.NET Core's web defaults: camelCase) with enums as names. The silo host adds
@@ -72,7 +73,8 @@ public sealed record JobResponse(
             spec.BatchId,
             spec.DependsOn,
             spec.DependsOn is { Count: > 0 } ? spec.OnDependencyFailure : null,
-            spec.Owner);
+            spec.Owner,
+            spec.Labels);
     }
 
     /// <summary>Raw JSON text (a payload, a result) as it goes out in a response.</summary>

@@ -22,18 +22,24 @@ internal sealed class JobSql(SqlDialect dialect)
     /// the few rows whose id, correlation id, idempotency key or batch id is the term (the primary key and the partial
     /// jobs_by_correlation, jobs_by_idempotency and jobs_by_batch), then filters and sorts those: the CROSS JOIN keeps
     /// SQLite, which has no statistics, from walking a listing index and testing every row against the term. An owner's
-    /// listing uses jobs_by_submitter_created, whose predicate (submitted_by IS NOT NULL) its equality term implies.
+    /// listing uses jobs_by_submitter_created, whose predicate (submitted_by IS NOT NULL) its equality term implies. A
+    /// label's listing walks job_labels_by_label_created, which holds each labelled job's creation time and id: page
+    /// order, time range and cursor are that table's columns there, and each row found is joined to its job by primary
+    /// key (the CROSS JOIN again fixes the order for SQLite). With a search as well, the few rows the search found are
+    /// checked for the label on job_labels' primary key instead.
     /// </summary>
     public SqlQuery<(string StateJson, JobCursor Position)> List(JobQuery query)
     {
         var values = new Values(dialect);
         var conditions = new List<string>();
+        var byLabel = query.Label is not null && query.Search is null;
+        var (created, id) = byLabel ? ("job_labels.created_at", "job_labels.job_id") : ("created_at", "id");
         if (query.Status is { } status) conditions.Add($"status = {values.Add("status", status.ToString())}");
         if (query.Queue is { } queue) conditions.Add($"queue = {values.Add("queue", queue)}");
         if (query.Type is { } type) conditions.Add($"type = {values.Add("type", type)}");
         // The time range rides on the same (…, created_at, id) indexes as the page order.
-        if (query.CreatedFrom is { } from) conditions.Add($"created_at >= {values.Add("created_from", from.ToUnixTimeMilliseconds())}");
-        if (query.CreatedTo is { } to) conditions.Add($"created_at < {values.Add("created_to", to.ToUnixTimeMilliseconds())}");
+        if (query.CreatedFrom is { } from) conditions.Add($"{created} >= {values.Add("created_from", from.ToUnixTimeMilliseconds())}");
+        if (query.CreatedTo is { } to) conditions.Add($"{created} < {values.Add("created_to", to.ToUnixTimeMilliseconds())}");
         var rows = "jobs";
         if (query.Search is { } search)
         {
@@ -46,18 +52,26 @@ internal sealed class JobSql(SqlDialect dialect)
                 CROSS JOIN jobs
                 """;
             conditions.Add("jobs.id = matches.match_id");
+            if (query.Label is { } label)
+                conditions.Add($"EXISTS (SELECT 1 FROM job_labels WHERE job_labels.job_id = jobs.id AND job_labels.label = {values.Add("label", label)})");
+        }
+        else if (query.Label is { } label)
+        {
+            rows = "job_labels CROSS JOIN jobs";
+            conditions.Add($"job_labels.label = {values.Add("label", label)}");
+            conditions.Add("jobs.id = job_labels.job_id");
         }
         if (query.Owner is { } owner) conditions.Add($"jobs.submitted_by = {values.Add("submitted_by", owner)}");
         if (query.Cursor is { } encoded)
         {
             var after = JobCursor.Decode(encoded);
-            conditions.Add($"(created_at, id) < ({values.Add("after_created_at", after.CreatedAtMs)}, {values.Add("after_id", after.JobId)})");
+            conditions.Add($"({created}, {id}) < ({values.Add("after_created_at", after.CreatedAtMs)}, {values.Add("after_id", after.JobId)})");
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         // One row more than the page tells whether another page follows.
         var take = values.Add("take", PageSize(query) + 1);
-        return new($"SELECT state, created_at, id FROM {rows} {where} ORDER BY created_at DESC, id DESC LIMIT {take}", values,
+        return new($"SELECT state, {created}, {id} FROM {rows} {where} ORDER BY {created} DESC, {id} DESC LIMIT {take}", values,
             row => (row.GetString(0), new JobCursor(row.GetInt64(1), row.GetString(2))));
     }
 

@@ -76,7 +76,7 @@ public static class JobEndpoints
     /// <c>?include=payload,result</c> asks for them, so that a page of 500 is bounded by its metadata, not its data.
     /// </summary>
     private static async Task<IResult> ListAsync(IJobStore store, JobCaller caller, string? status = null, string? queue = null, string? type = null, string? limit = null, string? cursor = null,
-        string? from = null, string? to = null, string? search = null, string? include = null)
+        string? from = null, string? to = null, string? search = null, string? include = null, string? label = null)
     {
         var (withPayload, withResult) = (false, false);
         foreach (var part in (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -99,10 +99,11 @@ public static class JobEndpoints
         if (!TryTime(from, out var createdFrom)) return ApiProblems.Validation("from", $"'{from}' is not a date and time (ISO-8601, such as 2026-01-31T12:00:00Z).");
         if (!TryTime(to, out var createdTo)) return ApiProblems.Validation("to", $"'{to}' is not a date and time (ISO-8601, such as 2026-01-31T12:00:00Z).");
         if (search is { Length: > MaxSearchLength }) return ApiProblems.Validation("search", $"search is at most {MaxSearchLength} characters.");
+        if (label is not null && JobLabels.Problem(label) is { } badLabel) return ApiProblems.Validation("label", badLabel);
         try
         {
             var page = await store.ListAsync(new JobQuery(statusFilter, queue, type, pageSize, cursor, createdFrom, createdTo,
-                string.IsNullOrWhiteSpace(search) ? null : search.Trim(), caller.ListedOwner));
+                string.IsNullOrWhiteSpace(search) ? null : search.Trim(), caller.ListedOwner, label));
             return TypedResults.Ok(new JobListResponse(page.Items.Select(JobResponse.From)
                 .Select(job => job with { Payload = withPayload ? job.Payload : null, Result = withResult ? job.Result : null })
                 .ToList(), page.NextCursor));

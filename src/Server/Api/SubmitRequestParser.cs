@@ -33,7 +33,7 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
 
     private static readonly string[] Fields =
         ["type", "payload", "queue", "priority", "concurrencyKey", "runAt", "maxAttempts", "retry", "timeout",
-         "idempotencyKey", "correlationId", "callbackUrl", "tags", "dependsOn", "onDependencyFailure"];
+         "idempotencyKey", "correlationId", "callbackUrl", "tags", "labels", "dependsOn", "onDependencyFailure"];
     private static readonly string[] RetryFields = ["initialDelay", "maxDelay", "multiplier", "jitter"];
     private static readonly SearchValues<char> QueueChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
@@ -163,6 +163,10 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
                 case "tags":
                     if (ReadTags(fields, value) is { } tags)
                         spec = spec with { Tags = tags };
+                    break;
+                case "labels":
+                    if (ReadLabels(fields, value) is { Count: > 0 } labels)
+                        spec = spec with { Labels = labels };
                     break;
                 case "dependsOn":
                     if (ReadDependsOn(fields, value) is { } dependsOn)
@@ -309,6 +313,42 @@ public sealed class SubmitRequestParser(JobHandlerRegistry handlers, JobServiceO
             valid = false;
         }
         return valid ? ids : null;
+    }
+
+    /// <summary>
+    /// The labels in their order, repeats dropped; an error names the item (<c>labels[2]</c>). Reading stops at the
+    /// first label past <see cref="JobLabels.MaxCount"/> or the <see cref="JobLabels.MaxCount"/>th bad item, so that a
+    /// long array costs no more than a short one.
+    /// </summary>
+    private static List<string>? ReadLabels(FieldReader fields, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            fields.Error("labels", $"Expected an array of strings such as [\"customer-42\", \"nightly\"], not {FieldReader.Describe(value)}.");
+            return null;
+        }
+        var labels = new List<string>();
+        var (index, bad) = (0, 0);
+        foreach (var item in value.EnumerateArray())
+        {
+            var field = $"labels[{index++}]";
+            var problem = item.ValueKind != JsonValueKind.String ? $"Expected a string, not {FieldReader.Describe(item)}." : JobLabels.Problem(item.GetString()!);
+            if (problem is not null)
+            {
+                fields.Error(field, problem);
+                if (++bad == JobLabels.MaxCount) break;
+                continue;
+            }
+            var label = item.GetString()!;
+            if (labels.Contains(label, StringComparer.Ordinal)) continue;
+            if (labels.Count == JobLabels.MaxCount)
+            {
+                fields.Error("labels", $"At most {JobLabels.MaxCount} different labels are allowed.");
+                return null;
+            }
+            labels.Add(label);
+        }
+        return bad == 0 ? labels : null;
     }
 
     private static Dictionary<string, string>? ReadTags(FieldReader fields, JsonElement value)

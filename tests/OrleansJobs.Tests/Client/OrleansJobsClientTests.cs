@@ -10,7 +10,7 @@ namespace OrleansJobs.Tests.Client;
 /// <summary>The client against the real silo host on loopback: every method, and every error the server answers today.</summary>
 [Collection(typeof(SiloHostCollection))]
 [Trait("Kind", "Silo")]
-public sealed class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposable
+public sealed partial class OrleansJobsClientTests(SiloHostFixture host) : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static CancellationToken Token => TestContext.Current.CancellationToken;

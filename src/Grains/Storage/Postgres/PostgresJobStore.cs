@@ -20,17 +20,25 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
 {
     private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
 
+    // The labels ($16: job ids, $17: labels, one pair per label) are inserted in the same statement, for the jobs this
+    // insert created only: a job already stored (the same idempotency key) keeps its own.
     private const string InsertSql = """
-        INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
-            correlation_id, idempotency_key, batch_id)
-        SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
-            correlation_id, idempotency_key, batch_id
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[],
-                $12::text[], $13::text[], $14::text[], $15::text[])
-            AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+        WITH inserted AS (
+            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
                 correlation_id, idempotency_key, batch_id)
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id
+            SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+                correlation_id, idempotency_key, batch_id
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[],
+                    $12::text[], $13::text[], $14::text[], $15::text[])
+                AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
+                    correlation_id, idempotency_key, batch_id)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id, created_at),
+        labelled AS (
+            INSERT INTO job_labels (job_id, label, created_at)
+            SELECT inserted.id, l.label, inserted.created_at
+            FROM unnest($16::text[], $17::text[]) AS l(job_id, label) JOIN inserted ON inserted.id = l.job_id)
+        SELECT id FROM inserted
         """;
 
     // Only the mutable columns are set, so the indexes on type, queue, created_at and the search keys are left alone (and the
@@ -207,7 +215,8 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
                     Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
                     Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending),
                     Array(inserts, r => r.SubmittedBy),
-                    Array(inserts, r => r.CorrelationId), Array(inserts, r => r.IdempotencyKey), Array(inserts, r => r.BatchId)));
+                    Array(inserts, r => r.CorrelationId), Array(inserts, r => r.IdempotencyKey), Array(inserts, r => r.BatchId),
+                    inserts.SelectMany(r => r.Labels, (r, _) => r.Id).ToArray(), inserts.SelectMany(r => r.Labels).ToArray()));
             }
 
             if (updates.Count > 0)

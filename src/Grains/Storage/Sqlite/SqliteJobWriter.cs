@@ -12,6 +12,7 @@ internal sealed class SqliteJobWriter : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _delete;
+    private readonly SqliteCommand _label;
     private readonly SqliteCommand _readVersion;
 
     public SqliteJobWriter(string connectionString)
@@ -31,7 +32,9 @@ internal sealed class SqliteJobWriter : IDisposable
                 callback_pending = @callback_pending
             WHERE id = @id AND version = @expected
             """, "@id", "@expected", "@status", "@updated_at", "@due_at", "@owner", "@state", "@callback_pending");
+        // A job's labels go with it: the trigger of 011-job-labels.sql deletes them with the job.
         _delete = Command("DELETE FROM jobs WHERE id = @id", "@id");
+        _label = Command("INSERT INTO job_labels (job_id, label, created_at) VALUES (@job_id, @label, @created_at)", "@job_id", "@label", "@created_at");
         _readVersion = Command("SELECT version FROM jobs WHERE id = @id", "@id");
     }
 
@@ -43,7 +46,7 @@ internal sealed class SqliteJobWriter : IDisposable
     {
         var conflicts = new JobVersionConflictException?[batch.Count];
         using var transaction = _connection.BeginTransaction(deferred: false);
-        _insert.Transaction = _update.Transaction = _delete.Transaction = _readVersion.Transaction = transaction;
+        _insert.Transaction = _update.Transaction = _delete.Transaction = _label.Transaction = _readVersion.Transaction = transaction;
         for (var i = 0; i < batch.Count; i++)
         {
             conflicts[i] = Apply(batch[i]);
@@ -86,9 +89,21 @@ internal sealed class SqliteJobWriter : IDisposable
             Set(command, "@expected", write.ExpectedVersion);
         }
 
-        return command.ExecuteNonQuery() == 1
-            ? null
-            : new JobVersionConflictException(write.JobId, write.ExpectedVersion, ReadVersion(write.JobId));
+        if (command.ExecuteNonQuery() != 1)
+            return new JobVersionConflictException(write.JobId, write.ExpectedVersion, ReadVersion(write.JobId));
+        // Only a job this insert created gets labels: one already stored (the same idempotency key) keeps its own.
+        if (command == _insert)
+        {
+            foreach (var label in row.Labels)
+            {
+                Set(_label, "@job_id", row.Id);
+                Set(_label, "@label", label);
+                Set(_label, "@created_at", row.CreatedAtMs);
+                _label.ExecuteNonQuery();
+            }
+        }
+
+        return null;
     }
 
     private long? ReadVersion(string jobId)
@@ -102,6 +117,7 @@ internal sealed class SqliteJobWriter : IDisposable
         _insert.Dispose();
         _update.Dispose();
         _delete.Dispose();
+        _label.Dispose();
         _readVersion.Dispose();
         _connection.Dispose();
     }

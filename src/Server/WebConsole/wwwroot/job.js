@@ -40,6 +40,7 @@ export function renderJob(main, id) {
         <dt>Correlation id</dt><dd>${related(job.correlationId)}</dd>
         <dt>Idempotency key</dt><dd>${escape(job.idempotencyKey)}</dd>
         <dt>Batch</dt><dd>${job.batchId ? `<a href="batches/${encodeURIComponent(job.batchId)}" data-link>${escape(job.batchId)}</a>` : ''}</dd>
+        <dt>Labels</dt><dd>${(job.labels ?? []).map(l => `<a href="jobs?label=${encodeURIComponent(l)}" data-link>${escape(l)}</a>`).join(', ')}</dd>
         <dt>Depends on</dt><dd>${(job.dependsOn ?? []).map(d => `<a href="jobs/${encodeURIComponent(d)}" data-link>${escape(d)}</a>`).join(', ')}</dd>
         <dt>Trace id</dt><dd>${trace}</dd>
       </dl>

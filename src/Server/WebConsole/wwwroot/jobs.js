@@ -3,7 +3,7 @@ import { api, post, escape, when, notify } from './api.js';
 import { navigate } from './app.js';
 
 const statuses = ['Scheduled', 'Queued', 'Running', 'Succeeded', 'Failed', 'Cancelled'];
-const filters = ['status', 'queue', 'type', 'search', 'from', 'to'];
+const filters = ['status', 'queue', 'type', 'label', 'search', 'from', 'to'];
 
 export async function renderJobs(main, params) {
   const value = name => escape(params.get(name) ?? '');
@@ -14,6 +14,8 @@ export async function renderJobs(main, params) {
         `<option${params.get('status') === s ? ' selected' : ''}>${s}</option>`).join('')}</select></div>
       <div class="field"><label for="filter-queue">Queue</label><input id="filter-queue" name="queue" value="${value('queue')}"></div>
       <div class="field"><label for="filter-type">Type</label><input id="filter-type" name="type" value="${value('type')}"></div>
+      <div class="field"><label for="filter-label">Label</label><input id="filter-label" name="label" value="${value('label')}"
+        maxlength="64" title="One label, exactly as the jobs were given it"></div>
       <div class="field"><label for="filter-from">Created from</label><input id="filter-from" name="from" type="datetime-local" value="${value('from')}"></div>
       <div class="field"><label for="filter-to">Created to</label><input id="filter-to" name="to" type="datetime-local" value="${value('to')}"></div>
       <div class="field"><label for="filter-search">Search</label><input id="filter-search" name="search" type="search" value="${value('search')}"

@@ -122,7 +122,7 @@ public sealed class ScheduleApiTests(SiloHostFixture host)
             TimeZone = "America/New_York",
             JobType = "noop",
             Payload = new { hello = "world" },
-            JobOptions = new SubmitOptions { Queue = name, Tags = new Dictionary<string, string> { ["team"] = "ops" } },
+            JobOptions = new SubmitOptions { Queue = name, Tags = new Dictionary<string, string> { ["team"] = "ops" }, Labels = ["scheduled", name] },
             Misfire = ScheduleMisfire.Skip,
             Overlap = ScheduleOverlap.Skip,
         }, Token);
@@ -136,6 +136,8 @@ public sealed class ScheduleApiTests(SiloHostFixture host)
         Assert.Equal("world", first.Payload?.GetProperty("hello").GetString());
         Assert.Equal((name, "ops"), (first.Tags?["schedule"], first.Tags?["team"]));
         Assert.True(first.Tags?.ContainsKey("triggeredAt"));
+        Assert.Equal(["scheduled", name], first.Labels);
+        Assert.Equal([second.Id, first.Id], await client.ListAsync(new JobListFilter { Label = name }, Token).Select(j => j.Id).ToListAsync(Token));
         Assert.Equal(JobStatus.Succeeded, (await client.WaitForCompletionAsync(second.Id, TimeSpan.FromSeconds(20), Token)).Status);
         var read = await client.GetScheduleAsync(name, Token);
         Assert.Equal((second.Id, 2L), (read.LastJobId, read.Fired));

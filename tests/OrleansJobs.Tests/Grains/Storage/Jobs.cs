@@ -8,13 +8,14 @@ internal static class Jobs
 
     public static JobState New(
         JobStatus status = JobStatus.Queued, string type = "email.send", string queue = "default",
-        DateTimeOffset? createdAt = null, string? id = null, string? owner = null)
+        DateTimeOffset? createdAt = null, string? id = null, string? owner = null,
+        IReadOnlyList<string>? labels = null)
     {
         var created = createdAt ?? T0;
         return new JobState
         {
             Id = id ?? JobIds.New(),
-            Spec = new JobSpec { Type = type, Queue = queue, Owner = owner },
+            Spec = new JobSpec { Type = type, Queue = queue, Owner = owner, Labels = labels },
             Status = status,
             CreatedAt = created,
             UpdatedAt = created,

@@ -16,7 +16,7 @@ public sealed class PostgresJobStoreTests(PostgresFixture database, ITestOutputH
     public async ValueTask InitializeAsync()
     {
         await PostgresSchema.ApplyAsync(database.ConnectionString, TestContext.Current.CancellationToken);
-        Scalar("TRUNCATE jobs");
+        Scalar("TRUNCATE jobs, job_labels");
         _store = new PostgresJobStore(new PostgresJobStoreOptions(database.ConnectionString), Meters);
     }
 

@@ -39,7 +39,7 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres) : IClassFixtur
     ];
 
     private static readonly string[] Scripts =
-        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql", "010-search-keys.sql", "011-job-owner.sql"];
+        ["001-jobs.sql", "002-orleans-query.sql", "003-orleans-clustering.sql", "004-orleans-reminders.sql", "005-orleans-grain-storage.sql", "006-callback-pending.sql", "007-queue-members.sql", "008-finished-by-status.sql", "009-api-keys.sql", "010-search-keys.sql", "011-job-owner.sql", "012-job-labels.sql"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -93,7 +93,7 @@ public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreCont
         await SqliteSchema.ApplyAsync(_db.ConnectionString, ct);
         await SqliteSchema.ApplyAsync(_db.ConnectionString, ct);
 
-        Assert.Equal("001-jobs.sql,002-orleans-query.sql,003-orleans-reminders.sql,004-orleans-grain-storage.sql,005-callback-pending.sql,006-queue-members.sql,007-finished-by-status.sql,008-api-keys.sql,009-search-keys.sql,010-job-owner.sql",
+        Assert.Equal("001-jobs.sql,002-orleans-query.sql,003-orleans-reminders.sql,004-orleans-grain-storage.sql,005-callback-pending.sql,006-queue-members.sql,007-finished-by-status.sql,008-api-keys.sql,009-search-keys.sql,010-job-owner.sql,011-job-labels.sql",
             _db.Scalar("SELECT group_concat(script, ',' ORDER BY version) FROM schema_version"));
         Assert.Equal(11L, _db.Scalar("SELECT count(*) FROM OrleansQuery"));
         Assert.Equal("wal", _db.Scalar("PRAGMA journal_mode"));

@@ -23,11 +23,12 @@ public sealed class BatchRequestParserTests
     [Fact]
     public void Members_and_continuation_are_read_as_submit_bodies()
     {
-        var batch = Parse("""{"jobs":[{"type":"noop","priority":3},{"type":"noop","dependsOn":["job_0000000000000000000000000000000a"],"onDependencyFailure":"cancel"}],"continuation":{"type":"noop","payload":{"a":1}}}""");
+        var batch = Parse("""{"jobs":[{"type":"noop","priority":3,"labels":["nightly"]},{"type":"noop","dependsOn":["job_0000000000000000000000000000000a"],"onDependencyFailure":"cancel"}],"continuation":{"type":"noop","payload":{"a":1}}}""");
 
         Assert.Empty(batch.Errors);
         Assert.Equal(2, batch.Jobs!.Count);
         Assert.Equal(3, batch.Jobs[0].Priority);
+        Assert.Equal(["nightly"], batch.Jobs[0].Labels);
         Assert.Equal(["job_0000000000000000000000000000000a"], batch.Jobs[1].DependsOn);
         Assert.Equal(DependencyFailure.Cancel, batch.Jobs[1].OnDependencyFailure);
         Assert.Equal("""{"a":1}""", batch.Continuation!.Payload);
@@ -37,11 +38,12 @@ public sealed class BatchRequestParserTests
     [Fact]
     public void Errors_name_the_member_by_its_place()
     {
-        var batch = Parse("""{"jobs":[{"type":"noop"},"not an object",{"type":"noop","maxAttempts":0}],"continuation":{"type":"noop","dependsOn":["job_0000000000000000000000000000000a"]},"extra":1}""");
+        var batch = Parse("""{"jobs":[{"type":"noop"},"not an object",{"type":"noop","maxAttempts":0,"labels":["ok","not ok"]}],"continuation":{"type":"noop","dependsOn":["job_0000000000000000000000000000000a"]},"extra":1}""");
 
         Assert.Null(batch.Jobs);
         Assert.Contains("jobs[1]", batch.Errors.Keys);
         Assert.Contains("jobs[2].maxAttempts", batch.Errors.Keys);
+        Assert.Contains("jobs[2].labels[1]", batch.Errors.Keys);
         Assert.Contains("continuation.dependsOn", batch.Errors.Keys);
         Assert.Contains("extra", batch.Errors.Keys);
     }

@@ -10,7 +10,7 @@ using Xunit;
 namespace OrleansJobs.Tests.Server.Api;
 
 [Trait("Kind", "Unit")]
-public sealed class SubmitRequestParserTests
+public sealed partial class SubmitRequestParserTests
 {
     private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 

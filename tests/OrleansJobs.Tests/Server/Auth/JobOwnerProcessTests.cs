@@ -103,6 +103,38 @@ public sealed class JobOwnerProcessTests(KeyedSiloFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_label_lists_only_the_callers_own_jobs_that_carry_it_and_an_admin_key_lists_all()
+    {
+        var label = "owners-" + Guid.NewGuid().ToString("N")[..12];
+        var alices = (await SubmitAsync(KeyedSiloFixture.Alice, $$"""{"type":"noop","labels":["{{label}}","alice-only"]}""")).GetProperty("id").GetString()!;
+        var bobs = (await SubmitAsync(KeyedSiloFixture.Bob, $$"""{"type":"noop","labels":["{{label}}"]}""")).GetProperty("id").GetString()!;
+        await SubmitAsync(KeyedSiloFixture.Alice, """{"type":"noop","labels":["unrelated"]}""");
+
+        async Task<string[]> Listed(string key)
+        {
+            var (status, body) = await AnswerAsync(HttpMethod.Get, $"api/jobs?label={label}&limit=500", key);
+            Assert.Equal(HttpStatusCode.OK, status);
+            return [.. JsonDocument.Parse(body).RootElement.GetProperty("items").EnumerateArray().Select(job => job.GetProperty("id").GetString()!)];
+        }
+
+        Assert.Equal([alices], await Listed(KeyedSiloFixture.Alice));
+        Assert.Equal([bobs], await Listed(KeyedSiloFixture.Bob));
+        Assert.Equal([bobs, alices], await Listed(KeyedSiloFixture.Admin));
+        var (_, body) = await AnswerAsync(HttpMethod.Get, $"api/jobs/{alices}", KeyedSiloFixture.Alice);
+        Assert.Equal([label, "alice-only"], JsonDocument.Parse(body).RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+
+        // Refusals are problem documents that name the field: the query's label, a submit's item.
+        var (badQuery, queryProblem) = await AnswerAsync(HttpMethod.Get, "api/jobs?label=a%20b", KeyedSiloFixture.Alice);
+        Assert.Equal(HttpStatusCode.BadRequest, badQuery);
+        Assert.True(JsonDocument.Parse(queryProblem).RootElement.GetProperty("errors").TryGetProperty("label", out _), queryProblem);
+        using var badSubmit = await fixture.SendAsync(HttpMethod.Post, "api/jobs", KeyedSiloFixture.Alice, """{"type":"noop","labels":["a","b","c d"]}""");
+        var submitProblem = await badSubmit.Content.ReadAsStringAsync(Token);
+        Assert.Equal(HttpStatusCode.BadRequest, badSubmit.StatusCode);
+        Assert.Equal("application/problem+json", badSubmit.Content.Headers.ContentType?.MediaType);
+        Assert.True(JsonDocument.Parse(submitProblem).RootElement.GetProperty("errors").TryGetProperty("labels[2]", out _), submitProblem);
+    }
+
+    [Fact]
     public async Task Two_keys_use_the_same_idempotency_key_independently()
     {
         var key = new Dictionary<string, string> { ["Idempotency-Key"] = "owners-" + Guid.NewGuid().ToString("N") };

@@ -10,7 +10,7 @@ namespace OrleansJobs.Tests.Server.JobsConsole;
 /// </summary>
 [Trait("Kind", "Browser")]
 [Collection(typeof(SiloHostCollection))]
-public sealed class ConsoleBrowserTests(SiloHostFixture silo) : ConsoleBrowserTest
+public sealed partial class ConsoleBrowserTests(SiloHostFixture silo) : ConsoleBrowserTest
 {
     protected override Uri Site => silo.BaseAddress;
 

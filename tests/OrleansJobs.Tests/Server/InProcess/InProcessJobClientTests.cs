@@ -52,6 +52,7 @@ public sealed class InProcessJobClientTests(SiloHostFixture host) : IAsyncDispos
                 Timeout = TimeSpan.FromMinutes(5),
                 CorrelationId = "corr-7",
                 Tags = new Dictionary<string, string> { ["tenant"] = "acme" },
+                Labels = ["customer-7", "greeting"],
                 ConcurrencyKey = "tenant-7",
             }, Token);
         var failed = await InProcess.SubmitAndWaitAsync("delay", new DelayPayload("00:00:00", Steps: 1, FailAttempts: 1), Timeout,
@@ -63,6 +64,7 @@ public sealed class InProcessJobClientTests(SiloHostFixture host) : IAsyncDispos
         }, Token);
 
         Assert.Equal("Hi, Ada! Hi, Ada!", succeeded.Result!.Value.GetProperty("text").GetString());
+        Assert.Equal(["customer-7", "greeting"], succeeded.Labels);
         Assert.Equal(JobStatus.Failed, failed.Status);
         Assert.NotNull(failed.Error);
         Assert.Equal(JobStatus.Scheduled, waiting.Status);
@@ -159,6 +161,7 @@ public sealed class InProcessJobClientTests(SiloHostFixture host) : IAsyncDispos
             ("unknown dependency", client => client.SubmitAsync("noop", new SubmitOptions { DependsOn = ["job_00000000000000000000000000000000"] }, Token)),
             ("dependency failure alone", client => client.SubmitAsync("noop", new SubmitOptions { OnDependencyFailure = DependencyFailure.Cancel }, Token)),
             ("idempotency key", client => client.SubmitAsync("noop", new SubmitOptions { IdempotencyKey = new string('k', 201) }, Token)),
+            ("labels", client => client.SubmitAsync("noop", new SubmitOptions { Labels = ["ok", "not ok", new string('l', 65)] }, Token)),
             ("callback host", client => client.SubmitAsync("noop", new SubmitOptions { CallbackUrl = new Uri("http://example.com/done") }, Token)),
             ("payload too large", client => client.SubmitAsync("noop", new { text = new string('x', 2 * SiloHostFixture.MaxPayloadBytes) }, cancellationToken: Token)),
             ("wait with a bad payload", client => client.SubmitAndWaitAsync(GreetingJobHandler.Type, new { name = "" }, Timeout, cancellationToken: Token)),
