@@ -41,6 +41,8 @@ public sealed partial class Benchmark
             ("status = Failed", () => "status=Failed", true, true),
             ($"queue = {GeneratedJobs.BigQueue} (20 % of the jobs)", () => $"queue={GeneratedJobs.BigQueue}", true, true),
             ($"queue = {GeneratedJobs.SmallQueue} (0.2 % of the jobs)", () => $"queue={GeneratedJobs.SmallQueue}", true, true),
+            // The dead-letter view of one queue: two filters, each matching far more jobs than both together (about 140).
+            ($"status = Failed and queue = {GeneratedJobs.SmallQueue}", () => $"status=Failed&queue={GeneratedJobs.SmallQueue}", true, true),
             ("search by correlation id", () => "search=" + GeneratedJobs.CorrelationId(random.NextInt64(1, settings.JobsPageRows + 1)), false, true),
         };
         const string oj = ResultTable.OrleansJobs;
