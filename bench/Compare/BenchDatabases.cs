@@ -10,24 +10,31 @@ public sealed class BenchDatabases : IAsyncDisposable
 {
     private readonly string _server;
 
-    private BenchDatabases(string server, string orleansJobs, string hangfire)
+    private BenchDatabases(string server, string run)
     {
         _server = server;
-        OrleansJobs = orleansJobs;
-        Hangfire = hangfire;
+        OrleansJobs = run + "_oj";
+        Hangfire = run + "_hf";
+        JobsPage = run + "_jp";
     }
 
     public string OrleansJobs { get; }
     public string Hangfire { get; }
 
+    /// <summary>W8's: the generated million jobs, in a database of their own so that no other workload's figures see them.</summary>
+    public string JobsPage { get; }
+
+    private string[] All => [OrleansJobs, Hangfire, JobsPage];
+
     public static async Task<BenchDatabases> CreateAsync(string server)
     {
         var run = $"orleansjobs_bench_{Guid.NewGuid():N}"[..26];
-        var databases = new BenchDatabases(server, run + "_oj", run + "_hf");
+        var databases = new BenchDatabases(server, run);
         await databases.ExecuteAsync($"CREATE DATABASE {databases.OrleansJobs}");
         try
         {
             await databases.ExecuteAsync($"CREATE DATABASE {databases.Hangfire}");
+            await databases.ExecuteAsync($"CREATE DATABASE {databases.JobsPage}");
         }
         catch
         {
@@ -51,7 +58,7 @@ public sealed class BenchDatabases : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        foreach (var database in new[] { OrleansJobs, Hangfire })
+        foreach (var database in All)
             await DropAsync(database);
     }
 

@@ -105,6 +105,18 @@ public sealed record BenchSettings
     /// <summary>How long the silo is left alone before its memory is read (grains deactivated, GC settled).</summary>
     public TimeSpan IdleSettle { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>W5k: readings without keys, each followed by one with a key, on the same two silos.</summary>
+    public int KeyRounds { get; init; } = 2;
+
+    /// <summary>W7: Node worker processes, the leases each holds at most, and in-process/external burst pairs.</summary>
+    public int ExternalWorkers { get; init; } = 4;
+    public int ExternalLeases { get; init; } = 32;
+    public int ExternalRounds { get; init; } = 2;
+
+    /// <summary>W8: jobs generated into the table (<c>--rows N</c>), and timed requests of each kind.</summary>
+    public int JobsPageRows { get; init; } = 1_000_000;
+    public int JobsPageRequests { get; init; } = 300;
+
     public TimeSpan PgBenchDuration { get; init; } = TimeSpan.FromSeconds(8);
 
     /// <summary>
@@ -118,19 +130,20 @@ public sealed record BenchSettings
         OrleansJobs vs Hangfire on one PostgreSQL server; the table goes to stdout, progress to stderr (docs/benchmarks.md).
 
           --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
-          --only W1,W2,...                  some workloads only (W1 to W6)
+          --only W1,W2,...                  some workloads only (W1 to W8, and W5k: W5 with and without API keys)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
           --telemetry-rounds N              W1 silos with telemetry off, alternating with on (default 2)
           --workers N                       Hangfire's worker count (default 20)
+          --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
           --help                            this text
         """;
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
-    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env"];
-    private static readonly string[] Workloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows"];
+    private static readonly string[] Workloads = ["W1", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -174,12 +187,14 @@ public sealed record BenchSettings
         if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
         if (Count("--telemetry-rounds", 0) is { } rounds) settings = settings with { TelemetryRounds = rounds, TelemetryRoundsGiven = true };
         if (Count("--burst-rounds", 1) is { } bursts) settings = settings with { BurstRounds = bursts };
+        if (Count("--rows", 1) is { } rows) settings = settings with { JobsPageRows = rows };
         if (Option("--only") is { } only)
         {
-            var chosen = only.ToUpperInvariant().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-            if (chosen.Count == 0 || chosen.Any(w => !Workloads.Contains(w)))
-                throw new ArgumentException($"--only takes workload ids from W1 to W6, comma-separated, not '{only}'.");
-            settings = settings with { Only = chosen };
+            var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var chosen = asked.Select(w => Workloads.FirstOrDefault(id => id.Equals(w, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (chosen.Count == 0 || chosen.Contains(null))
+                throw new ArgumentException($"--only takes workload ids ({string.Join(", ", Workloads)}), comma-separated, not '{only}'.");
+            settings = settings with { Only = chosen.OfType<string>().ToHashSet() };
         }
 
         return settings;
@@ -210,6 +225,12 @@ public sealed record BenchSettings
         IdleJobs = 300,
         IdleCap = TimeSpan.FromSeconds(15),
         IdleSettle = TimeSpan.FromSeconds(2),
+        KeyRounds = 1,
+        ExternalWorkers = 2,
+        ExternalLeases = 4,
+        ExternalRounds = 1,
+        JobsPageRows = 2_000,
+        JobsPageRequests = 20,
         PgBenchDuration = TimeSpan.FromSeconds(2),
         StatsSettle = TimeSpan.FromSeconds(1),
     };

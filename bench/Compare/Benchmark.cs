@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace OrleansJobs.Bench.Compare;
 
-/// <summary>The workloads W1–W6, each against each system that takes part in it, into one <see cref="ResultTable"/>.</summary>
-public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
+/// <summary>
+/// The workloads W1–W8, each against each system that takes part in it, into one <see cref="ResultTable"/>. W5 and its key
+/// variant W5k, W7 and W8 are in files of their own.
+/// </summary>
+public sealed partial class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
 {
     private const string DbBound = "database bound: pgbench lifecycles/s (8 clients × insert+update+update)";
     private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
@@ -86,6 +89,10 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
             table.Set("W1", FractionOfBoundWorker, ResultTable.OrleansJobs, Cell.Of(100 * worker / bound));
         }
 
+        if (settings.Runs("W5k")) await KeyCostAsync();
+        if (settings.Runs("W7")) await ExternalWorkersAsync();
+        if (settings.Runs("W8")) await JobsPageAsync();
+
         if (settings.Runs("W6"))
         {
             foreach (var worker in new[] { false, true })
@@ -129,7 +136,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
     /// A few jobs through a freshly started system before it is measured, so that no workload pays for its just-in-time
     /// compilation and first connections.
     /// </summary>
-    private async Task WarmUpAsync(IJobSystem system, string key, int count)
+    private async Task WarmUpAsync(IJobSystem system, string key, int count, bool external = false)
     {
         // Twice, with a quiet gap after each: the runtime starts counting calls towards its optimising tier only once no
         // new method has been compiled for a while, which does not happen during a silo's first burst of work. After one
@@ -137,7 +144,7 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         for (var round = 1; round <= 2; round++)
         {
             var workload = $"warmup-{key.ToLowerInvariant()}-{round}";
-            var submissions = await Load.BurstAsync(system, count, settings.BurstProducers, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
+            var submissions = await Load.BurstAsync(system, count, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.DrainCap, cancellationToken);
             await Load.DrainAsync(system, workload, submissions, DateTimeOffset.UtcNow + settings.DrainCap, cancellationToken);
             // W5 reads the silo's /metrics at its start: the exporter's first scrape compiles some 600 methods and would
             // otherwise do so inside the measured second.
@@ -184,13 +191,14 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         return median;
     }
 
-    private async Task<Burst> OneBurstAsync(IJobSystem system, string key)
+    /// <param name="external">W7: jobs of the external type, taken by the Node workers, instead of in-process no-ops.</param>
+    private async Task<Burst> OneBurstAsync(IJobSystem system, string key, bool external = false)
     {
-        var workload = "w1-" + key;
+        var workload = (external ? "w7-" : "w1-") + key;
         var commitsBefore = await SettledCommitsAsync(system.Database);
         var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), (system as OrleansJobsSystem)?.CpuTime());
         var started = DateTimeOffset.UtcNow;
-        var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i), settings.BurstCap, cancellationToken);
+        var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.BurstCap, cancellationToken);
         var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
         // Before the statistics settle: the quiet wait would only add idle time.
         var machineCpu = Machine.BusyCpuSeconds() - machineBefore;
@@ -272,66 +280,6 @@ public sealed class Benchmark(BenchSettings settings, BenchDatabases databases, 
         table.Set("W4", RetryLatenessP99, column, Cell.Of(Percentile(lateness, 0.99)), Better.Lower);
         table.Set("W4", "total time (s, first submit → last success)", column,
             done.Count == settings.RetryJobs ? Cell.Of(total.TotalSeconds) : Completed(done.Count, settings.RetryJobs, drained, total, submissions), Better.Lower);
-    }
-
-    /// <summary>W5 (OrleansJobs only): HTTP submits at a steady rate; the API's response time and errors.</summary>
-    private async Task HttpSubmitAsync(OrleansJobsSystem system)
-    {
-        var workload = "w5-oj";
-        var leadInLength = settings.HttpMinSiloAge - system.Age > settings.HttpLeadIn ? settings.HttpMinSiloAge - system.Age : settings.HttpLeadIn;
-        var leadIn = await Load.SteadyAsync(system, settings.HttpRate, leadInLength, i => new JobOrder($"{workload}-lead-in", i), settings.DrainCap, cancellationToken);
-        var leadInTimes = leadIn.AnsweredMs();
-        var leadInErrors = leadIn.Unanswered;
-        Progress($"OrleansJobs W5 lead-in (not counted): {leadInTimes.Length}/{leadIn.Count} answered in {leadInLength.TotalSeconds:N1} s, " +
-                 $"p99 {Percentile(leadInTimes, 0.99):N1} ms, {leadInErrors} errors {leadIn.FirstError}");
-        var before = await system.ScrapeAsync(cancellationToken);
-        var submissions = await Load.SteadyAsync(system, settings.HttpRate, settings.HttpDuration, i => new JobOrder(workload, i), settings.DrainCap, cancellationToken);
-        var after = await system.ScrapeAsync(cancellationToken);
-        // The tail's shape: a stall shows as one or two slow seconds, queueing as a high p99 throughout.
-        var perSecond = submissions.ResponseMs.Select((ms, i) => (Second: i / settings.HttpRate, ms)).Where(r => !double.IsNaN(r.ms))
-            .GroupBy(r => r.Second).OrderBy(g => g.Key).Select(g => Percentile(g.Select(r => r.ms).Order().ToArray(), 0.99).ToString("N0", CultureInfo.InvariantCulture));
-        Progress($"OrleansJobs W5 p99 (ms) of each second: {string.Join(" ", perSecond)}");
-        var first = submissions.FirstSent;
-        var slowest = submissions.ResponseMs.Select((ms, i) => (ms, At: (submissions.SentAt[i] - first).TotalSeconds)).Where(r => !double.IsNaN(r.ms))
-            .OrderByDescending(r => r.ms).Take(8).OrderBy(r => r.At).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.ms:N0} ms at {r.At:N3} s"));
-        Progress($"OrleansJobs W5 slowest answers, by when they were sent: {string.Join(", ", slowest)}");
-        var times = submissions.AnsweredMs();
-        var errors = submissions.Unanswered;
-        Progress($"OrleansJobs W5: {times.Length}/{submissions.Count} answered, p99 {Percentile(times, 0.99):N1} ms, {errors} errors {submissions.FirstError}");
-
-        table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"HTTP submit response p50 (ms) at {settings.HttpRate:N0}/s"), ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.50)));
-        table.Set("W5", ResponseP99, ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.99)));
-        table.Set("W5", ResponseErrors, ResultTable.OrleansJobs, Cell.Count(errors));
-        table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"lead-in, not in the figures above: response p99 (ms) over its {leadInLength.TotalSeconds:0.#} s"),
-            ResultTable.OrleansJobs, Cell.Of(Percentile(leadInTimes, 0.99)));
-        table.Set("W5", "lead-in errors", ResultTable.OrleansJobs, Cell.Count(leadInErrors));
-
-        // Where a slow answer spent its time, from the silo's own histograms over the same seconds (p99 interpolated in
-        // its bucket): inside the silo's request pipeline, waiting for the store's write, or in the database's commit.
-        // An answer slow at the driver but not in the silo waited outside it (the driver, the kernel, a starved core).
-        var server = PrometheusScrape.Quantile(before, after, "http_server_request_duration_seconds", 0.99,
-            labels => labels.GetValueOrDefault("http_request_method") == "POST" && labels.GetValueOrDefault("http_route", "").TrimEnd('/').EndsWith("api/jobs", StringComparison.Ordinal));
-        var write = PrometheusScrape.Quantile(before, after, "orleansjobs_store_write_duration_seconds", 0.99, _ => true);
-        var commit = PrometheusScrape.Quantile(before, after, "orleansjobs_store_commit_duration_seconds", 0.99, _ => true);
-        var slowestCommit = PrometheusScrape.Max(before, after, "orleansjobs_store_commit_duration_seconds", _ => true);
-        var gcPause = PrometheusScrape.Delta(before, after, "dotnet_gc_pause_time_seconds_total", _ => true) * 1000;
-        string Collections(string generation) => PrometheusScrape.Delta(before, after, "dotnet_gc_collections_total",
-            labels => labels.GetValueOrDefault("gc_heap_generation") == generation).ToString("N0", CultureInfo.InvariantCulture);
-        var collections = $"{Collections("gen0")} / {Collections("gen1")} / {Collections("gen2")}";
-        var cpuPerJob = PrometheusScrape.Delta(before, after, "dotnet_process_cpu_time_seconds_total", _ => true) * 1000 / submissions.Count;
-        var jitMethods = PrometheusScrape.Delta(before, after, "dotnet_jit_compiled_methods_total", _ => true);
-        var jitTime = PrometheusScrape.Delta(before, after, "dotnet_jit_compilation_time_seconds_total", _ => true) * 1000;
-        Progress($"OrleansJobs W5 in the silo: request p99 {server.Value * 1000:N1} ms ({server.Count:N0}), store write p99 {write.Value * 1000:N1} ms ({write.Count:N0}), " +
-                 $"commit p99 {commit.Value * 1000:N1} ms ({commit.Count:N0} batches; slowest ≤ {slowestCommit * 1000:N0} ms), GC paused {gcPause:N0} ms in {collections} collections (gen0/1/2), " +
-                 $"CPU {cpuPerJob:N2} ms a job, JIT {jitMethods:N0} methods in {jitTime:N0} ms");
-        table.Set("W5", "in the silo: request p99 (ms; its http.server.request.duration)", ResultTable.OrleansJobs, Cell.Of(server.Value * 1000));
-        table.Set("W5", "in the silo: store write p99 (ms; queued → committed)", ResultTable.OrleansJobs, Cell.Of(write.Value * 1000));
-        table.Set("W5", "in the silo: store commit p99 (ms; one batch)", ResultTable.OrleansJobs, Cell.Of(commit.Value * 1000));
-        table.Set("W5", "in the silo: slowest store commit (ms; its bucket's upper bound)", ResultTable.OrleansJobs, Cell.Of(slowestCommit * 1000));
-        table.Set("W5", "in the silo: GC pauses (ms, all of them)", ResultTable.OrleansJobs, Cell.Of(gcPause));
-        table.Set("W5", "in the silo: CPU per job (ms)", ResultTable.OrleansJobs, Cell.Of(cpuPerJob));
-        table.Set("W5", "in the silo: methods compiled by the JIT during W5", ResultTable.OrleansJobs, Cell.Of(jitMethods));
-        table.Set("W5", "in the silo: GC collections (gen0 / gen1 / gen2)", ResultTable.OrleansJobs, Cell.Note(collections));
     }
 
     /// <summary>W6 (OrleansJobs only): many jobs scheduled a day ahead, then the silo's resident memory once they sleep.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,7 +23,7 @@ public sealed class OrleansJobsSystem : IJobSystem
     private readonly Queue<string> _log = new();
     private readonly HttpClient _http;
 
-    private OrleansJobsSystem(string name, string database, Process process, int httpPort)
+    private OrleansJobsSystem(string name, string database, Process process, int httpPort, string? apiKey)
     {
         Name = name;
         Database = database;
@@ -33,7 +34,11 @@ public sealed class OrleansJobsSystem : IJobSystem
             BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"),
             Timeout = TimeSpan.FromSeconds(60),
         };
+        if (apiKey is not null) _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     }
+
+    /// <summary>Where the silo's HTTP API listens (the external workers lease from it).</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
 
     public string Name { get; }
     public string Database { get; }
@@ -56,8 +61,13 @@ public sealed class OrleansJobsSystem : IJobSystem
     }
 
     /// <param name="telemetry">The silo's OrleansJobs:Telemetry:Enabled (tracing and metrics).</param>
+    /// <param name="apiKey">
+    /// When given, the silo is configured with this one API key (scopes submit and read, as a producer's key would have:
+    /// its own jobs, and /metrics) and every request of this driver carries it; otherwise the silo has no key and, bound
+    /// to loopback alone, serves anonymous requests.
+    /// </param>
     public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string connectionString, bool telemetry,
-        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? apiKey = null)
     {
         var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
         if (!File.Exists(siloAssembly)) throw new FileNotFoundException("The built silo is not beside the benchmark; build the solution first.", siloAssembly);
@@ -82,9 +92,14 @@ public sealed class OrleansJobsSystem : IJobSystem
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         foreach (var (key, value) in environment) start.Environment[key] = value;
+        if (apiKey is not null)
+        {
+            start.Environment["OrleansJobs__Auth__Keys__bench__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+            start.Environment["OrleansJobs__Auth__Keys__bench__Scopes"] = "submit,read";
+        }
 
         var process = new Process { StartInfo = start };
-        var system = new OrleansJobsSystem(name, database, process, httpPort);
+        var system = new OrleansJobsSystem(name, database, process, httpPort, apiKey);
         process.OutputDataReceived += (_, e) => system.Append(e.Data);
         process.ErrorDataReceived += (_, e) => system.Append(e.Data);
         process.Start();
@@ -106,10 +121,12 @@ public sealed class OrleansJobsSystem : IJobSystem
     {
         var job = new JsonObject
         {
-            ["type"] = order.FailFirstAttempt ? "delay" : "noop",
+            ["type"] = order.External ? NodeWorkers.JobType : order.FailFirstAttempt ? "delay" : "noop",
             ["queue"] = order.Workload,
             ["tags"] = new JsonObject { ["i"] = order.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
+        // The reference worker's example handler: no steps, so it returns at once.
+        if (order.External) job["payload"] = new JsonObject { ["steps"] = 0 };
         if (order.RunAt is { } runAt) job["runAt"] = runAt.UtcDateTime.ToString("O");
         if (order.FailFirstAttempt)
         {
@@ -138,6 +155,14 @@ public sealed class OrleansJobsSystem : IJobSystem
             if (page.GetProperty("items").GetArrayLength() > 0) return false;
         }
         return true;
+    }
+
+    /// <summary>One page of <c>GET /api/jobs?{query}</c> as the console asks for it: how many jobs it held, and the next page's cursor.</summary>
+    public async Task<(int Items, string? NextCursor)> ListPageAsync(string query, CancellationToken cancellationToken)
+    {
+        var page = await _http.GetFromJsonAsync<JsonElement>("api/jobs?" + query, cancellationToken);
+        var next = page.TryGetProperty("nextCursor", out var cursor) && cursor.ValueKind == JsonValueKind.String ? cursor.GetString() : null;
+        return (page.GetProperty("items").GetArrayLength(), next);
     }
 
     public async Task<IReadOnlyList<JobTimes>> ReadAsync(string workload, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ export class JobCancelled extends Error {
 export class LeaseLost extends Error {}
 
 const log = (...parts) => console.log(new Date().toISOString(), ...parts);
+let quiet = false;
+/** A line about one job: left out with --quiet (a worker taking thousands of jobs a second). */
+const logJob = (...parts) => { if (!quiet) log(...parts); };
 
 export class Client {
   constructor(url, apiKey) {
@@ -93,6 +96,7 @@ export class Worker {
     const path = `/api/jobs/${job.id}/lease/${job.leaseId}`;
     const abort = new AbortController();
     let progress = null;
+    let sent = null;
     let wake = () => {};
     const context = {
       id: job.id, type: job.type, attempt: job.attempt, correlationId: job.correlationId, traceparent: job.traceparent,
@@ -101,7 +105,7 @@ export class Worker {
       checkCancelled: () => { if (abort.signal.aborted) throw new JobCancelled(); },
       sleep: (ms) => sleep(ms, undefined, { signal: abort.signal }).catch(() => { throw new JobCancelled(); }),
     };
-    log(`job ${job.id} attempt ${job.attempt} leased`);
+    logJob(`job ${job.id} attempt ${job.attempt} leased`);
     let done = false;
     const handler = (async () => this.handlers.get(job.type)(job.payload, context))()
       .then((result) => ({ result }), (error) => ({ error }))
@@ -109,16 +113,19 @@ export class Worker {
     try {
       while (!done) {
         await new Promise((resolve) => { wake = resolve; setTimeout(resolve, this.heartbeatSeconds * 1000).unref(); });
+        // A handler that has just finished needs no heartbeat, unless it reported progress that was not sent yet.
+        if (done && progress === sent) break;
+        sent = progress;
         await this.heartbeat(path, job.id, progress, abort);
       }
       const outcome = await handler;
       if (!("error" in outcome)) {
         await this.client.post(`${path}/complete`, { result: outcome.result ?? null });
-        log(`job ${job.id} completed`);
+        logJob(`job ${job.id} completed`);
       } else {
         const cancelled = outcome.error instanceof JobCancelled || abort.signal.aborted;
         await this.client.post(`${path}/fail`, { error: String(outcome.error?.message ?? outcome.error), retryable: !cancelled });
-        log(`job ${job.id} ${cancelled ? "cancelled" : `failed: ${outcome.error?.message}`}`);
+        logJob(`job ${job.id} ${cancelled ? "cancelled" : `failed: ${outcome.error?.message}`}`);
       }
     } catch (error) {
       abort.abort();
@@ -155,8 +162,10 @@ async function main() {
       concurrency: { type: "string", default: "1" },
       lease: { type: "string", default: "30s" },
       heartbeat: { type: "string", default: "5" },
+      quiet: { type: "boolean", default: false },
     },
   });
+  quiet = values.quiet;
   const worker = new Worker(new Client(values.url, values["api-key"]), values.name, {
     concurrency: Number(values.concurrency), lease: values.lease, heartbeatSeconds: Number(values.heartbeat),
   });
