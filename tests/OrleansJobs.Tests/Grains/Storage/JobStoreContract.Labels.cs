@@ -90,8 +90,8 @@ public abstract partial class JobStoreContract
         var failed = await Write(Jobs.New(JobStatus.Failed, labels: ["nightly", "failed"]));
 
         await Store.DeleteAsync(deleted.Id, ct);
-        Assert.Equal([retained.Id], await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct));
-        Assert.Equal([failed.Id], await Store.DeleteFailedAsync([failed.Id], ct));
+        Assert.Equal([retained.Id], (await Store.DeleteFinishedAsync(JobStatus.Succeeded, Jobs.T0, 10, ct)).Select(d => d.Id));
+        Assert.Equal([failed.Id], (await Store.DeleteFailedAsync([failed.Id], ct)).Select(d => d.Id));
 
         Assert.Equal([kept.Id], await LabelledIds(new JobQuery(Label: "nightly")));
         Assert.Equal(2L, Convert.ToInt64(Scalar("SELECT COUNT(*) FROM job_labels")));

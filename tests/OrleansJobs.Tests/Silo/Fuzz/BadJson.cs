@@ -17,7 +17,7 @@ public static class BadJson
     private static readonly string[] Fields =
     [
         "type", "payload", "queue", "priority", "concurrencyKey", "runAt", "maxAttempts", "retry", "timeout", "idempotencyKey",
-        "correlationId", "callbackUrl", "tags", "dependsOn", "onDependencyFailure", "initialDelay", "maxDelay", "multiplier", "jitter",
+        "correlationId", "callbackUrl", "tags", "labels", "external", "dependsOn", "onDependencyFailure", "initialDelay", "maxDelay", "multiplier", "jitter",
         "jobs", "cron", "timeZone", "job", "misfire", "overlap", "paused", "maxConcurrency", "maxConcurrencyPerKey", "ratePerSecond",
         "burst", "worker", "types", "max", "wait", "lease", "percent", "message", "extend", "result", "error", "retryable", "ids",
         "duration", "steps", "failAttempts", "url", "method", "headers", "body", "name", "",
