@@ -71,7 +71,7 @@ public sealed class OrleansJobsSystem : IJobSystem
     {
         var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
         if (!File.Exists(siloAssembly)) throw new FileNotFoundException("The built silo is not beside the benchmark; build the solution first.", siloAssembly);
-        var (httpPort, siloPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
+        var (httpPort, siloPort, gatewayPort) = LoopbackPorts.Take(3) switch { var p => (p[0], p[1], p[2]) };
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -229,13 +229,6 @@ public sealed class OrleansJobsSystem : IJobSystem
             if (_log.Count == LogLines) _log.Dequeue();
             _log.Enqueue(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record JobPage(IReadOnlyList<Job> Items, string? NextCursor);

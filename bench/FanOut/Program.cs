@@ -10,6 +10,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using OrleansJobs.Bench;
 using Microsoft.AspNetCore.SignalR.Client;
 using OrleansJobs.Silo;
 
@@ -19,10 +20,10 @@ var seconds = int.Parse(Option("--seconds", "20"), CultureInfo.InvariantCulture)
 var pollInterval = Option("--poll", "00:00:00.010");
 
 var data = Directory.CreateTempSubdirectory("orleansjobs-fanout-");
-var port = FreePort();
+var (port, siloPort, gatewayPort) = LoopbackPorts.Take(3) switch { var p => (p[0], p[1], p[2]) };
 var app = await SiloApp.BuildAsync([
     $"--urls=http://127.0.0.1:{port}", $"--OrleansJobs:DataDirectory={data.FullName}",
-    $"--OrleansJobs:SiloPort={FreePort()}", $"--OrleansJobs:GatewayPort={FreePort()}", "--Logging:LogLevel:Default=Warning",
+    $"--OrleansJobs:SiloPort={siloPort}", $"--OrleansJobs:GatewayPort={gatewayPort}", "--Logging:LogLevel:Default=Warning",
     $"--OrleansJobs:EventPollInterval={pollInterval}",
 ]);
 await app.StartAsync();
@@ -80,13 +81,6 @@ await app.DisposeAsync();
 try { data.Delete(recursive: true); } catch (IOException) { }
 
 static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 string Option(string name, string fallback)
 {

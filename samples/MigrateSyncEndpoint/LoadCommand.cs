@@ -55,8 +55,8 @@ public static class LoadCommand
     private static async Task<LoadRow?> RunPhaseAsync(string endpoint, int clients, TimeSpan duration)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("migrate-sample-");
-        var port = FreePort();
-        using var app = StartApp(port, dataDirectory.FullName);
+        var (port, siloPort, gatewayPort) = FreePorts();
+        using var app = StartApp(port, siloPort, gatewayPort, dataDirectory.FullName);
         var output = new Queue<string>();
         void Keep(string? line)
         {
@@ -107,7 +107,7 @@ public static class LoadCommand
         }
     }
 
-    private static Process StartApp(int port, string dataDirectory)
+    private static Process StartApp(int port, int siloPort, int gatewayPort, string dataDirectory)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var startInfo = new ProcessStartInfo(self)
@@ -122,8 +122,8 @@ public static class LoadCommand
                  {
                      $"--urls=http://127.0.0.1:{port}",
                      $"--OrleansJobs:DataDirectory={dataDirectory}",
-                     $"--OrleansJobs:SiloPort={FreePort()}",
-                     $"--OrleansJobs:GatewayPort={FreePort()}",
+                     $"--OrleansJobs:SiloPort={siloPort}",
+                     $"--OrleansJobs:GatewayPort={gatewayPort}",
                      "--Logging:LogLevel:Default=Warning",
                  })
         {
@@ -150,11 +150,23 @@ public static class LoadCommand
         return false;
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// Three free ports for the app (HTTP, silo, gateway), held open together while they are picked: one listener closed
+    /// before the next opens can hand the same port out twice, and the app then fails to bind its second use.
+    /// </summary>
+    private static (int Http, int Silo, int Gateway) FreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
     }
 
     private static string LoadAverage()

@@ -48,10 +48,10 @@ export function renderJob(main, id) {
       <h2>Result</h2><pre id="result">${escape(JSON.stringify(job.result, null, 2))}</pre>
       ${job.error ? `<h2>Error</h2><pre id="error">${escape(job.error.type ? job.error.type + ': ' : '')}${escape(job.error.message)}</pre>` : ''}
       <h2>Attempts</h2>
-      <div class="table-wrap"><table>
-        <thead><tr><th>#</th><th>Due</th><th>Started</th><th>Ended</th><th>Outcome</th><th class="wide">Silo</th><th class="wide">Error</th></tr></thead>
-        <tbody>${job.attempts.map(a => `<tr><td>${a.number}</td><td>${when(a.dueAt)}</td><td>${when(a.startedAt)}</td><td>${when(a.endedAt)}</td>
-          <td>${escape(a.outcome)}</td><td class="wide">${escape(a.silo)}</td><td class="wide">${escape(a.error?.message)}</td></tr>`).join('')}</tbody>
+      <div class="table-wrap"><table id="attempts">
+        <thead><tr><th>#</th><th>Due</th><th>Started</th><th>Late</th><th>Ended</th><th>Outcome</th><th class="wide">Silo or worker</th><th class="wide">Error</th></tr></thead>
+        <tbody>${job.attempts.map(a => `<tr><td>${a.number}</td><td>${when(a.dueAt)}</td><td>${when(a.startedAt)}</td><td class="late">${late(a)}</td><td>${when(a.endedAt)}</td>
+          <td>${escape(a.outcome)}</td><td class="wide">${escape(a.worker ? `${a.worker} (worker, via ${a.silo ?? '?'})` : a.silo)}</td><td class="wide">${escape(a.error?.message)}</td></tr>`).join('')}</tbody>
       </table></div>`;
     show(job.status, job.progress?.percent ?? (job.status === 'Succeeded' ? 100 : null), job.progress?.message);
     main.querySelector('#cancel').addEventListener('click', () => act('cancel'));
@@ -121,4 +121,13 @@ export function renderJob(main, id) {
 // A correlation id links to the jobs that share it.
 function related(value) {
   return value ? `<a href="jobs?search=${encodeURIComponent(value)}" data-link>${escape(value)}</a>` : '';
+}
+
+// How long after it was due an attempt started: milliseconds under a second, seconds under a minute, then minutes.
+function late(attempt) {
+  if (!attempt.dueAt || !attempt.startedAt) return '';
+  const ms = Math.max(0, Date.parse(attempt.startedAt) - Date.parse(attempt.dueAt));
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60000).toFixed(1)} min`;
 }

@@ -119,6 +119,11 @@ public sealed partial class ConsoleBrowserTests(SiloHostFixture silo) : ConsoleB
         // The second attempt is past failAttempts: it succeeds.
         await Http.WaitForStatusAsync(id, "Succeeded");
         await Assertions.Expect(Page.Locator("#status")).ToHaveTextAsync("Succeeded");
+        // Both attempts on the timeline, each with how late it started after it was due, and the silo that ran it.
+        var attempts = Page.Locator("#attempts tbody tr");
+        await Assertions.Expect(attempts).ToHaveCountAsync(2);
+        await Assertions.Expect(attempts.Nth(0).Locator("td.late")).ToHaveTextAsync(new Regex(@"^\d+(\.\d)? (ms|s|min)$"));
+        await Assertions.Expect(attempts.Nth(1)).ToContainTextAsync("Succeeded");
     }
 
     [Fact]
