@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A reference OrleansJobs worker for Node.js (18 or later), built-ins only (fetch, AbortController, timers).
+// A reference OrleansJobs worker for Node.js (18 or later), built-ins only (node:http, AbortController, timers).
 //
 // It leases jobs of the types it has handlers for over HTTP, runs each handler as an async function, sends heartbeats
 // that carry the handler's progress and keep the lease alive, aborts a handler whose job was cancelled, and reports
@@ -7,6 +7,8 @@
 //
 // Use it as a module (new Worker(...).handle(type, fn)) or run it as is for the example type below.
 
+import http from "node:http";
+import https from "node:https";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -28,18 +30,35 @@ const logJob = (...parts) => { if (!quiet) log(...parts); };
 
 export class Client {
   constructor(url, apiKey) {
-    this.url = url.replace(/\/+$/, "");
+    this.url = new URL(url.replace(/\/+$/, ""));
     this.apiKey = apiKey;
+    // node:http with kept-alive connections: it costs the worker far less CPU a request than fetch does.
+    this.transport = this.url.protocol === "https:" ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true });
   }
 
-  async post(path, body) {
-    const headers = { "Content-Type": "application/json" };
+  post(path, body) {
+    const data = Buffer.from(JSON.stringify(body));
+    const headers = { "Content-Type": "application/json", "Content-Length": data.length };
     if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
-    const response = await fetch(this.url + path, { method: "POST", headers, body: JSON.stringify(body) });
-    const text = await response.text();
-    if (response.status === 409) throw new LeaseLost(text);
-    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
-    return text ? JSON.parse(text) : null;
+    return new Promise((resolve, reject) => {
+      const request = this.transport.request(new URL(this.url.pathname.replace(/\/$/, "") + path, this.url),
+        { method: "POST", headers, agent: this.agent }, (response) => {
+          const chunks = [];
+          response.on("data", (chunk) => chunks.push(chunk));
+          response.on("error", reject);
+          response.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            if (response.statusCode === 409) reject(new LeaseLost(text));
+            else if (response.statusCode < 200 || response.statusCode > 299) reject(new Error(`POST ${path} answered ${response.statusCode}: ${text}`));
+            else {
+              try { resolve(text ? JSON.parse(text) : null); } catch (error) { reject(error); }
+            }
+          });
+        });
+      request.on("error", reject);
+      request.end(data);
+    });
   }
 }
 
