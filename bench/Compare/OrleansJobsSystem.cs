@@ -66,10 +66,12 @@ public sealed class OrleansJobsSystem : IJobSystem
     /// its own jobs, and /metrics) and every request of this driver carries it; otherwise the silo has no key and, bound
     /// to loopback alone, serves anonymous requests.
     /// </param>
-    public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string connectionString, bool telemetry,
-        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? apiKey = null)
+    /// <param name="siloAssembly">The silo to start: the built one beside this driver unless given (W1-cold's published one).</param>
+    /// <param name="connectionString">The PostgreSQL database; null for the embedded SQLite store (in the environment's OrleansJobs__DataDirectory).</param>
+    public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string? connectionString, bool telemetry,
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? apiKey = null, string? siloAssembly = null)
     {
-        var siloAssembly = Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
+        siloAssembly ??= Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
         if (!File.Exists(siloAssembly)) throw new FileNotFoundException("The built silo is not beside the benchmark; build the solution first.", siloAssembly);
         var (httpPort, siloPort, gatewayPort) = LoopbackPorts.Take(3) switch { var p => (p[0], p[1], p[2]) };
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -80,13 +82,14 @@ public sealed class OrleansJobsSystem : IJobSystem
         };
         foreach (var arg in new[]
                  {
-                     siloAssembly, $"--contentRoot={AppContext.BaseDirectory}", $"--urls=http://127.0.0.1:{httpPort}",
+                     siloAssembly, $"--contentRoot={Path.GetDirectoryName(siloAssembly)}", $"--urls=http://127.0.0.1:{httpPort}",
                      $"--OrleansJobs:SiloPort={siloPort}", $"--OrleansJobs:GatewayPort={gatewayPort}", "--OrleansJobs:AdvertisedHost=127.0.0.1",
                      // A cluster of its own: a silo started after a killed one must not wait to be told the old one is dead.
                      $"--OrleansJobs:ClusterId=bench-{httpPort}",
                  })
             start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__OrleansJobs"] = connectionString;
+        if (connectionString is not null) start.Environment["ConnectionStrings__OrleansJobs"] = connectionString;
+        else start.Environment.Remove("ConnectionStrings__OrleansJobs");
         start.Environment["OrleansJobs__Telemetry__Enabled"] = telemetry ? "true" : "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__Console__FormatterName"] = "simple";
@@ -211,7 +214,7 @@ public sealed class OrleansJobsSystem : IJobSystem
             {
                 // not listening yet
             }
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(50, cancellationToken); // finely: W1-cold reports the time to readiness
         }
         throw new TimeoutException($"The silo was not ready within {timeout}:\n{RecentOutput()}");
     }
