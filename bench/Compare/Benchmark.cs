@@ -216,7 +216,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var lastEnd = finished.Select(j => j.EndedAt!.Value).DefaultIfEmpty(DateTimeOffset.UtcNow).Max();
         var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
-        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {commits} commits, " +
+        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits")}, " +
                  $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms");
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace OrleansJobs.Bench.Compare;
 
@@ -13,8 +15,11 @@ public static class SiloPublish
     /// <summary>Publishes the silo with ReadyToRun images (the silo's project turns them on for a runtime identifier) and returns its assembly.</summary>
     public static async Task<string> ReadyToRunAsync(CancellationToken cancellationToken)
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Silo", "OrleansJobs.Silo.csproj");
-        var scratch = Path.Combine(Path.GetTempPath(), "orleansjobs-bench-publish");
+        var root = RepositoryRoot();
+        var project = Path.Combine(root, "src", "Silo", "OrleansJobs.Silo.csproj");
+        // One folder per checkout: two clones on one machine do not publish over each other.
+        var checkout = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..12];
+        var scratch = Path.Combine(Path.GetTempPath(), $"orleansjobs-bench-publish-{checkout}");
         var output = Path.Combine(scratch, "silo-r2r");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

@@ -21,7 +21,7 @@ public sealed class BenchmarkSmokeTests
 
         var (exitCode, output, error) = await Tools.RunAsync(
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Tools.RepositoryRoot, [benchmark, "--smoke", "--postgres", server],
-            "the .NET SDK's dotnet host is needed to run the benchmark", TimeSpan.FromMinutes(10));
+            "the .NET SDK's dotnet host is needed to run the benchmark", TimeSpan.FromMinutes(15)); // W1-cold publishes the silo first
 
         TestContext.Current.TestOutputHelper?.WriteLine(output + "\n" + error);
         Assert.True(exitCode == 0, $"The benchmark exited with {exitCode}:\n{error}");
