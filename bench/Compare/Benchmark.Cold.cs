@@ -57,7 +57,6 @@ public sealed partial class Benchmark
 
         const string oj = ResultTable.OrleansJobs;
         var reference = results[options[0]].Max(r => r.Warm.EndToEnd);
-        static string Each(IEnumerable<double> values) => string.Join(" / ", values.Select(Cell.Format));
         table.Set("W1-cold", "warm burst, JIT (jobs/s; best of the rounds): the reference", oj, Cell.Of(reference));
         foreach (var option in options)
         {

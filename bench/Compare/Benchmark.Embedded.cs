@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OrleansJobs.Bench.Compare;
 
 public sealed partial class Benchmark
@@ -22,12 +20,12 @@ public sealed partial class Benchmark
             var bursts = new List<Burst>();
             for (var round = 1; round <= settings.BurstRounds; round++)
                 bursts.Add(await OneBurstAsync(silo, $"sqlite-{round}", countCommits: false));
-            var median = bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
+            var median = Median(bursts);
 
             const string oj = ResultTable.OrleansJobs;
             table.Set("W1", $"end-to-end, {Embedded} (jobs/s; median burst)", oj, Cell.Of(median.EndToEnd));
             table.Set("W1", $"end-to-end of each burst, {Embedded} (jobs/s)", oj,
-                Cell.Note(string.Join(" / ", bursts.Select(b => b.EndToEnd.ToString("N0", CultureInfo.InvariantCulture)))));
+                Cell.Note(Each(bursts.Select(b => b.EndToEnd))));
             table.Set("W1", $"silo CPU per job, {Embedded} (ms; median burst)", oj, Cell.Of(median.SiloCpuPerJob));
             table.Set("W1", $"machine CPU per job, {Embedded} (ms; median burst)", oj, Cell.Of(median.MachineCpuPerJob));
 

@@ -35,7 +35,6 @@ public sealed partial class Benchmark
 
         const string oj = ResultTable.OrleansJobs;
         var (bestIn, bestExt) = (inProcess.MaxBy(b => b.EndToEnd)!, external.MaxBy(b => b.EndToEnd)!);
-        static string Each(IEnumerable<double> values) => string.Join(" / ", values.Select(Cell.Format));
         var shape = string.Create(CultureInfo.InvariantCulture, $"{settings.ExternalWorkers} Node workers × {settings.ExternalLeases} leases");
         table.Set("W7", $"end-to-end, in-process handlers (jobs/s; best of {inProcess.Count} bursts of {settings.BurstJobs:N0})", oj, Cell.Of(bestIn.EndToEnd));
         table.Set("W7", $"end-to-end, {shape} (jobs/s; best of {external.Count})", oj, Cell.Of(bestExt.EndToEnd));

@@ -33,7 +33,6 @@ public sealed partial class Benchmark
             with.Add(await MeasureHttpAsync(keyed, $"w5k-keyed-{round}", $"OrleansJobs W5k with a key ({round})"));
         }
 
-        static string Each(IEnumerable<double> values) => string.Join(" / ", values.Select(Cell.Format));
         static double P99(HttpReading r) => Percentile(r.Times, 0.99);
         var (bestWithout, bestWith) = (without.Min(P99), with.Min(P99));
         var (cpuWithout, cpuWith) = (without.Min(r => r.SiloCpuPerRequest), with.Min(r => r.SiloCpuPerRequest));

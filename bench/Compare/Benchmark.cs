@@ -179,7 +179,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var bursts = new List<Burst>();
         for (var round = 1; round <= rounds; round++)
             bursts.Add(await OneBurstAsync(system, round == 1 ? key : $"{key}-{round}"));
-        var median = bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
+        var median = Median(bursts);
         if (column is null) return median;
 
         table.Set("W1", "submit rate (jobs/s, 8 producers)", column, Cell.Of(median.SubmitRate), Better.Higher);
@@ -353,6 +353,12 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         if (submissions.Errors > 0) text += string.Create(CultureInfo.InvariantCulture, $"; {submissions.Errors:N0} submit errors: {submissions.FirstError}");
         return Cell.Note(text);
     }
+
+    /// <summary>The burst in the middle by end-to-end rate (the lower middle of an even count).</summary>
+    private static Burst Median(IReadOnlyList<Burst> bursts) => bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
+
+    /// <summary>Figures of several readings in one cell, in the order they were taken.</summary>
+    private static string Each(IEnumerable<double> values) => string.Join(" / ", values.Select(Cell.Format));
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
