@@ -47,14 +47,14 @@ public sealed record BenchSettings
     public TimeSpan WarmUpSettle { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Bursts with telemetry off, each followed by one more with it on (the first "on" is W1's own), so that the cost is
-    /// taken from silos that alternate rather than from one pair (<c>--telemetry-rounds N</c>; with
-    /// <c>--orleansjobs-only</c> only when given).
+    /// Rounds of fresh silos for telemetry's cost: one with telemetry off, one with each part of it off alone, and one with
+    /// it on (the first "on" is W1's own), so that the cost is taken from silos that alternate rather than from one pair
+    /// (<c>--telemetry-rounds N</c>; with <c>--orleansjobs-only</c> only when given, or with <c>--only Telemetry</c>).
     /// </summary>
     public int TelemetryRounds { get; init; } = 2;
 
     /// <summary>Whether this run measures telemetry's cost.</summary>
-    public bool MeasuresTelemetry => Runs("W1") && TelemetryRounds > 0 && (!OrleansJobsOnly || TelemetryRoundsGiven);
+    public bool MeasuresTelemetry => TelemetryRounds > 0 && (Only.Contains("Telemetry") || Runs("W1") && (!OrleansJobsOnly || TelemetryRoundsGiven));
 
     public bool TelemetryRoundsGiven { get; init; }
 
@@ -82,6 +82,9 @@ public sealed record BenchSettings
 
     public int HttpRate { get; init; } = 1_000;
     public TimeSpan HttpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>W5 runs back to back on the same silo, each with its lead-in (<c>--w5-runs N</c>): the target must hold in every one.</summary>
+    public int HttpRuns { get; init; } = 5;
 
     /// <summary>
     /// W5's lead-in: the same rate for this long just before the measured seconds, reported on its own row and not in
@@ -135,20 +138,21 @@ public sealed record BenchSettings
           --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
           --only W1,W2,...                  some workloads only (W1 to W8; W1-cold: W1 on freshly started silos, each start-up
                                             option; W5k: W5 with and without API keys; SQLite: W1 and W5 on the
-                                            embedded store)
+                                            embedded store; Telemetry: telemetry's cost, in all and by part)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
-          --telemetry-rounds N              W1 silos with telemetry off, alternating with on (default 2)
+          --telemetry-rounds N              rounds of W1 silos with telemetry off, each part of it off, and on (default 2)
           --workers N                       Hangfire's worker count (default 20)
+          --w5-runs N                       W5 runs back to back on one silo (default 5)
           --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
           --help                            this text
         """;
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
-    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite"];
+    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Telemetry"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -193,6 +197,7 @@ public sealed record BenchSettings
         if (Count("--telemetry-rounds", 0) is { } rounds) settings = settings with { TelemetryRounds = rounds, TelemetryRoundsGiven = true };
         if (Count("--burst-rounds", 1) is { } bursts) settings = settings with { BurstRounds = bursts };
         if (Count("--rows", 1) is { } rows) settings = settings with { JobsPageRows = rows };
+        if (Count("--w5-runs", 1) is { } httpRuns) settings = settings with { HttpRuns = httpRuns };
         if (Option("--only") is { } only)
         {
             var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -225,6 +230,7 @@ public sealed record BenchSettings
         DrainCap = TimeSpan.FromSeconds(5),
         HttpRate = 100,
         HttpDuration = TimeSpan.FromSeconds(2),
+        HttpRuns = 2,
         HttpLeadIn = TimeSpan.FromSeconds(0.5),
         HttpMinSiloAge = TimeSpan.Zero,
         IdleJobs = 300,

@@ -11,18 +11,29 @@ public sealed partial class Benchmark
     private sealed record HttpReading(double[] Times, int Errors, double[] LeadInTimes, int LeadInErrors, TimeSpan LeadInLength,
         PrometheusScrape Before, PrometheusScrape After, double SiloCpuPerRequest, int Count);
 
-    /// <summary>W5 (OrleansJobs only): HTTP submits at a steady rate; the API's response time and errors.</summary>
+    /// <summary>
+    /// W5 (OrleansJobs only): HTTP submits at a steady rate; the API's response time and errors, in
+    /// <see cref="BenchSettings.HttpRuns"/> runs back to back on the same silo, each with its lead-in. The target holds
+    /// only if every run meets it, so the table's p99 is the worst run's, its errors those of all runs, and the figures
+    /// from inside the silo are the worst run's.
+    /// </summary>
     private async Task HttpSubmitAsync(OrleansJobsSystem system)
     {
-        var reading = await MeasureHttpAsync(system, "w5-oj", "OrleansJobs W5");
-        var (times, errors, leadInTimes, leadInErrors, leadInLength) = (reading.Times, reading.Errors, reading.LeadInTimes, reading.LeadInErrors, reading.LeadInLength);
+        var readings = new List<HttpReading>();
+        for (var run = 1; run <= settings.HttpRuns; run++)
+            readings.Add(await MeasureHttpAsync(system, run == 1 ? "w5-oj" : $"w5-oj-{run}", $"OrleansJobs W5 (run {run} of {settings.HttpRuns})"));
+        var reading = readings.MaxBy(r => Percentile(r.Times, 0.99))!;
+        var (times, leadInTimes, leadInLength) = (reading.Times, reading.LeadInTimes, reading.LeadInLength);
         var (before, after) = (reading.Before, reading.After);
         table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"HTTP submit response p50 (ms) at {settings.HttpRate:N0}/s"), ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.50)));
         table.Set("W5", ResponseP99, ResultTable.OrleansJobs, Cell.Of(Percentile(times, 0.99)));
-        table.Set("W5", ResponseErrors, ResultTable.OrleansJobs, Cell.Count(errors));
+        table.Set("W5", ResponseErrors, ResultTable.OrleansJobs, Cell.Count(readings.Sum(r => r.Errors)));
+        table.Set("W5", "HTTP submit response p99 of each run (ms)", ResultTable.OrleansJobs, Cell.Note(Each(readings.Select(r => Percentile(r.Times, 0.99)))));
+        table.Set("W5", "silo CPU per request of each run (ms; the process's CPU time over the measured seconds)", ResultTable.OrleansJobs,
+            Cell.Note(Each(readings.Select(r => r.SiloCpuPerRequest))));
         table.Set("W5", string.Create(CultureInfo.InvariantCulture, $"lead-in, not in the figures above: response p99 (ms) over its {leadInLength.TotalSeconds:0.#} s"),
             ResultTable.OrleansJobs, Cell.Of(Percentile(leadInTimes, 0.99)));
-        table.Set("W5", "lead-in errors", ResultTable.OrleansJobs, Cell.Count(leadInErrors));
+        table.Set("W5", "lead-in errors", ResultTable.OrleansJobs, Cell.Count(readings.Sum(r => r.LeadInErrors)));
 
         // Where a slow answer spent its time, from the silo's own histograms over the same seconds (p99 interpolated in
         // its bucket): inside the silo's request pipeline, waiting for the store's write, or in the database's commit.

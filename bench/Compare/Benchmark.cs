@@ -4,16 +4,12 @@ namespace OrleansJobs.Bench.Compare;
 
 /// <summary>
 /// The workloads W1–W8, each against each system that takes part in it, into one <see cref="ResultTable"/>. W5 and its key
-/// variant W5k, W7, W8, W1-cold (fresh silos) and the embedded SQLite store's W1 and W5 are in files of their own.
+/// variant W5k, W7, W8, W1-cold (fresh silos), telemetry's cost and the embedded SQLite store's W1 and W5 are in files of their own.
 /// </summary>
 public sealed partial class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
 {
     private const string DbBound = "database bound: pgbench lifecycles/s (8 clients × insert+update+update)";
     private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
-    private const string EndToEndTelemetryOff = "end-to-end, telemetry off (jobs/s; best of the off silos)";
-    private const string TelemetryCost = "telemetry cost (% of end-to-end throughput)";
-    private const string TelemetryCpuCost = "telemetry cost (% more silo CPU per job, least of each)";
-    private const string TelemetryOnBest = "end-to-end, telemetry on (jobs/s; best of the on silos, W1's the first)";
     private const string CommitsPerJob = "database commits per job";
     private const string MachineCpuPerJob = "machine CPU per job (ms; every process: driver, system, database)";
     private const string FractionOfBound = "end-to-end as % of the database bound";
@@ -21,8 +17,8 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     private const string KeptUp = "kept up";
     private const string LatenessP99 = "start lateness p99 (ms)";
     private const string RetryLatenessP99 = "retry lateness p99 (ms)";
-    private const string ResponseP99 = "HTTP submit response p99 (ms)";
-    private const string ResponseErrors = "errors";
+    private const string ResponseP99 = "HTTP submit response p99 (ms; the worst run's)";
+    private const string ResponseErrors = "errors (all runs)";
     private const string IdleRss = "silo RSS after they are idle (MiB)";
     private const string IdleRssWorker = "worker silo (dashboard off): RSS after they are idle (MiB)";
     private const string EndToEndWorker = "end-to-end, worker silo (dashboard off) (jobs/s)";
@@ -58,28 +54,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
             if (settings.Runs("W5")) await HttpSubmitAsync(silo);
         }
 
-        if (settings.MeasuresTelemetry)
-        {
-            // Issue 8's switch: the same burst with the silo's tracing and metrics off, to show what they cost. Silos with
-            // it off and on alternate (on, off, on, off, ...), and the cost compares the best of each: this machine's
-            // noise (other tenants: the same build's burst has ranged from 726 to 1,105 jobs/s) only ever slows a burst
-            // down, by more than the cost itself, so one pair, or a mean, says more about the noise than about telemetry.
-            var on = new List<Burst> { w1 ?? throw new InvalidOperationException("W1 ran without a result.") };
-            var off = new List<Burst>();
-            for (var round = 1; round <= settings.TelemetryRounds; round++)
-            {
-                off.Add(await BurstOnFreshSiloAsync($"ojoff{round}", telemetry: false));
-                if (round < settings.TelemetryRounds) on.Add(await BurstOnFreshSiloAsync($"ojon{round + 1}", telemetry: true));
-            }
-            var (onRate, offRate) = (on.Max(r => r.EndToEnd), off.Max(r => r.EndToEnd));
-            var (onCpu, offCpu) = (on.Min(r => r.SiloCpuPerJob), off.Min(r => r.SiloCpuPerJob));
-            Progress($"telemetry on: {string.Join(", ", on.Select(r => $"{r.EndToEnd:N0}/s {r.SiloCpuPerJob:N2} ms"))}; " +
-                     $"off: {string.Join(", ", off.Select(r => $"{r.EndToEnd:N0}/s {r.SiloCpuPerJob:N2} ms"))}");
-            table.Set("W1", TelemetryOnBest, ResultTable.OrleansJobs, Cell.Of(onRate));
-            table.Set("W1", EndToEndTelemetryOff, ResultTable.OrleansJobs, Cell.Of(offRate));
-            table.Set("W1", TelemetryCost, ResultTable.OrleansJobs, Cell.Of(100 * (offRate - onRate) / offRate));
-            table.Set("W1", TelemetryCpuCost, ResultTable.OrleansJobs, Cell.Of(100 * (onCpu - offCpu) / offCpu));
-        }
+        if (settings.MeasuresTelemetry) await TelemetryCostAsync(w1);
 
         if (settings.Runs("W1"))
         {

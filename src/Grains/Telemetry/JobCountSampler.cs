@@ -10,7 +10,8 @@ namespace OrleansJobs.Telemetry;
 /// Feeds the <c>orleansjobs_jobs{queue,status}</c> gauge: how many jobs are Scheduled, Queued and Running. Those live in
 /// the job table, not in any one silo (a job scheduled for next week has no activation), so one silo counts them, the
 /// active silo with the lowest address, and the others report nothing: summed over the cluster, each job counts once.
-/// The table is counted every <see cref="TelemetryOptions.JobCountInterval"/>; a scrape reads the latest count.
+/// The table is counted every <see cref="TelemetryOptions.JobCountInterval"/>, and not at all when the gauge is not
+/// exported; a scrape reads the latest count.
 /// </summary>
 public sealed class JobCountSampler(
     IJobStore store,
@@ -38,6 +39,7 @@ public sealed class JobCountSampler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.ExportsJobMetrics) return;
         using var timer = new PeriodicTimer(options.Value.JobCountInterval, time);
         do
         {

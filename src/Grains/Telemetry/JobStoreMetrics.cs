@@ -15,6 +15,9 @@ public sealed class JobStoreMetrics
     // Fine at the low end (a commit on loopback takes about a millisecond), coarse where only stalls land.
     private static readonly IReadOnlyList<double> Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 15];
 
+    /// <summary>The start of every instrument name of the store's (<see cref="TelemetryOptions.StoreMetrics"/> turns them off).</summary>
+    public const string InstrumentPrefix = "orleansjobs.store.";
+
     private readonly Histogram<double> _write;
     private readonly Histogram<double> _commit;
     private readonly Histogram<int> _batch;
@@ -26,12 +29,12 @@ public sealed class JobStoreMetrics
     {
         var meter = meters.Create(JobTelemetry.Name);
         _store = new("store", store);
-        _write = meter.CreateHistogram("orleansjobs.store.write.duration", "s",
+        _write = meter.CreateHistogram(InstrumentPrefix + "write.duration", "s",
             "From when a job write queued to when its commit was known: what the grain that wrote it waited for.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
-        _commit = meter.CreateHistogram("orleansjobs.store.commit.duration", "s", "One write batch's round trip and commit.",
+        _commit = meter.CreateHistogram(InstrumentPrefix + "commit.duration", "s", "One write batch's round trip and commit.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
-        _batch = meter.CreateHistogram<int>("orleansjobs.store.batch.size", "{write}", "Writes committed together in one batch.",
+        _batch = meter.CreateHistogram<int>(InstrumentPrefix + "batch.size", "{write}", "Writes committed together in one batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
     }
 

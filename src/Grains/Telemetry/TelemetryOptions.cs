@@ -18,6 +18,24 @@ public sealed class TelemetryOptions
     public bool Metrics { get; set; } = true;
 
     /// <summary>
+    /// OrleansJobs' job instruments (submitted, completed, attempts, attempt duration, start delay, retention, the
+    /// <c>orleansjobs_jobs</c> gauge), with <see cref="Metrics"/>. Off: they are not collected and cost nothing to record.
+    /// </summary>
+    public bool JobMetrics { get; set; } = true;
+
+    /// <summary>Whether the <c>orleansjobs_jobs</c> gauge is exported, and so worth counting the job table for.</summary>
+    public bool ExportsJobMetrics => Enabled && Metrics && JobMetrics;
+
+    /// <summary>The job store's histograms (<see cref="JobStoreMetrics"/>: write and commit times, batch sizes), with <see cref="Metrics"/>.</summary>
+    public bool StoreMetrics { get; set; } = true;
+
+    /// <summary>
+    /// The meters OrleansJobs exports but does not own (Orleans, ASP.NET Core, Npgsql, the .NET runtime, outbound HTTP),
+    /// with <see cref="Metrics"/>. Off: <c>GET /metrics</c> holds OrleansJobs' own series alone.
+    /// </summary>
+    public bool PlatformMetrics { get; set; } = true;
+
+    /// <summary>
     /// Distinct queue names that get a <c>queue</c> label of their own in the metrics; the rest are counted under
     /// <c>other</c>, so that callers naming queues at will cannot grow the number of series without end.
     /// </summary>

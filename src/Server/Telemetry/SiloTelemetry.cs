@@ -23,7 +23,7 @@ public static class SiloTelemetry
 
     /// <summary>
     /// Adds it all unless <c>OrleansJobs:Telemetry:Enabled</c> is false; <c>:Traces</c> and <c>:Metrics</c> turn one
-    /// signal off. Returns whether Orleans' grain calls should carry the trace on (<see cref="GrainCallsTraced"/>).
+    /// signal off, and <c>:JobMetrics</c>, <c>:StoreMetrics</c> and <c>:PlatformMetrics</c> one part of the metrics. Returns whether Orleans' grain calls should carry the trace on (<see cref="GrainCallsTraced"/>).
     /// </summary>
     public static bool AddSiloTelemetry(this IHostApplicationBuilder builder)
     {
@@ -58,17 +58,13 @@ public static class SiloTelemetry
         }
         if (settings.Metrics)
         {
-            telemetry.WithMetrics(metrics => metrics
-                // The SDK preallocates room for its cardinality limit (2,000 series by default) for every instrument, and
-                // Orleans, ASP.NET Core and the runtime publish some hundred: ~40 MiB before the first job. Their tags take
-                // a few values each, so 200 is plenty; OrleansJobs' own (queue × type × outcome) keep the default.
-                .AddView(instrument => instrument.Meter.Name == JobTelemetry.Name ? null : OtherInstrument(instrument))
-                .AddMeter(JobTelemetry.Name)
-                .AddMeter("Microsoft.Orleans")
-                .AddMeter("Npgsql")
-                .AddMeter("System.Runtime", "System.Net.Http")
-                .AddAspNetCoreInstrumentation()
-                .AddPrometheusExporter());
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddView(instrument => View(instrument, settings)).AddMeter(JobTelemetry.Name);
+                if (settings.PlatformMetrics)
+                    metrics.AddMeter("Microsoft.Orleans", "Npgsql", "System.Runtime", "System.Net.Http").AddAspNetCoreInstrumentation();
+                metrics.AddPrometheusExporter();
+            });
         }
 
         if (OtlpRequested(builder.Configuration)) telemetry.UseOtlpExporter();
@@ -77,6 +73,19 @@ public static class SiloTelemetry
 
     /// <summary>Buckets of <c>http.server.request.duration</c>: the API answers in milliseconds, below ASP.NET Core's first bound of 5 ms.</summary>
     public static readonly double[] RequestDurationBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+    /// <summary>
+    /// OrleansJobs' own instruments as they are, or dropped when their part is off (a dropped instrument has no listener,
+    /// so recording to it costs next to nothing). The SDK preallocates room for its cardinality limit (2,000 series by
+    /// default) for every instrument, and Orleans, ASP.NET Core and the runtime publish some hundred: ~40 MiB before the
+    /// first job. Their tags take a few values each, so 200 is plenty; OrleansJobs' own (queue × type × outcome) keep the default.
+    /// </summary>
+    private static MetricStreamConfiguration? View(System.Diagnostics.Metrics.Instrument instrument, TelemetryOptions settings)
+    {
+        if (instrument.Meter.Name != JobTelemetry.Name) return OtherInstrument(instrument);
+        var on = instrument.Name.StartsWith(JobStoreMetrics.InstrumentPrefix, StringComparison.Ordinal) ? settings.StoreMetrics : settings.JobMetrics;
+        return on ? null : MetricStreamConfiguration.Drop;
+    }
 
     private static MetricStreamConfiguration OtherInstrument(System.Diagnostics.Metrics.Instrument instrument) =>
         instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" }

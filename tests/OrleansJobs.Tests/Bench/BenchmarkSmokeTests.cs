@@ -49,6 +49,11 @@ public sealed class BenchmarkSmokeTests
                      ("W8", "GET /api/jobs p99 (ms), queue = emails (20 % of the jobs), page"),
                      // W1-cold: the published ReadyToRun silo started and took its bursts beside the built one.
                      ("W1-cold", "ReadyToRun (published): cold burst as % of"), ("W1-cold", "JIT (the build): cold burst as % of"),
+                     // W5's runs back to back, each with its p99 and the silo's CPU per request.
+                     ("W5", "HTTP submit response p99 of each run"), ("W5", "silo CPU per request of each run"),
+                     // Telemetry's cost, in all and with each part off alone.
+                     ("W1", "telemetry cost (% of end-to-end"), ("W1", "telemetry cost of spans alone"), ("W1", "telemetry cost of OrleansJobs' job metrics alone"),
+                     ("W1", "telemetry cost of the job store's histograms alone"), ("W1", "telemetry cost of Orleans, ASP.NET Core, Npgsql and runtime meters alone"),
                      // The embedded default beside PostgreSQL.
                      ("W1", "end-to-end, embedded SQLite"), ("W5", "HTTP submit response p99 (ms), embedded SQLite"),
                  })

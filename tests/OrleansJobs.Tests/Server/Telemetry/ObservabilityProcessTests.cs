@@ -195,13 +195,54 @@ public sealed class ObservabilityProcessTests : IDisposable
             await Eventually.Until(async () => (await ScrapeAsync(tracesOff.Http)).Keys.Any(series => series.StartsWith("orleansjobs_jobs_completed_total", StringComparison.Ordinal)),
                 TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), "the completed job was not counted on /metrics");
         }
+    }
 
-        static async Task<JsonElement> RunNoopAsync(HttpClient http)
+    private static async Task<JsonElement> RunNoopAsync(HttpClient http)
+    {
+        using var response = await http.PostAsJsonAsync("/api/jobs?wait=10s", new { type = "noop" }, Token);
+        var job = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.Equal("Succeeded", job.GetProperty("status").GetString());
+        return job;
+    }
+
+    [Fact]
+    public async Task Each_part_of_the_metrics_turns_off_on_its_own()
+    {
+        // One silo with OrleansJobs' job instruments and the platform's meters off (the store's histograms on), one with
+        // the store's histograms off (the rest on): each part shows up in the one silo and not in the other.
+        string[] jobSeries = ["orleansjobs_jobs_submitted_total", "orleansjobs_jobs_completed_total", "orleansjobs_attempts_total", "orleansjobs_start_delay_seconds_count"];
+        string[] storeSeries = ["orleansjobs_store_write_duration_seconds_count", "orleansjobs_store_commit_duration_seconds_count", "orleansjobs_store_batch_size_count"];
+        string[] platformSeries = ["http_server_request_duration_seconds_count", "dotnet_gc_collections_total", "orleans_"];
+
+        await using (var storeOnly = SiloProcess.Start(new SiloProcessOptions
+                     {
+                         Args = ["--OrleansJobs:Telemetry:JobMetrics=false", "--OrleansJobs:Telemetry:PlatformMetrics=false", "--OrleansJobs:Telemetry:JobCountInterval=00:00:00.2"],
+                     }))
         {
-            using var response = await http.PostAsJsonAsync("/api/jobs?wait=10s", new { type = "noop" }, Token);
-            var job = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
-            Assert.Equal("Succeeded", job.GetProperty("status").GetString());
-            return job;
+            await storeOnly.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await RunNoopAsync(storeOnly.Http);
+            var scrape = await UntilScrapeHasAsync(storeOnly.Http, storeSeries);
+            Assert.DoesNotContain(scrape.Keys, series => jobSeries.Any(series.StartsWith) || series.StartsWith("orleansjobs_jobs{", StringComparison.Ordinal));
+            Assert.DoesNotContain(scrape.Keys, series => platformSeries.Any(series.StartsWith));
+        }
+        await using (var storeOff = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Telemetry:StoreMetrics=false"] }))
+        {
+            await storeOff.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            await RunNoopAsync(storeOff.Http);
+            var scrape = await UntilScrapeHasAsync(storeOff.Http, [.. jobSeries, .. platformSeries]);
+            Assert.DoesNotContain(scrape.Keys, series => series.StartsWith("orleansjobs_store_", StringComparison.Ordinal));
+        }
+
+        static async Task<Dictionary<string, double>> UntilScrapeHasAsync(HttpClient http, string[] prefixes)
+        {
+            Dictionary<string, double> scrape = [];
+            await Eventually.Until(async () =>
+                {
+                    scrape = await ScrapeAsync(http);
+                    return prefixes.All(prefix => scrape.Keys.Any(series => series.StartsWith(prefix, StringComparison.Ordinal)));
+                },
+                TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), $"/metrics lacks one of {string.Join(", ", prefixes)}");
+            return scrape;
         }
     }
 
