@@ -30,7 +30,7 @@ public sealed class MemoryJobStore(DeepCopier<JobState> copier) : IJobStore, IDi
         {
             ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
             var spec = state.Spec ?? throw new ArgumentException($"Job '{state.Id}' has no spec: only submitted jobs are stored.", nameof(state));
-            // Copied before the lock: the copy is most of a write's cost, and the caller's object is the caller's alone.
+            // Copied outside the lock, which then only guards a lookup and a few assignments; the caller keeps its own object.
             var copy = copier.Copy(state);
             return Locked(() =>
             {
