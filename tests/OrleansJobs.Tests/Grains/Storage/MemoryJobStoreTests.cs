@@ -9,9 +9,8 @@ namespace OrleansJobs.Tests.Grains.Storage;
 
 /// <summary>
 /// The store contract against the benchmark's in-memory store (bench/MemorySilo), so that its figures come from a store
-/// that does what the durable ones do. It has no tables to query and no commits to count: a test reaches
-/// <see cref="Scalar"/> or <see cref="CommitCount"/> only after what it checks through the store itself, and is reported
-/// skipped from there on (the group-commit and metrics tests at their start).
+/// that does what the durable ones do. It has no tables to query and no commits to count: the tests that read tables or
+/// count commits belong to the durable stores' contract (<see cref="DurableJobStoreContract"/>).
 /// </summary>
 [Trait("Kind", "Store")]
 public sealed class MemoryJobStoreTests(ITestOutputHelper output) : JobStoreContract(output), IDisposable
@@ -20,21 +19,6 @@ public sealed class MemoryJobStoreTests(ITestOutputHelper output) : JobStoreCont
     private MemoryJobStore? _store;
 
     protected override IJobStore Store => _store ??= new MemoryJobStore(_serializer.GetRequiredService<DeepCopier<JobState>>());
-
-    protected override long CommitCount
-    {
-        get
-        {
-            Assert.Skip("The in-memory store commits nothing: each write is applied on its own, at once.");
-            return 0;
-        }
-    }
-
-    protected override object? Scalar(string sql)
-    {
-        Assert.Skip($"The in-memory store has no tables to query ({sql}).");
-        return null;
-    }
 
     protected override ValueTask DisposeStoreAsync()
     {
