@@ -138,7 +138,9 @@ public sealed record BenchSettings
           --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
           --only W1,W2,...                  some workloads only (W1 to W8; W1-cold: W1 on freshly started silos, each start-up
                                             option; W5k: W5 with and without API keys; SQLite: W1 and W5 on the
-                                            embedded store; Telemetry: telemetry's cost, in all and by part)
+                                            embedded store; Memory: W1 on an in-memory job store (bench only), in
+                                            alternation with the PostgreSQL store; Telemetry: telemetry's cost, in all
+                                            and by part)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
@@ -152,7 +154,7 @@ public sealed record BenchSettings
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
     private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Telemetry"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");

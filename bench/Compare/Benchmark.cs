@@ -4,7 +4,8 @@ namespace OrleansJobs.Bench.Compare;
 
 /// <summary>
 /// The workloads W1–W8, each against each system that takes part in it, into one <see cref="ResultTable"/>. W5 and its key
-/// variant W5k, W7, W8, W1-cold (fresh silos), telemetry's cost and the embedded SQLite store's W1 and W5 are in files of their own.
+/// variant W5k, W7, W8, W1-cold (fresh silos), telemetry's cost, the embedded SQLite store's W1 and W5, and W1 on the
+/// in-memory store are in files of their own.
 /// </summary>
 public sealed partial class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
 {
@@ -65,6 +66,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         }
 
         if (settings.Runs("SQLite")) await EmbeddedAsync();
+        if (settings.Runs("Memory")) await InMemoryAsync();
         if (settings.Runs("W1-cold")) await ColdStartAsync();
         if (settings.Runs("W5k")) await KeyCostAsync();
         if (settings.Runs("W7")) await ExternalWorkersAsync();
@@ -131,13 +133,20 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         Progress($"{system.Name} ({key}) warmed up with {count:N0} jobs");
     }
 
-    /// <summary>W1 on a silo of its own, started and warmed up for it (telemetry on or off; the run's silo environment unless given).</summary>
-    private async Task<Burst> BurstOnFreshSiloAsync(string key, bool telemetry, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// W1 on a PostgreSQL silo of its own, started and warmed up for it (telemetry on or off; the run's silo environment
+    /// unless given; <paramref name="countCommits"/> as <see cref="OneBurstAsync"/>'s).
+    /// </summary>
+    private Task<Burst> BurstOnFreshSiloAsync(string key, bool telemetry, IReadOnlyDictionary<string, string>? environment = null, bool countCommits = true) =>
+        BurstOnFreshSiloAsync(key, () => OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, databases.ConnectionString(databases.OrleansJobs),
+            telemetry, environment ?? settings.SiloEnvironment, cancellationToken), countCommits);
+
+    /// <summary>W1 on the silo <paramref name="start"/> starts for it, warmed up first, stopped after its one burst.</summary>
+    private async Task<Burst> BurstOnFreshSiloAsync(string key, Func<Task<OrleansJobsSystem>> start, bool countCommits)
     {
-        await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, databases.ConnectionString(databases.OrleansJobs),
-            telemetry, environment ?? settings.SiloEnvironment, cancellationToken);
+        await using var silo = await start();
         await WarmUpAsync(silo, key, settings.WarmUpJobs);
-        return await BurstAsync(silo, key, column: null);
+        return await OneBurstAsync(silo, key, countCommits: countCommits);
     }
 
     /// <summary>What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silo's NaN for Hangfire).</summary>

@@ -274,7 +274,8 @@ internal sealed class JobSql(SqlDialect dialect)
         SELECT queue FROM q WHERE queue IS NOT NULL
         """, [], Id);
 
-    private static int PageSize(JobQuery query) => Math.Clamp(query.Limit, 1, MaxListLimit);
+    /// <summary>The rows a page of <paramref name="query"/> holds: its limit, within 1 to 500.</summary>
+    public static int PageSize(JobQuery query) => Math.Clamp(query.Limit, 1, MaxListLimit);
 
     private static string Id(DbDataReader row) => row.GetString(0);
 

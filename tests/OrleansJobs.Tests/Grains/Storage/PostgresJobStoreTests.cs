@@ -9,7 +9,7 @@ namespace OrleansJobs.Tests.Grains.Storage;
 /// <summary>The job store contract on a real PostgreSQL server, plus what only the clustered store does.</summary>
 [Trait("Kind", "Store")]
 public sealed class PostgresJobStoreTests(PostgresFixture database, ITestOutputHelper output)
-    : JobStoreContract(output), IClassFixture<PostgresFixture>, IAsyncLifetime
+    : DurableJobStoreContract(output), IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private PostgresJobStore _store = null!;
 

@@ -6,7 +6,7 @@ using Xunit;
 namespace OrleansJobs.Tests.Grains.Storage;
 
 [Trait("Kind", "Store")]
-public sealed class SqliteJobStoreTests(ITestOutputHelper output) : JobStoreContract(output), IAsyncLifetime
+public sealed class SqliteJobStoreTests(ITestOutputHelper output) : DurableJobStoreContract(output), IAsyncLifetime
 {
     private readonly TempDatabase _db = new();
     private SqliteJobStore _store = null!;
