@@ -108,6 +108,9 @@ public sealed record BenchSettings
     /// <summary>W1-cold: rounds over the start-up options, each a fresh silo per option.</summary>
     public int ColdRounds { get; init; } = 2;
 
+    /// <summary>W9 (<c>--only Cluster</c>): rounds of one silo's burst, each followed by a two-silo cluster's.</summary>
+    public int ClusterRounds { get; init; } = 2;
+
     /// <summary>W5k: readings without keys, each followed by one with a key, on the same two silos.</summary>
     public int KeyRounds { get; init; } = 2;
 
@@ -135,7 +138,8 @@ public sealed record BenchSettings
           --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
           --only W1,W2,...                  some workloads only (W1 to W8; W1-cold: W1 on freshly started silos, each start-up
                                             option; W5k: W5 with and without API keys; SQLite: W1 and W5 on the
-                                            embedded store)
+                                            embedded store; Cluster: W9, W1's burst on one silo and on a cluster of
+                                            two silos on one database, in turn)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
@@ -148,7 +152,7 @@ public sealed record BenchSettings
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
     private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Cluster"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -231,6 +235,7 @@ public sealed record BenchSettings
         IdleCap = TimeSpan.FromSeconds(15),
         IdleSettle = TimeSpan.FromSeconds(2),
         ColdRounds = 1,
+        ClusterRounds = 1,
         KeyRounds = 1,
         ExternalWorkers = 2,
         ExternalLeases = 4,

@@ -10,7 +10,7 @@ namespace OrleansJobs.Tests.Bench;
 [Trait("Kind", "Process")]
 public sealed class BenchmarkSmokeTests
 {
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "W9"];
     private static readonly string[] HangfireWorkloads = ["W1", "W2", "W3", "W4"];
 
     [Fact]
@@ -51,6 +51,10 @@ public sealed class BenchmarkSmokeTests
                      ("W1-cold", "ReadyToRun (published): cold burst as % of"), ("W1-cold", "JIT (the build): cold burst as % of"),
                      // The embedded default beside PostgreSQL.
                      ("W1", "end-to-end, embedded SQLite"), ("W5", "HTTP submit response p99 (ms), embedded SQLite"),
+                     // W9: one silo, then two silos in one cluster on the same database, took their bursts and were measured.
+                     ("W9", "1 silo: end-to-end"), ("W9", "2 silos, one cluster: end-to-end"), ("W9", "2 silos, one cluster: silo CPU per job"),
+                     ("W9", "2 silos, one cluster: commits per job"), ("W9", "2 silos, one cluster: WAL per job"),
+                     ("W9", "2 silos, one cluster: database connections after the burst"), ("W9", "2 silos vs 1: silo CPU per job"),
                  })
             Assert.Contains(rows, cells => cells[1] == workload && cells[2].StartsWith(figure, StringComparison.Ordinal) && cells[3].Any(char.IsDigit));
         Assert.Contains(rows, cells => cells[1] == "W7" && cells[2] == "external completed (best burst)" && cells[3].StartsWith("200 of 200", StringComparison.Ordinal));
