@@ -37,9 +37,9 @@ public sealed partial class Benchmark
             table.Set("W9", $"{label}: each round, end-to-end jobs/s (silo CPU per job, ms)", oj, Cell.Note(string.Join(" / ", list.Select(r =>
                 string.Create(CultureInfo.InvariantCulture, $"{r.Burst.EndToEnd:N0} ({r.Burst.SiloCpuPerJob:N2})")))));
             table.Set("W9", $"{label}: end-to-end (jobs/s; median round)", oj, Cell.Of(median.EndToEnd));
-            table.Set("W9", $"{label}: silo CPU per job (ms; the silos summed; least of the rounds)", oj, Cell.Of(list.Min(r => r.Burst.SiloCpuPerJob)));
-            table.Set("W9", $"{label}: machine CPU per job (ms; least of the rounds)", oj, Cell.Of(list.Min(r => r.Burst.MachineCpuPerJob)));
-            table.Set("W9", $"{label}: commits per job (median round)", oj, Cell.Of(median.CommitsPerJob));
+            table.Set("W9", $"{label}: silo CPU per job (ms; the silos summed; least of the rounds)", oj, Cell.Fine(list.Min(r => r.Burst.SiloCpuPerJob)));
+            table.Set("W9", $"{label}: machine CPU per job (ms; least of the rounds)", oj, Cell.Fine(list.Min(r => r.Burst.MachineCpuPerJob)));
+            table.Set("W9", $"{label}: commits per job (median round)", oj, Cell.Fine(median.CommitsPerJob));
             table.Set("W9", $"{label}: WAL per job (bytes, the server's; median round)", oj, Cell.Of(median.WalBytesPerJob));
             table.Set("W9", $"{label}: database connections after the burst (all silos; most of the rounds)", oj, Cell.Count(list.Max(r => r.Connections)));
         }
