@@ -138,8 +138,8 @@ public sealed record BenchSettings
           --postgres "<connection string>"  the server, as a user allowed to CREATE DATABASE (default: ${PostgresVariable})
           --only W1,W2,...                  some workloads only (W1 to W8; W1-cold: W1 on freshly started silos, each start-up
                                             option; W5k: W5 with and without API keys; SQLite: W1 and W5 on the
-                                            embedded store; Cluster: W9, W1's burst on one silo and on a cluster of
-                                            two silos on one database, in turn)
+                                            embedded store; Cluster or W9: W1's burst on one silo and on a cluster
+                                            of two silos on one database, in turn)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
@@ -199,7 +199,9 @@ public sealed record BenchSettings
         if (Count("--rows", 1) is { } rows) settings = settings with { JobsPageRows = rows };
         if (Option("--only") is { } only)
         {
-            var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            // W9's rows are asked for by what they compare, or by their id.
+            var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(w => w.Equals("W9", StringComparison.OrdinalIgnoreCase) ? "Cluster" : w);
             var chosen = asked.Select(w => Workloads.FirstOrDefault(id => id.Equals(w, StringComparison.OrdinalIgnoreCase))).ToList();
             if (chosen.Count == 0 || chosen.Contains(null))
                 throw new ArgumentException($"--only takes workload ids ({string.Join(", ", Workloads)}), comma-separated, not '{only}'.");

@@ -99,7 +99,7 @@ public sealed class BenchmarkSmokeTests
         foreach (var (arguments, message) in new (string[], string)[]
                  {
                      (["--postgres", "none", "--smok"], "Unknown argument '--smok'"),
-                     (["--postgres", "none", "--only", "W1,W9"], "--only takes workload ids"),
+                     (["--postgres", "none", "--only", "W1,W10"], "--only takes workload ids"),
                      (["--postgres", "none", "--rows", "0"], "--rows takes a whole number"),
                      (["--postgres", "none", "--burst-rounds", "many"], "--burst-rounds takes a whole number"),
                      (["--postgres", "none", "--telemetry-rounds", "-1"], "--telemetry-rounds takes a whole number"),
