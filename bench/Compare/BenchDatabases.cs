@@ -16,6 +16,7 @@ public sealed class BenchDatabases : IAsyncDisposable
         OrleansJobs = run + "_oj";
         Hangfire = run + "_hf";
         JobsPage = run + "_jp";
+        Cluster = run + "_cl";
     }
 
     public string OrleansJobs { get; }
@@ -24,7 +25,10 @@ public sealed class BenchDatabases : IAsyncDisposable
     /// <summary>W8's: the generated million jobs, in a database of their own so that no other workload's figures see them.</summary>
     public string JobsPage { get; }
 
-    private string[] All => [OrleansJobs, Hangfire, JobsPage];
+    /// <summary>W9's: one silo and a cluster of two taking turns on a database no other workload writes to.</summary>
+    public string Cluster { get; }
+
+    private string[] All => [OrleansJobs, Hangfire, JobsPage, Cluster];
 
     public static async Task<BenchDatabases> CreateAsync(string server)
     {
@@ -35,6 +39,7 @@ public sealed class BenchDatabases : IAsyncDisposable
         {
             await databases.ExecuteAsync($"CREATE DATABASE {databases.Hangfire}");
             await databases.ExecuteAsync($"CREATE DATABASE {databases.JobsPage}");
+            await databases.ExecuteAsync($"CREATE DATABASE {databases.Cluster}");
         }
         catch
         {
@@ -53,6 +58,26 @@ public sealed class BenchDatabases : IAsyncDisposable
         await using var command = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// The server's write-ahead log position now, in bytes from its start (<c>pg_current_wal_lsn()</c>; no superuser
+    /// needed). The log is the whole server's: what other databases write at the same time counts too.
+    /// </summary>
+    public async Task<long> WalPositionAsync()
+    {
+        await using var connection = await OpenMaintenanceAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Connections to <paramref name="database"/> now (<c>pg_stat_activity</c>), idle ones in a pool included.</summary>
+    public async Task<int> ConnectionsAsync(string database)
+    {
+        await using var connection = await OpenMaintenanceAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*)::int FROM pg_stat_activity WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        return (int)(await command.ExecuteScalarAsync())!;
     }
 
     public async ValueTask DisposeAsync()

@@ -111,6 +111,9 @@ public sealed record BenchSettings
     /// <summary>W1-cold: rounds over the start-up options, each a fresh silo per option.</summary>
     public int ColdRounds { get; init; } = 2;
 
+    /// <summary>W9 (<c>--only Cluster</c>): rounds of one silo's burst, each followed by a two-silo cluster's.</summary>
+    public int ClusterRounds { get; init; } = 2;
+
     /// <summary>W5k: readings without keys, each followed by one with a key, on the same two silos.</summary>
     public int KeyRounds { get; init; } = 2;
 
@@ -140,7 +143,8 @@ public sealed record BenchSettings
                                             option; W5k: W5 with and without API keys; SQLite: W1 and W5 on the
                                             embedded store; Memory: W1 on an in-memory job store (bench only), in
                                             alternation with the PostgreSQL store; Telemetry: telemetry's cost, in all
-                                            and by part)
+                                            and by part; Cluster or W9: W1's burst on one silo and on a cluster of two
+                                            silos on one database, in turn)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
@@ -154,7 +158,7 @@ public sealed record BenchSettings
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
     private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -202,7 +206,9 @@ public sealed record BenchSettings
         if (Count("--w5-runs", 1) is { } httpRuns) settings = settings with { HttpRuns = httpRuns };
         if (Option("--only") is { } only)
         {
-            var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            // W9's rows are asked for by what they compare, or by their id.
+            var asked = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(w => w.Equals("W9", StringComparison.OrdinalIgnoreCase) ? "Cluster" : w);
             var chosen = asked.Select(w => Workloads.FirstOrDefault(id => id.Equals(w, StringComparison.OrdinalIgnoreCase))).ToList();
             if (chosen.Count == 0 || chosen.Contains(null))
                 throw new ArgumentException($"--only takes workload ids ({string.Join(", ", Workloads)}), comma-separated, not '{only}'.");
@@ -239,6 +245,7 @@ public sealed record BenchSettings
         IdleCap = TimeSpan.FromSeconds(15),
         IdleSettle = TimeSpan.FromSeconds(2),
         ColdRounds = 1,
+        ClusterRounds = 1,
         KeyRounds = 1,
         ExternalWorkers = 2,
         ExternalLeases = 4,

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace OrleansJobs.Bench.Compare;
 
 /// <summary>
-/// The workloads W1–W8, each against each system that takes part in it, into one <see cref="ResultTable"/>. W5 and its key
-/// variant W5k, W7, W8, W1-cold (fresh silos), telemetry's cost, the embedded SQLite store's W1 and W5, and W1 on the
-/// in-memory store are in files of their own.
+/// The workloads W1–W9, each against each system that takes part in it, into one <see cref="ResultTable"/>. W5 and its key
+/// variant W5k, W7, W8, W9 (one silo against a cluster of two), W1-cold (fresh silos), telemetry's cost, the embedded
+/// SQLite store's W1 and W5, and W1 on the in-memory store are in files of their own.
 /// </summary>
 public sealed partial class Benchmark(BenchSettings settings, BenchDatabases databases, ResultTable table, CancellationToken cancellationToken)
 {
@@ -68,6 +68,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         if (settings.Runs("SQLite")) await EmbeddedAsync();
         if (settings.Runs("Memory")) await InMemoryAsync();
         if (settings.Runs("W1-cold")) await ColdStartAsync();
+        if (settings.Runs("Cluster")) await ClusterAsync();
         if (settings.Runs("W5k")) await KeyCostAsync();
         if (settings.Runs("W7")) await ExternalWorkersAsync();
         if (settings.Runs("W8")) await JobsPageAsync();
@@ -149,8 +150,12 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         return await OneBurstAsync(silo, key, countCommits: countCommits);
     }
 
-    /// <summary>What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silo's NaN for Hangfire).</summary>
-    private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob);
+    /// <summary>
+    /// What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silos', summed; NaN for Hangfire), the
+    /// server's write-ahead log in bytes per job (NaN where commits are not counted).
+    /// </summary>
+    private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob,
+        double WalBytesPerJob);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
@@ -186,13 +191,15 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     {
         var workload = (external ? "w7-" : "w1-") + key;
         var commitsBefore = countCommits ? await SettledCommitsAsync(system.Database) : 0;
-        var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), (system as OrleansJobsSystem)?.CpuTime());
+        var walBefore = countCommits ? await databases.WalPositionAsync() : 0;
+        var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), SiloCpu(system));
         var started = DateTimeOffset.UtcNow;
         var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.BurstCap, cancellationToken);
         var (jobs, drained) = await Load.DrainAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
         // Before the statistics settle: the quiet wait would only add idle time.
         var machineCpu = Machine.BusyCpuSeconds() - machineBefore;
-        var siloCpu = (system as OrleansJobsSystem)?.CpuTime() - siloBefore;
+        var siloCpu = SiloCpu(system) - siloBefore;
+        var wal = countCommits ? await databases.WalPositionAsync() - walBefore : -1;
         var commits = countCommits ? await SettledCommitsAsync(system.Database) - commitsBefore : -1;
 
         var finished = jobs.Where(j => j.EndedAt is not null).ToList();
@@ -200,12 +207,20 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var lastEnd = finished.Select(j => j.EndedAt!.Value).DefaultIfEmpty(DateTimeOffset.UtcNow).Max();
         var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
-        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits")}, " +
+        Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits, {wal:N0} bytes of WAL")}, " +
                  $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms");
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
-            siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN);
+            siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count);
     }
+
+    /// <summary>CPU the system's silo processes have used so far; null for Hangfire, which runs in this process.</summary>
+    private static TimeSpan? SiloCpu(IJobSystem system) => system switch
+    {
+        OrleansJobsSystem silo => silo.CpuTime(),
+        SiloCluster cluster => cluster.CpuTime(),
+        _ => null,
+    };
 
     /// <summary>W2: a steady rate for a while; how long each job waits to start, and whether the system keeps up.</summary>
     private async Task SteadyAsync(IJobSystem system, string key, string column)

@@ -68,8 +68,13 @@ public sealed class OrleansJobsSystem : IJobSystem
     /// </param>
     /// <param name="siloAssembly">The silo to start: the built one beside this driver unless given (W1-cold's published one).</param>
     /// <param name="connectionString">The PostgreSQL database; null for the embedded SQLite store (in the environment's OrleansJobs__DataDirectory).</param>
+    /// <param name="clusterId">
+    /// The Orleans cluster to join (W9's two silos share one); a cluster of the silo's own unless given, so that a silo
+    /// started after a killed one never waits to be told the old one is dead.
+    /// </param>
     public static async Task<OrleansJobsSystem> StartAsync(string name, string database, string? connectionString, bool telemetry,
-        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? apiKey = null, string? siloAssembly = null)
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? apiKey = null, string? siloAssembly = null,
+        string? clusterId = null)
     {
         siloAssembly ??= Path.Combine(AppContext.BaseDirectory, "OrleansJobs.Silo.dll");
         if (!File.Exists(siloAssembly)) throw new FileNotFoundException("The built silo is not beside the benchmark; build the solution first.", siloAssembly);
@@ -84,8 +89,7 @@ public sealed class OrleansJobsSystem : IJobSystem
                  {
                      siloAssembly, $"--contentRoot={Path.GetDirectoryName(siloAssembly)}", $"--urls=http://127.0.0.1:{httpPort}",
                      $"--OrleansJobs:SiloPort={siloPort}", $"--OrleansJobs:GatewayPort={gatewayPort}", "--OrleansJobs:AdvertisedHost=127.0.0.1",
-                     // A cluster of its own: a silo started after a killed one must not wait to be told the old one is dead.
-                     $"--OrleansJobs:ClusterId=bench-{httpPort}",
+                     $"--OrleansJobs:ClusterId={clusterId ?? $"bench-{httpPort}"}",
                  })
             start.ArgumentList.Add(arg);
         if (connectionString is not null) start.Environment["ConnectionStrings__OrleansJobs"] = connectionString;

@@ -10,7 +10,7 @@ namespace OrleansJobs.Tests.Bench;
 [Trait("Kind", "Process")]
 public sealed class BenchmarkSmokeTests
 {
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "W9"];
     private static readonly string[] HangfireWorkloads = ["W1", "W2", "W3", "W4"];
 
     [Fact]
@@ -59,6 +59,10 @@ public sealed class BenchmarkSmokeTests
                      // The durability tax: the in-memory job store's silo in alternation with PostgreSQL's.
                      ("W1", "end-to-end, in-memory job store (bench only) (jobs/s"), ("W1", "silo CPU per job, in-memory job store (bench only)"),
                      ("W1", "silo CPU per job, PostgreSQL store alternating with it"), ("W1", "PostgreSQL as % of the in-memory store"),
+                     // W9: one silo, then two silos in one cluster on the same database, took their bursts and were measured.
+                     ("W9", "1 silo: end-to-end"), ("W9", "2 silos, one cluster: end-to-end"), ("W9", "2 silos, one cluster: silo CPU per job"),
+                     ("W9", "2 silos, one cluster: commits per job"), ("W9", "2 silos, one cluster: WAL per job"),
+                     ("W9", "2 silos, one cluster: database connections after the burst"), ("W9", "2 silos vs 1: silo CPU per job"),
                  })
             Assert.Contains(rows, cells => cells[1] == workload && cells[2].StartsWith(figure, StringComparison.Ordinal) && cells[3].Any(char.IsDigit));
         // Its target judged, met or not (a figure in a smoke run means nothing).
@@ -106,7 +110,7 @@ public sealed class BenchmarkSmokeTests
         foreach (var (arguments, message) in new (string[], string)[]
                  {
                      (["--postgres", "none", "--smok"], "Unknown argument '--smok'"),
-                     (["--postgres", "none", "--only", "W1,W9"], "--only takes workload ids"),
+                     (["--postgres", "none", "--only", "W1,W10"], "--only takes workload ids"),
                      (["--postgres", "none", "--rows", "0"], "--rows takes a whole number"),
                      (["--postgres", "none", "--burst-rounds", "many"], "--burst-rounds takes a whole number"),
                      (["--postgres", "none", "--telemetry-rounds", "-1"], "--telemetry-rounds takes a whole number"),
