@@ -111,6 +111,9 @@ public sealed record BenchSettings
     /// <summary>W1-cold: rounds over the start-up options, each a fresh silo per option.</summary>
     public int ColdRounds { get; init; } = 2;
 
+    /// <summary>W1-cold: only the start-up options whose names contain one of these (<c>--cold-option</c>, repeatable); all when empty.</summary>
+    public IReadOnlyList<string> ColdOptions { get; init; } = [];
+
     /// <summary>W9 (<c>--only Cluster</c>): rounds of one silo's burst, each followed by a two-silo cluster's.</summary>
     public int ClusterRounds { get; init; } = 2;
 
@@ -151,13 +154,15 @@ public sealed record BenchSettings
           --telemetry-rounds N              rounds of W1 silos with telemetry off, each part of it off, and on (default 2)
           --workers N                       Hangfire's worker count (default 20)
           --w5-runs N                       W5 runs back to back on one silo (default 5)
+          --cold-option TEXT                W1-cold: only the start-up options whose names contain TEXT (repeatable; the
+                                            build's own is always run: it is the reference)
           --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
           --help                            this text
         """;
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
-    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs"];
+    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs", "--cold-option"];
     private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
@@ -194,8 +199,8 @@ public sealed record BenchSettings
 
         var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
         if (Count("--workers", 1) is { } workers) settings = settings with { HangfireWorkers = workers };
-        var siloEnvironment = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--silo-env" && a.i + 1 < args.Length)
-            .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        List<string> Repeated(string name) => args.Select((arg, i) => (arg, i)).Where(a => a.arg == name && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
+        var siloEnvironment = Repeated("--silo-env").Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         if (siloEnvironment.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
             throw new ArgumentException("--silo-env takes NAME=value.");
         if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
@@ -204,6 +209,8 @@ public sealed record BenchSettings
         if (Count("--burst-rounds", 1) is { } bursts) settings = settings with { BurstRounds = bursts };
         if (Count("--rows", 1) is { } rows) settings = settings with { JobsPageRows = rows };
         if (Count("--w5-runs", 1) is { } httpRuns) settings = settings with { HttpRuns = httpRuns };
+        var coldOptions = Repeated("--cold-option");
+        if (coldOptions.Count > 0) settings = settings with { ColdOptions = coldOptions };
         if (Option("--only") is { } only)
         {
             // W9's rows are asked for by what they compare, or by their id.

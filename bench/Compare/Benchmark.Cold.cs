@@ -15,7 +15,8 @@ public sealed partial class Benchmark
     /// tiered PGO off (its instrumented tier costs a fresh process CPU while it learns), call counting from the start
     /// (by default the runtime waits for a quiet 100 ms without new methods before it counts calls towards the optimised
     /// tier, which a burst on a fresh process does not give it), and tiered compilation off (every method optimised on
-    /// its first call).
+    /// its first call); and the silo's own start-up warm-up (<c>OrleansJobs:WarmUp:Jobs</c>: no-op jobs through its API,
+    /// twice, before it reports ready), on the build and on the ReadyToRun image.
     /// </summary>
     private async Task ColdStartAsync()
     {
@@ -30,7 +31,12 @@ public sealed partial class Benchmark
             new("JIT, tiered compilation off", null, Runtime(("DOTNET_TieredCompilation", "0"))),
             new("ReadyToRun (published)", readyToRun, Runtime()),
             new("ReadyToRun, call counting at once, tiered PGO off", readyToRun, Runtime(("DOTNET_TC_CallCountingDelayMs", "0"), ("DOTNET_TieredPGO", "0"))),
+            new($"JIT, start-up warm-up ({WarmUpJobs(1_000)} jobs, 2 rounds)", null, Runtime(("OrleansJobs__WarmUp__Jobs", WarmUpJobs(1_000)))),
+            new($"JIT, start-up warm-up ({WarmUpJobs(3_000)} jobs, 2 rounds)", null, Runtime(("OrleansJobs__WarmUp__Jobs", WarmUpJobs(3_000)))),
+            new($"ReadyToRun, start-up warm-up ({WarmUpJobs(1_000)} jobs, 2 rounds)", readyToRun, Runtime(("OrleansJobs__WarmUp__Jobs", WarmUpJobs(1_000)))),
         };
+        options = [options[0], .. options.Skip(1).Where(o => settings.ColdOptions.Count == 0
+            || settings.ColdOptions.Any(text => o.Name.Contains(text, StringComparison.OrdinalIgnoreCase)))];
 
         // The driver's own code (HTTP client, load shapes) is compiled on a silo it then stops, so that the first cold
         // silo does not share the machine with a cold driver.
@@ -72,6 +78,9 @@ public sealed partial class Benchmark
             table.Target("W1-cold", $"{option.Name}: {ColdShare}", "≥ 80 %", 100 * bestCold / reference >= 80);
         }
     }
+
+    // The silo's own warm-up (OrleansJobs:WarmUp:Jobs, two rounds by default): a tenth of it in the smoke run.
+    private string WarmUpJobs(int jobs) => (settings.Smoke ? jobs / 10 : jobs).ToString(CultureInfo.InvariantCulture);
 
     private Task<OrleansJobsSystem> StartSiloAsync(StartOption option)
     {

@@ -42,8 +42,7 @@ public static class SiloApp
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("ASPNETCORE_").AddCommandLine(args).Build();
         var url = (configuration["urls"] ?? "http://localhost:5000").Split(';')[0];
-        var uri = new UriBuilder(url.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)) { Path = "/health/ready" }.Uri;
+        var uri = new UriBuilder(LoopbackUrl.Of(url)) { Path = "/health/ready" }.Uri;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {

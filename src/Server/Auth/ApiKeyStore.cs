@@ -14,6 +14,8 @@ public sealed class ApiKeyStore
 
     private readonly IReadOnlyList<ApiKey> configured;
     private volatile IReadOnlyList<ApiKey> stored = [];
+    private volatile IReadOnlyList<ApiKey> process = [];
+    private readonly Lock gate = new();
 
     /// <summary>Reads the configured keys; a malformed one stops the start with a message naming it.</summary>
     public ApiKeyStore(IConfiguration configuration)
@@ -30,17 +32,36 @@ public sealed class ApiKeyStore
     /// <summary>Replaces the keys read from the job database.</summary>
     public void Replace(IReadOnlyList<ApiKey> keys) => stored = keys;
 
+    /// <summary>
+    /// Accepts <paramref name="key"/> until the returned handle is disposed: a key the process makes for itself and
+    /// holds only in memory (the start-up warm-up's, <see cref="Hosting.StartupWarmUp"/>). It does not count for
+    /// <see cref="IsEmpty"/>, so it never changes whether anonymous callers are served.
+    /// </summary>
+    public IDisposable AcceptForNow(ApiKey key)
+    {
+        lock (gate) process = [.. process, key];
+        return new Withdrawal(this, key);
+    }
+
     /// <summary>The key whose secret is <paramref name="secret"/>, or null.</summary>
     public ApiKey? Find(string secret)
     {
         var hash = ApiKey.Hash(secret);
         ApiKey? found = null;
-        foreach (var key in configured.Concat(stored))
+        foreach (var key in configured.Concat(stored).Concat(process))
         {
             // Every key is compared, so the time taken tells nothing of which one matched.
             if (CryptographicOperations.FixedTimeEquals(hash, key.Sha256)) found ??= key;
         }
         return found;
+    }
+
+    private sealed class Withdrawal(ApiKeyStore store, ApiKey key) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (store.gate) store.process = [.. store.process.Where(k => !ReferenceEquals(k, key))];
+        }
     }
 
     private static List<ApiKey> Read(IConfigurationSection section)

@@ -4,8 +4,8 @@ namespace OrleansJobs.Server.Hosting;
 
 /// <summary>
 /// The probes: <c>/health/live</c> answers while the process serves requests (no checks run), <c>/health/ready</c>
-/// only while the job store answers and the silo is not draining (<see cref="ReadinessCheck"/>), so that a balancer sends
-/// work only where it can be kept.
+/// only while the job store answers, the silo is not draining and its start-up warm-up is over (<see cref="ReadinessCheck"/>,
+/// <see cref="StartupWarmUp"/>), so that a balancer sends work only where it can be kept, and kept fast.
 /// </summary>
 public static class JobHealthExtensions
 {
@@ -14,6 +14,9 @@ public static class JobHealthExtensions
     public static IHostApplicationBuilder AddJobHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("storage", tags: [ReadyTag]);
+        builder.Services.AddOptions<WarmUpOptions>().BindConfiguration(WarmUpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StartupWarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupWarmUp>());
         return builder;
     }
 

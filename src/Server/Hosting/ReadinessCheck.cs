@@ -4,12 +4,13 @@ using OrleansJobs.Storage;
 
 namespace OrleansJobs.Server.Hosting;
 
-/// <summary>Ready = the job storage answers and the silo is not shutting down.</summary>
-public sealed class ReadinessCheck(IJobStore jobs, JobRunner runner) : IHealthCheck
+/// <summary>Ready = the start-up warm-up is over (<see cref="StartupWarmUp"/>), the job storage answers and the silo is not shutting down.</summary>
+public sealed class ReadinessCheck(IJobStore jobs, JobRunner runner, StartupWarmUp warmUp) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (runner.Draining) return HealthCheckResult.Unhealthy("The silo is shutting down.");
+        if (!warmUp.Finished) return HealthCheckResult.Unhealthy("The silo is warming up.");
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

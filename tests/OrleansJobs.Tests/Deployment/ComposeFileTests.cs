@@ -66,6 +66,9 @@ public sealed class ComposeFileTests
         var dockerfile = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "src", "Silo", "Dockerfile"));
         Assert.Contains("dotnet publish src/Silo/OrleansJobs.Silo.csproj", dockerfile);
         Assert.Contains("HEALTHCHECK", dockerfile);
+        // A container warms itself up before it reports ready, and its health check gives it the time to.
+        Assert.Contains("ENV OrleansJobs__WarmUp__Jobs=1000", dockerfile);
+        Assert.Contains("--start-period=90s", dockerfile);
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"OrleansJobs.Silo.dll\"]", dockerfile);
     }
 
