@@ -3,6 +3,7 @@ using OrleansJobs.Server.Auth;
 
 namespace OrleansJobs.Tests.Server.Auth;
 
+[Trait("Kind", "Unit")]
 public sealed class ApiKeyStoreTests
 {
     [Fact]

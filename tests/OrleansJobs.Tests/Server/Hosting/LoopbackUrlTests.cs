@@ -2,6 +2,7 @@ using OrleansJobs.Server.Hosting;
 
 namespace OrleansJobs.Tests.Server.Hosting;
 
+[Trait("Kind", "Unit")]
 public sealed class LoopbackUrlTests
 {
     [Theory]
