@@ -22,6 +22,11 @@ internal static class ApiProblems
         TypedResults.Problem($"The payload is larger than the limit of {maxPayloadBytes} bytes (OrleansJobs:MaxPayloadBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
 
+    /// <summary>A body over an endpoint's fixed limit (settings, worker requests): the limit is the endpoint's own, not a setting.</summary>
+    public static IResult BodyTooLarge(int limitBytes) =>
+        TypedResults.Problem($"The body is larger than this endpoint's limit of {limitBytes} bytes.",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+
     public static IResult BadRequest(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 

@@ -20,6 +20,9 @@ public static class QueueEndpoints
     /// </summary>
     public const double MinRatePerSecond = 1.0 / 86_400;
 
+    /// <summary>A queue's settings are five fields; a body larger than this is refused before it is parsed.</summary>
+    public const int MaxBodyBytes = 4 * 1024;
+
     private static readonly string[] Fields = ["maxConcurrency", "maxConcurrencyPerKey", "ratePerSecond", "burst", "paused"];
 
     public static IEndpointRouteBuilder MapQueueEndpoints(this IEndpointRouteBuilder app)
@@ -52,10 +55,12 @@ public static class QueueEndpoints
     private static async Task<IResult> PutAsync(string name, HttpRequest request, IGrainFactory grains, IJobStore store, QueueAdmission admission)
     {
         if (InvalidName(name) is { } invalid) return invalid;
+        var body = await JobEndpoints.ReadBodyAsync(request, MaxBodyBytes);
+        if (body is null) return ApiProblems.BodyTooLarge(MaxBodyBytes);
         JsonDocument document;
         try
         {
-            document = await RequestJson.ParseAsync(request.Body, request.HttpContext.RequestAborted);
+            document = RequestJson.Parse(body);
         }
         catch (JsonException ex)
         {

@@ -12,9 +12,6 @@ internal static class RequestJson
 {
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8Json, JsonDocumentOptions options = default) => Readable(JsonDocument.Parse(utf8Json, options));
 
-    public static async Task<JsonDocument> ParseAsync(Stream utf8Json, CancellationToken cancellationToken) =>
-        Readable(await JsonDocument.ParseAsync(utf8Json, cancellationToken: cancellationToken));
-
     private static JsonDocument Readable(JsonDocument document)
     {
         try

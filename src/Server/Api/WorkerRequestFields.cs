@@ -25,7 +25,7 @@ internal sealed class WorkerRequestFields
     public static async Task<(JsonObject? Body, IResult? Refusal)> ReadAsync(HttpRequest request, int limit)
     {
         var bytes = await JobEndpoints.ReadBodyAsync(request, limit);
-        if (bytes is null) return (null, ApiProblems.TooLarge(limit));
+        if (bytes is null) return (null, ApiProblems.BodyTooLarge(limit));
         if (bytes.Length == 0) return (new JsonObject(), null);
         try
         {

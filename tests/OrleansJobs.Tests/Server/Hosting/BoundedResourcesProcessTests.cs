@@ -8,7 +8,7 @@ namespace OrleansJobs.Tests.Server.Hosting;
 
 /// <summary>
 /// What a caller cannot grow on a silo process, over real HTTP: submit permits held by waits, batches past the
-/// backlog limit, attempts without a timeout of their own, rates too small to represent.
+/// backlog limit, attempts without a timeout of their own, rates too small to represent, settings bodies past their limit.
 /// </summary>
 [Trait("Kind", "Process")]
 public sealed class BoundedResourcesProcessTests
@@ -112,6 +112,32 @@ public sealed class BoundedResourcesProcessTests
         // The queue works at that rate: its first job starts on the bucket's first token.
         var id = await SubmitAsync(silo.Http, new { type = "noop", queue = "slow" });
         await UntilEveryAsync(silo.Http, [id], s => s == "Succeeded", TimeSpan.FromSeconds(60), "the slow queue's first job did not run");
+    }
+
+    [Fact]
+    public async Task A_queue_settings_body_over_its_limit_is_a_413_problem_with_or_without_content_length()
+    {
+        await using var silo = await SiloProcess.StartReadyAsync();
+        var padded = System.Text.Encoding.UTF8.GetBytes($$"""{"maxConcurrency": 2, "padding": "{{new string('x', 5 * 1024)}}"}""");
+
+        foreach (var chunked in new[] { false, true })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/api/queues/padded") { Content = new StreamContent(new MemoryStream(padded)) };
+            request.Content.Headers.ContentType = new("application/json");
+            // Chunked: no Content-Length to refuse by, so the limit is counted while reading.
+            if (chunked) request.Headers.TransferEncodingChunked = true;
+            else request.Content.Headers.ContentLength = padded.Length;
+            using var refused = await silo.Http.SendAsync(request, Token);
+            var problem = await ProblemAsync(refused, HttpStatusCode.RequestEntityTooLarge);
+            Assert.Contains("4096 bytes", problem.GetProperty("detail").GetString());
+        }
+
+        // Refused before anything changed: the queue still has no limit, and a small body still sets one.
+        var queue = await silo.Http.GetFromJsonAsync<JsonElement>("/api/queues/padded", Token);
+        Assert.Equal(JsonValueKind.Null, queue.GetProperty("maxConcurrency").ValueKind);
+        using var small = await silo.Http.PutAsJsonAsync("/api/queues/padded", new { maxConcurrency = 2 }, Token);
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(2, (await small.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("maxConcurrency").GetInt32());
     }
 
     [Fact]
