@@ -139,6 +139,29 @@ public sealed class SiloProcess : IAsyncDisposable
         process.WaitForExit();
     }
 
+    /// <summary>
+    /// Waits for a silo that should stop by itself (a refused setting) to exit, and for its output to be read to the
+    /// end: the process can be gone while the last lines it wrote are still in the pipe, so <see cref="HasExited"/>
+    /// alone does not make <see cref="RecentOutput"/> complete. Returns the exit code; throws a
+    /// <see cref="TimeoutException"/> with the output when it is still running after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> ExitedAsync(TimeSpan timeout)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Silo {this} was still running after {timeout}. Last output:\n{RecentOutput(50)}");
+        }
+
+        process.WaitForExit(); // the output readers reach the end of the pipes
+        return process.ExitCode;
+    }
+
     /// <summary>Asks the silo to shut down gracefully (SIGTERM) and returns its exit code.</summary>
     public Task<int> TerminateAsync(TimeSpan timeout) =>
         TerminateAsync(process, timeout, () => $"Silo {this} did not exit within {timeout} of SIGTERM. Last output:\n{RecentOutput(50)}");

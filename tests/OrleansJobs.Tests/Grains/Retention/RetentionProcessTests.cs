@@ -55,9 +55,7 @@ public sealed class RetentionProcessTests
     {
         await using var silo = SiloProcess.Start(new SiloProcessOptions { Args = ["--OrleansJobs:Retention:Failed=a month"] });
 
-        await Eventually.Until(() => Task.FromResult(silo.HasExited), TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250),
-            "the silo started with a bad retention age");
-        Assert.NotEqual(0, silo.ExitCode);
+        Assert.NotEqual(0, await silo.ExitedAsync(TimeSpan.FromSeconds(90)));
         Assert.Contains("OrleansJobs:Retention:Failed is 'a month'", silo.RecentOutput());
     }
 
