@@ -18,7 +18,9 @@ public static class FuzzVerdict
         var status = (int)response.StatusCode;
         if (status < 400) return null;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        var text = await ReadSomeAsync(response, cancellationToken);
+        var (text, ended) = await ReadSomeAsync(response, cancellationToken);
+        if (!ended)
+            return $"answered {status} and its body did not end within {BodyCap.TotalSeconds:0} s; headers: {response.Headers} {response.Content.Headers}; body so far: {text}";
         if (status >= 500) return $"answered {status} {response.StatusCode}: {mediaType} {text}";
         if (!problemRequired) return null;
         if (mediaType != "application/problem+json") return $"answered {status} with {mediaType ?? "no content type"}, not a problem document: {text}";
@@ -41,15 +43,31 @@ public static class FuzzVerdict
         }
     }
 
-    /// <summary>The body, up to 64 KB (an answer to a bad request has no business being longer; a stream is cut off there).</summary>
-    private static async Task<string> ReadSomeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>How long an error's body may take to arrive in full: it is a few hundred bytes written at once.</summary>
+    private static readonly TimeSpan BodyCap = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The body, up to 64 KB (an answer to a bad request has no business being longer; a stream is cut off there), and
+    /// whether it ended within <see cref="BodyCap"/>: a body that stops short is a finding of its own, with what it held.
+    /// </summary>
+    private static async Task<(string Text, bool Ended)> ReadSomeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cap.CancelAfter(BodyCap);
         var buffer = new byte[64 * 1024];
         var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0) length += read;
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cap.Token);
+            int read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cap.Token)) > 0) length += read;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (System.Text.Encoding.UTF8.GetString(buffer, 0, length), false);
+        }
+
+        return (System.Text.Encoding.UTF8.GetString(buffer, 0, length), true);
     }
 
     /// <summary>Whether <paramref name="status"/> says the request got past the key and scope checks.</summary>
