@@ -147,17 +147,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// </summary>
     public async Task<int> ExitedAsync(TimeSpan timeout)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"Silo {this} was still running after {timeout}. Last output:\n{RecentOutput(50)}");
-        }
-
+        await ExitAsync(process, timeout, () => $"Silo {this} was still running after {timeout}. Last output:\n{RecentOutput(50)}");
         process.WaitForExit(); // the output readers reach the end of the pipes
         return process.ExitCode;
     }
@@ -177,6 +167,12 @@ public sealed class SiloProcess : IAsyncDisposable
             throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({target.Id}, SIGTERM) failed");
         }
 
+        return await ExitAsync(target, timeout, lateMessage);
+    }
+
+    /// <summary>Waits for <paramref name="target"/> to exit and returns its exit code, or throws a <see cref="TimeoutException"/> saying <paramref name="lateMessage"/>.</summary>
+    private static async Task<int> ExitAsync(Process target, TimeSpan timeout, Func<string> lateMessage)
+    {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout);
         try
