@@ -17,6 +17,7 @@ public sealed class BenchDatabases : IAsyncDisposable
         Hangfire = run + "_hf";
         JobsPage = run + "_jp";
         Cluster = run + "_cl";
+        Floor = run + "_fl";
     }
 
     public string OrleansJobs { get; }
@@ -28,7 +29,10 @@ public sealed class BenchDatabases : IAsyncDisposable
     /// <summary>W9's: one silo and a cluster of two taking turns on a database no other workload writes to.</summary>
     public string Cluster { get; }
 
-    private string[] All => [OrleansJobs, Hangfire, JobsPage, Cluster];
+    /// <summary>The database floor's: recreated for each of its readings (<see cref="RecreateAsync"/>), so each starts from an empty table.</summary>
+    public string Floor { get; }
+
+    private string[] All => [OrleansJobs, Hangfire, JobsPage, Cluster, Floor];
 
     public static async Task<BenchDatabases> CreateAsync(string server)
     {
@@ -80,6 +84,14 @@ public sealed class BenchDatabases : IAsyncDisposable
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Drops <paramref name="database"/> (one of this run's) and creates it again, empty.</summary>
+    public async Task RecreateAsync(string database)
+    {
+        if (!All.Contains(database)) throw new ArgumentException($"{database} is not one of this run's databases.", nameof(database));
+        await DropAsync(database);
+        await ExecuteAsync($"CREATE DATABASE {database}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -88,19 +100,24 @@ public sealed class BenchDatabases : IAsyncDisposable
     }
 
     /// <summary>
-    /// FORCE ends this run's own connections, but not a server process of another role (an autovacuum worker) that
-    /// happens to be in the database: that refusal passes in a moment, so it is retried a few times.
+    /// FORCE ends this run's own connections, but refuses to end a server process of another role (an autovacuum worker)
+    /// that happens to be in the database; a plain DROP ends an autovacuum worker by itself, but no connection. So the
+    /// attempts alternate, forced and plain, a second apart after a plain one fails, ten of each at most.
     /// </summary>
     private async Task DropAsync(string database)
     {
         for (var attempt = 1; ; attempt++)
         {
+            var force = attempt % 2 == 1;
             try
             {
-                await ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                await ExecuteAsync($"DROP DATABASE IF EXISTS {database}" + (force ? " WITH (FORCE)" : ""));
                 return;
             }
-            catch (NpgsqlException ex) when (attempt < 10)
+            catch (NpgsqlException) when (force)
+            {
+            }
+            catch (NpgsqlException ex) when (attempt < 20)
             {
                 Console.Error.WriteLine($"Could not drop database {database} yet ({ex.Message}); retrying");
                 await Task.Delay(TimeSpan.FromSeconds(1));

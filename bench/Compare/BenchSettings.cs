@@ -131,6 +131,13 @@ public sealed record BenchSettings
 
     public TimeSpan PgBenchDuration { get; init; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>The database floor: rounds of its readings (every table and batch size in turn), and each reading's warm-up and measured time.</summary>
+    public int FloorRounds { get; init; } = 3;
+
+    public TimeSpan FloorWarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan FloorDuration { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Wait before reading pg_stat_database: PostgreSQL 15 backends report their commits when they go idle, but at most
     /// once a second, and an idle backend with unreported ones reports them about 10 s later.
@@ -147,7 +154,9 @@ public sealed record BenchSettings
                                             embedded store; Memory: W1 on an in-memory job store (bench only), in
                                             alternation with the PostgreSQL store; Telemetry: telemetry's cost, in all
                                             and by part; Cluster or W9: W1's burst on one silo and on a cluster of two
-                                            silos on one database, in turn)
+                                            silos on one database, in turn; Floor: the database server's CPU per
+                                            job for the store's batches, pgbench alone, on the job table as shipped
+                                            and with its primary key only)
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
@@ -163,7 +172,7 @@ public sealed record BenchSettings
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
     private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs", "--cold-option"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster", "Floor"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -260,6 +269,9 @@ public sealed record BenchSettings
         JobsPageRows = 2_000,
         JobsPageRequests = 20,
         PgBenchDuration = TimeSpan.FromSeconds(2),
+        FloorRounds = 1,
+        FloorWarmUp = TimeSpan.FromSeconds(1),
+        FloorDuration = TimeSpan.FromSeconds(2),
         StatsSettle = TimeSpan.FromSeconds(1),
     };
 }

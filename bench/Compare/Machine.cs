@@ -23,5 +23,5 @@ public static class Machine
     }
 
     /// <summary>USER_HZ: 100 on every Linux architecture .NET runs on.</summary>
-    private const int ClockTicksPerSecond = 100;
+    public const int ClockTicksPerSecond = 100;
 }

@@ -62,6 +62,10 @@ public sealed class BenchmarkSmokeTests
                      // The durability tax: the in-memory job store's silo in alternation with PostgreSQL's.
                      ("W1", "end-to-end, in-memory job store (bench only) (jobs/s"), ("W1", "silo CPU per job, in-memory job store (bench only)"),
                      ("W1", "silo CPU per job, PostgreSQL store alternating with it"), ("W1", "PostgreSQL as % of the in-memory store"),
+                     // The database floor: pgbench alone, the store's batches on the shipped table and on its primary key only.
+                     ("W1", "database floor: server CPU per job, job table as shipped, 3 jobs a commit"),
+                     ("W1", "database floor: server CPU per job, primary key only, 8 jobs a commit"),
+                     ("W1", "database floor: WAL per job, job table as shipped, 8 jobs a commit"),
                      // W9: one silo, then two silos in one cluster on the same database, took their bursts and were measured.
                      ("W9", "1 silo: end-to-end"), ("W9", "2 silos, one cluster: end-to-end"), ("W9", "2 silos, one cluster: silo CPU per job"),
                      ("W9", "2 silos, one cluster: commits per job"), ("W9", "2 silos, one cluster: WAL per job"),
