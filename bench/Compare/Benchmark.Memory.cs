@@ -39,6 +39,9 @@ public sealed partial class Benchmark
         table.Set("W1", $"end-to-end of each silo, {PostgresBeside} (jobs/s)", oj, Cell.Note(Each(postgres.Select(b => b.EndToEnd))));
         table.Set("W1", $"silo CPU per job, {InMemory} (ms; least of its silos)", oj, Cell.Of(memory.Min(b => b.SiloCpuPerJob)));
         table.Set("W1", $"silo CPU per job, {PostgresBeside} (ms; least of its silos)", oj, Cell.Of(postgres.Min(b => b.SiloCpuPerJob)));
+        table.Set("W1", $"machine CPU per job, {InMemory} / {PostgresBeside} (ms; least of each)", oj,
+            Cell.Note($"{memory.Min(b => b.MachineCpuPerJob):N2} / {postgres.Min(b => b.MachineCpuPerJob):N2}"));
+        table.Set("W1", $"database server CPU per job, {PostgresBeside} (ms; least of its silos)", oj, Cell.Fine(postgres.Min(b => b.ServerCpuPerJob)));
         table.Set("W1", PostgresShare, oj, Cell.Of(share));
         table.Target("W1", PostgresShare, "≥ 80 %", double.IsNaN(share) ? null : share >= 80);
     }

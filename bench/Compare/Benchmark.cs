@@ -13,6 +13,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     private const string EndToEnd = "end-to-end (jobs/s, first submit → last completion)";
     private const string CommitsPerJob = "database commits per job";
     private const string MachineCpuPerJob = "machine CPU per job (ms; every process: driver, system, database)";
+    private const string ServerCpuPerJob = "database server CPU per job (ms; every PostgreSQL process)";
     private const string FractionOfBound = "end-to-end as % of the database bound";
     private const string LatencyP99 = "submit → start p99 (ms)";
     private const string KeptUp = "kept up";
@@ -152,11 +153,12 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     }
 
     /// <summary>
-    /// What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silos', summed; NaN for Hangfire), the
-    /// server's write-ahead log in bytes per job (NaN where commits are not counted).
+    /// What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silos', summed; NaN for Hangfire; the
+    /// database server's, NaN when it runs on another machine), the server's write-ahead log in bytes per job (NaN where
+    /// commits are not counted).
     /// </summary>
     private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob,
-        double WalBytesPerJob);
+        double WalBytesPerJob, double ServerCpuPerJob);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
@@ -180,6 +182,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         table.Set("W1", CommitsPerJob, column, Cell.Of(median.CommitsPerJob), Better.Lower);
         table.Set("W1", MachineCpuPerJob, column, Cell.Of(median.MachineCpuPerJob), Better.Lower);
         if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(median.SiloCpuPerJob));
+        table.Set("W1", ServerCpuPerJob, column, Cell.Fine(median.ServerCpuPerJob), Better.Lower);
         return median;
     }
 
@@ -194,6 +197,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var commitsBefore = countCommits ? await SettledCommitsAsync(system.Database) : 0;
         var walBefore = countCommits ? await databases.WalPositionAsync() : 0;
         var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), SiloCpu(system));
+        await using var server = PostgresCpu.Start();
         var started = DateTimeOffset.UtcNow;
         var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.BurstCap, cancellationToken);
         var drained = await Load.UntilDrainedAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
@@ -201,6 +205,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         // process's memory: not part of running them) and before the statistics settle (the quiet wait would only add idle time).
         var machineCpu = Machine.BusyCpuSeconds() - machineBefore;
         var siloCpu = SiloCpu(system) - siloBefore;
+        var serverCpu = await server.StopAsync();
         var wal = countCommits ? await databases.WalPositionAsync() - walBefore : -1;
         var jobs = await system.ReadAsync(workload, cancellationToken);
         var readBackCpu = Machine.BusyCpuSeconds() - machineBefore - machineCpu;
@@ -212,10 +217,12 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
         Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits, {wal:N0} bytes of WAL")}, " +
-                 $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms (reading them back: {readBackCpu * perJob:N2} ms more, not counted)");
+                 $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms, database server {serverCpu * perJob:N3} ms " +
+                 $"(reading them back: {readBackCpu * perJob:N2} ms more, not counted)");
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
-            siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count);
+            siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count,
+            serverCpu is { } database ? database * perJob : double.NaN);
     }
 
     /// <summary>CPU the system's silo processes have used so far; null for Hangfire, which runs in this process.</summary>

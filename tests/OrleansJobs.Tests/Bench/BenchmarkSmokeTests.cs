@@ -62,7 +62,10 @@ public sealed class BenchmarkSmokeTests
                      // The durability tax: the in-memory job store's silo in alternation with PostgreSQL's.
                      ("W1", "end-to-end, in-memory job store (bench only) (jobs/s"), ("W1", "silo CPU per job, in-memory job store (bench only)"),
                      ("W1", "silo CPU per job, PostgreSQL store alternating with it"), ("W1", "PostgreSQL as % of the in-memory store"),
-                     // The database floor: pgbench alone, the store's batches on the shipped table and on its primary key only.
+                     // The database server's own CPU, read from /proc over each burst, and the floor: pgbench alone, the store's
+                     // batches on the shipped table and on its primary key only.
+                     ("W1", "database server CPU per job (ms; every PostgreSQL process)"),
+                     ("W1", "database server CPU per job, PostgreSQL store alternating with it"),
                      ("W1", "database floor: server CPU per job, job table as shipped, 3 jobs a commit"),
                      ("W1", "database floor: server CPU per job, primary key only, 8 jobs a commit"),
                      ("W1", "database floor: WAL per job, job table as shipped, 8 jobs a commit"),
