@@ -7,9 +7,10 @@ namespace OrleansJobs.Bench.Compare;
 
 /// <summary>
 /// The database server's own CPU per job at the floor (issue 23, targets 1 and 3), with no silo in the way: pgbench
-/// sends what the store's write loop sends for a batch, one insert of new jobs and one update that finishes jobs
+/// sends batches of the shape the store's write loop sends, one insert of new jobs and one update that finishes jobs
 /// inserted a little earlier, pipelined in one implicit transaction (one round trip, one commit), over one connection as
-/// the store's single write loop uses. On the job table exactly as the silo creates it (<see cref="PostgresSchema"/>),
+/// the store's single write loop uses. The statements are written plainly (<c>generate_series</c>), not as the store's
+/// <c>unnest</c> over parameter arrays with its labels' CTE: what those add is part of what a burst costs beyond this. On the job table exactly as the silo creates it (<see cref="PostgresSchema"/>),
 /// or on the same table stripped of every index but its primary key, which no design of the table can go below.
 /// </summary>
 public static class DatabaseFloor
