@@ -164,7 +164,7 @@ public sealed record BenchSettings
           --workers N                       Hangfire's worker count (default 20)
           --w5-runs N                       W5 runs back to back on one silo (default 5)
           --cold-option TEXT                W1-cold: only the start-up options whose names contain TEXT (repeatable; the
-                                            build's own is always run: it is the reference)
+                                            build's own is always run: it is the reference; the smoke run keeps four)
           --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
           --help                            this text
@@ -261,6 +261,9 @@ public sealed record BenchSettings
         IdleCap = TimeSpan.FromSeconds(15),
         IdleSettle = TimeSpan.FromSeconds(2),
         ColdRounds = 1,
+        // Four of W1-cold's ten start-up options, one of each kind (the build, the published ReadyToRun image, and the
+        // start-up warm-up on each): every silo a smoke run starts costs a busy test machine seconds.
+        ColdOptions = ["ReadyToRun (published)", "start-up warm-up (100 jobs"],
         ClusterRounds = 1,
         KeyRounds = 1,
         ExternalWorkers = 2,
