@@ -63,6 +63,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs <paramref name="sql"/> on this fixture's own database and returns the first column of its first row.</summary>
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     private string QuotedName => $"\"{DatabaseName.Replace("\"", "\"\"")}\"";
 
     private static async Task ExecuteOnServerAsync(string sql)

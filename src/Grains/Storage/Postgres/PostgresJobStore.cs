@@ -11,47 +11,14 @@ namespace OrleansJobs.Storage;
 /// <summary>
 /// The job table in PostgreSQL, for the clustered mode. Writes from every grain of the silo queue on a channel; its
 /// write loop (one by default, see <see cref="PostgresJobStoreOptions.WriterCount"/>) takes whatever has queued (up to
-/// <see cref="PostgresJobStoreOptions.MaxBatchSize"/>) and sends it as one batch — an <c>unnest</c> insert, an
-/// <c>unnest</c> update with a version check per row, a delete — which PostgreSQL runs as one implicit transaction: one
+/// <see cref="PostgresJobStoreOptions.MaxBatchSize"/>) and sends it as one batch (<see cref="PostgresWriteBatch"/>: an
+/// <c>unnest</c> update with a version check per row, a delete, an <c>unnest</c> insert), which PostgreSQL runs as one implicit transaction: one
 /// round trip and one commit for many jobs (group commit). Each caller's task completes after that commit. Activation
 /// reads are batched the same way. The schema must exist first (<see cref="PostgresSchema.ApplyAsync"/>).
 /// </summary>
 public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
 {
     private static readonly JobSql Sql = new(SqlDialect.PostgreSql);
-
-    // The labels ($16: job ids, $17: labels, one pair per label) are inserted in the same statement, for the jobs this
-    // insert created only: a job already stored (the same idempotency key) keeps its own.
-    private const string InsertSql = """
-        WITH inserted AS (
-            INSERT INTO jobs (id, version, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
-                correlation_id, idempotency_key, batch_id)
-            SELECT id, 1, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
-                correlation_id, idempotency_key, batch_id
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::boolean[],
-                    $12::text[], $13::text[], $14::text[], $15::text[])
-                AS u(id, status, type, queue, priority, created_at, updated_at, due_at, owner, state, callback_pending, submitted_by,
-                    correlation_id, idempotency_key, batch_id)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING id, created_at),
-        labelled AS (
-            INSERT INTO job_labels (job_id, label, created_at)
-            SELECT inserted.id, l.label, inserted.created_at
-            FROM unnest($16::text[], $17::text[]) AS l(job_id, label) JOIN inserted ON inserted.id = l.job_id)
-        SELECT id FROM inserted
-        """;
-
-    // Only the mutable columns are set, so the indexes on type, queue, created_at and the search keys are left alone (and the
-    // update can stay on the same page: the table has room for that, see its fillfactor).
-    private const string UpdateSql = """
-        UPDATE jobs AS j
-        SET version = j.version + 1, status = u.status, updated_at = u.updated_at, due_at = u.due_at, owner = u.owner, state = u.state,
-            callback_pending = u.callback_pending
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::boolean[])
-            AS u(id, expected, status, updated_at, due_at, owner, state, callback_pending)
-        WHERE j.id = u.id AND j.version = u.expected
-        RETURNING j.id
-        """;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatchSize;
@@ -205,39 +172,16 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
             await using var statements = new NpgsqlBatch(connection);
-            var inserts = batch.Where(w => w.Row is not null && w.ExpectedVersion == 0).Select(w => w.Row!).ToList();
-            var updates = batch.Where(w => w.Row is not null && w.ExpectedVersion > 0).ToList();
-            var deletes = batch.Where(w => w.Row is null).Select(w => w.JobId).ToArray();
-            if (inserts.Count > 0)
-            {
-                statements.BatchCommands.Add(Statement(InsertSql,
-                    Array(inserts, r => r.Id), Array(inserts, r => r.Status), Array(inserts, r => r.Type), Array(inserts, r => r.Queue),
-                    Array(inserts, r => r.Priority), Array(inserts, r => r.CreatedAtMs), Array(inserts, r => r.UpdatedAtMs),
-                    Array(inserts, r => r.DueAtMs), Array(inserts, r => r.Owner), Array(inserts, r => r.StateJson), Array(inserts, r => r.HandOverPending),
-                    Array(inserts, r => r.SubmittedBy),
-                    Array(inserts, r => r.CorrelationId), Array(inserts, r => r.IdempotencyKey), Array(inserts, r => r.BatchId),
-                    inserts.SelectMany(r => r.Labels, (r, _) => r.Id).ToArray(), inserts.SelectMany(r => r.Labels).ToArray()));
-            }
-
-            if (updates.Count > 0)
-            {
-                statements.BatchCommands.Add(Statement(UpdateSql,
-                    Array(updates, w => w.JobId), Array(updates, w => w.ExpectedVersion), Array(updates, w => w.Row!.Status),
-                    Array(updates, w => w.Row!.UpdatedAtMs), Array(updates, w => w.Row!.DueAtMs), Array(updates, w => w.Row!.Owner),
-                    Array(updates, w => w.Row!.StateJson), Array(updates, w => w.Row!.HandOverPending)));
-            }
-
-            if (deletes.Length > 0)
-            {
-                statements.BatchCommands.Add(Statement("DELETE FROM jobs WHERE id = ANY ($1)", (object)deletes));
-            }
-
+            var setting = PostgresWriteBatch.Fill(statements, batch);
             // No explicit transaction: PostgreSQL runs a batch sent as one message in one implicit transaction,
             // so it all commits (once) or none of it does.
             await using (var reader = await statements.ExecuteReaderAsync().ConfigureAwait(false))
             {
+                var result = 0;
                 do
                 {
+                    // Every statement's rows are the ids it wrote, but the setting's.
+                    if (result++ == setting) continue;
                     while (await reader.ReadAsync().ConfigureAwait(false)) applied.Add(reader.GetString(0));
                 } while (await reader.NextResultAsync().ConfigureAwait(false));
             }
@@ -371,20 +315,6 @@ public sealed class PostgresJobStore : IJobStore, IAsyncDisposable
     private static JobServiceUnavailableException Unavailable(Exception exception) =>
         // The message only: the driver's exception types need not cross silos (Orleans serializes exceptions).
         new($"The job database is unreachable: {exception.GetBaseException().Message}");
-
-    private static NpgsqlBatchCommand Statement(string sql, params object[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
-
-    private static TValue[] Array<TItem, TValue>(List<TItem> items, Func<TItem, TValue> select)
-    {
-        var values = new TValue[items.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = select(items[i]);
-        return values;
-    }
 
     private sealed record PendingRead(string JobId)
     {

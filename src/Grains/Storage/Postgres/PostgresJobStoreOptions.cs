@@ -25,11 +25,25 @@ public sealed record PostgresJobStoreOptions(string ConnectionString)
     public int ReaderCount { get; init; } = 2;
 
     /// <summary>
+    /// The session setting that makes PostgreSQL plan every execution of a prepared statement for its arguments. Left
+    /// to itself (<c>auto</c>), after five executions PostgreSQL may switch to one generic plan for all arguments, made
+    /// from the table's statistics of that moment. Made while the job table was still (nearly) empty, that plan reads
+    /// the whole table: the store's batched update became a hash join over a sequential scan, which stayed in use as the
+    /// table grew until autovacuum next analysed it. A burst on a fresh database then ran at a third of its rate, the
+    /// database doing five times the work (bench/Compare, docs/benchmarks.md). Planning costs about a tenth of a
+    /// millisecond a statement, and a batched statement carries several jobs; the store's insert, whose plan cannot
+    /// depend on the table, is let keep one plan (<see cref="PostgresWriteBatch"/>).
+    /// </summary>
+    public const string CustomPlans = "-c plan_cache_mode=force_custom_plan";
+
+    /// <summary>
     /// The connection string the store (and Orleans' ADO.NET providers) use: the caller's, with defaults that matter
     /// for a job service filled in where the caller did not choose. Pooled connections are not reset on return
     /// (Npgsql's reset is a transaction of its own on every open), a connect attempt gives up after a few seconds,
     /// so that an unreachable database turns into a prompt 503 rather than a hang, and statements used again and again
-    /// are prepared automatically.
+    /// are prepared automatically. A prepared statement is still planned for the arguments of each execution: the
+    /// startup <c>Options</c> are <see cref="CustomPlans"/> unless the caller gave options of their own (then include it
+    /// in them; an empty <c>Options=</c> leaves PostgreSQL's default, for a pooler that refuses the setting).
     /// </summary>
     public static string Tune(string connectionString)
     {
@@ -39,8 +53,10 @@ public sealed record PostgresJobStoreOptions(string ConnectionString)
         if (!Mentions(connectionString, "Command Timeout", "CommandTimeout")) builder.CommandTimeout = 15;
         if (!Mentions(connectionString, "Application Name", "ApplicationName")) builder.ApplicationName = "OrleansJobs";
         // The job path sends the same few statements over and over: prepared once per connection, PostgreSQL skips
-        // parsing and planning them every time (measured: a fifth of the database's CPU under a burst).
+        // parsing them every time (measured: the parser was among its busiest functions under a burst) ...
         if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 32;
+        // ... and still plans each execution for its arguments (see CustomPlans).
+        if (!Mentions(connectionString, "Options")) builder.Options = CustomPlans;
         return builder.ConnectionString;
     }
 

@@ -16,6 +16,7 @@ public sealed class PostgresJobStoreOptionsTests
         Assert.Equal(15, tuned.CommandTimeout);
         Assert.Equal("OrleansJobs", tuned.ApplicationName);
         Assert.Equal(32, tuned.MaxAutoPrepare);
+        Assert.Equal("-c plan_cache_mode=force_custom_plan", tuned.Options);
         Assert.Equal(("db", "jobs", "secret"), (tuned.Host, tuned.Username, tuned.Password));
     }
 
@@ -30,5 +31,12 @@ public sealed class PostgresJobStoreOptionsTests
         Assert.Equal(60, tuned.CommandTimeout);
         Assert.Equal("mine", tuned.ApplicationName);
         Assert.Equal(0, tuned.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Startup_options_of_the_callers_own_replace_the_custom_plans_setting()
+    {
+        Assert.Equal("-c search_path=jobs", new NpgsqlConnectionStringBuilder(PostgresJobStoreOptions.Tune("Host=db;Options=-c search_path=jobs")).Options);
+        Assert.True(string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(PostgresJobStoreOptions.Tune("Host=db;Options=")).Options));
     }
 }
