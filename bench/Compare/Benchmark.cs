@@ -14,6 +14,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     private const string CommitsPerJob = "database commits per job";
     private const string MachineCpuPerJob = "machine CPU per job (ms; every process: driver, system, database)";
     private const string ServerCpuPerJob = "database server CPU per job (ms; every PostgreSQL process)";
+    private const string OwnServerCpuPerJob = "database server CPU per job in the system's own connections (ms; its database's backends)";
     private const string FractionOfBound = "end-to-end as % of the database bound";
     private const string LatencyP99 = "submit → start p99 (ms)";
     private const string KeptUp = "kept up";
@@ -158,7 +159,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     /// commits are not counted).
     /// </summary>
     private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob,
-        double WalBytesPerJob, double ServerCpuPerJob);
+        double WalBytesPerJob, double ServerCpuPerJob, double OwnServerCpuPerJob);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
@@ -183,6 +184,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         table.Set("W1", MachineCpuPerJob, column, Cell.Of(median.MachineCpuPerJob), Better.Lower);
         if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(median.SiloCpuPerJob));
         table.Set("W1", ServerCpuPerJob, column, Cell.Fine(median.ServerCpuPerJob), Better.Lower);
+        table.Set("W1", OwnServerCpuPerJob, column, Cell.Fine(median.OwnServerCpuPerJob), Better.Lower);
         return median;
     }
 
@@ -197,7 +199,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var commitsBefore = countCommits ? await SettledCommitsAsync(system.Database) : 0;
         var walBefore = countCommits ? await databases.WalPositionAsync() : 0;
         var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), SiloCpu(system));
-        await using var server = PostgresCpu.Start();
+        await using var server = PostgresCpu.Start(system.Database);
         var started = DateTimeOffset.UtcNow;
         var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.BurstCap, cancellationToken);
         var drained = await Load.UntilDrainedAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
@@ -217,12 +219,13 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var endToEnd = finished.Count / (lastEnd - submissions.FirstSent).TotalSeconds;
         var perJob = finished.Count == 0 ? double.NaN : 1000.0 / finished.Count;
         Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits, {wal:N0} bytes of WAL")}, " +
-                 $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms, database server {serverCpu * perJob:N3} ms " +
+                 $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms, database server {serverCpu?.All * perJob:N3} ms, " +
+                 $"{serverCpu?.InDatabase * perJob:N3} of it in the system's own connections " +
                  $"(reading them back: {readBackCpu * perJob:N2} ms more, not counted)");
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
             siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count,
-            serverCpu is { } database ? database * perJob : double.NaN);
+            serverCpu is { } database ? database.All * perJob : double.NaN, serverCpu is { } own ? own.InDatabase * perJob : double.NaN);
     }
 
     /// <summary>CPU the system's silo processes have used so far; null for Hangfire, which runs in this process.</summary>

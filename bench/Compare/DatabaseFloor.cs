@@ -41,7 +41,7 @@ public static class DatabaseFloor
         await using var cpu = PostgresCpu.Start();
         var run = await PgBench.RunAsync(connectionString, script, clients: 1, duration, "prepared", cancellationToken);
         var elapsed = clock.Elapsed;
-        var seconds = await cpu.StopAsync() ?? throw new InvalidOperationException(
+        var seconds = (await cpu.StopAsync())?.All ?? throw new InvalidOperationException(
             "No PostgreSQL process runs on this machine: the database floor reads the server's CPU from /proc, so it needs the server here.");
         wal = await databases.WalPositionAsync() - wal;
         jobs = await InsertedAsync(connectionString) - jobs;

@@ -65,6 +65,7 @@ public sealed class BenchmarkSmokeTests
                      // The database server's own CPU, read from /proc over each burst, and the floor: pgbench alone, the store's
                      // batches on the shipped table and on its primary key only.
                      ("W1", "database server CPU per job (ms; every PostgreSQL process)"),
+                     ("W1", "database server CPU per job in the system's own connections (ms; its database's backends)"),
                      ("W1", "database server CPU per job, PostgreSQL store alternating with it"),
                      ("W1", "database floor: server CPU per job, job table as shipped, 3 jobs a commit"),
                      ("W1", "database floor: server CPU per job, primary key only, 8 jobs a commit"),
