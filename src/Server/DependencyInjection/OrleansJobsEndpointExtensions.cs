@@ -3,6 +3,7 @@ using OrleansJobs.Server.Api;
 using OrleansJobs.Server.Auth;
 using OrleansJobs.Server.WebConsole;
 using OrleansJobs.Server.Hosting;
+using OrleansJobs.Server.Live;
 using OrleansJobs.Server.Telemetry;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -16,8 +17,8 @@ public static class OrleansJobsEndpointExtensions
     /// at <c>{prefix}/hubs/jobs</c>, the jobs console at <c>{prefix}/console</c>, <c>{prefix}/health/live</c> and <c>{prefix}/health/ready</c>, the OpenAPI document,
     /// <c>{prefix}/metrics</c> and the Orleans dashboard when they are on.
     /// <para>
-    /// The API's own middleware (correlation ids, problem details for errors, submit backpressure) covers the paths
-    /// under <paramref name="prefix"/>, or the whole application when there is none (the standalone silo).
+    /// The API's own middleware (correlation ids, problem details for errors, the hub's included, submit backpressure)
+    /// covers the paths under <paramref name="prefix"/>, or the whole application when there is none (the standalone silo).
     /// </para>
     /// <para>
     /// Every endpoint needs an API key with the scope of what it does (<see cref="JobScopes"/>), except the health
@@ -30,8 +31,10 @@ public static class OrleansJobsEndpointExtensions
         PathString under = prefix is "" or "/" ? PathString.Empty : new PathString(prefix.TrimEnd('/'));
         var paths = app.Services.GetRequiredService<ApiPaths>();
         paths.MapUnder(under);
-        if (!under.HasValue) app.UseJobApi(paths.Api);
-        else app.UseWhen(context => context.Request.Path.StartsWithSegments(under), branch => branch.UseJobApi(paths.Api));
+        void UseMiddleware(IApplicationBuilder pipeline) =>
+            pipeline.UseJobApi(paths.Api).UseHubProblemDetails(under.Add(JobLiveExtensions.HubPath));
+        if (!under.HasValue) UseMiddleware(app);
+        else app.UseWhen(context => context.Request.Path.StartsWithSegments(under), UseMiddleware);
 
         var group = app.MapGroup(under.Value ?? "");
         // Before any endpoint: every one of them, a new one included, gets the policy of its scope or explicit anonymous access.

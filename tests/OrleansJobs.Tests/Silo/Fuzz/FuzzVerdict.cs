@@ -9,11 +9,8 @@ namespace OrleansJobs.Tests.Silo.Fuzz;
 /// </summary>
 public static class FuzzVerdict
 {
-    /// <summary>
-    /// Null when <paramref name="response"/> is acceptable, else what is wrong with it (its body included). Without
-    /// <paramref name="problemRequired"/> only a 5xx is wrong.
-    /// </summary>
-    public static async Task<string?> CheckAsync(HttpResponseMessage response, bool problemRequired, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="response"/> is acceptable, else what is wrong with it (its body included).</summary>
+    public static async Task<string?> CheckAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (status < 400) return null;
@@ -22,7 +19,6 @@ public static class FuzzVerdict
         if (!ended)
             return $"answered {status} and its body did not end within {BodyCap.TotalSeconds:0} s; headers: {response.Headers} {response.Content.Headers}; body so far: {text}";
         if (status >= 500) return $"answered {status} {response.StatusCode}: {mediaType} {text}";
-        if (!problemRequired) return null;
         if (mediaType != "application/problem+json") return $"answered {status} with {mediaType ?? "no content type"}, not a problem document: {text}";
         try
         {
