@@ -12,6 +12,9 @@ using Orleans.Metadata;
 using OrleansJobs.Schedules;
 using OrleansJobs.Telemetry;
 using OrleansJobs.Workers;
+using OrleansJobs.Streams;
+using Orleans.Providers;
+using Orleans.Streams;
 
 namespace OrleansJobs;
 
@@ -68,6 +71,10 @@ public static class JobsSiloBuilderExtensions
             streams.ConfigurePullingAgent(agent =>
                 agent.Configure<IOptions<JobServiceOptions>>((o, jobs) => o.GetQueueMsgsTimerPeriod = jobs.Value.EventPollInterval));
         });
+        // The same memory streams, with receivers that read a quiet queue at every tenth tick only (see the factory):
+        // registered after AddMemoryStreams' own factory, under the provider's name, so that this one is resolved.
+        services.AddKeyedSingleton<IQueueAdapterFactory>(JobStreams.Provider, (provider, name) =>
+            new QuietQueueAdapterFactory(MemoryAdapterFactory<DefaultMemoryMessageBodySerializer>.Create(provider, (string)name!)));
         return silo;
     }
 }
