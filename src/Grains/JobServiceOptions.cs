@@ -39,7 +39,9 @@ public sealed class JobServiceOptions
     /// <summary>
     /// How often each silo polls the job-event queues while they have events. Lower = live progress arrives sooner. A
     /// queue that has had nothing for 100 polls is polled at every tenth only, until it has events again
-    /// (<see cref="Streams.QuietQueueAdapterFactory"/>), so an idle silo pays little for a short interval.
+    /// (<see cref="Streams.QuietQueueAdapterFactory"/>), so an idle silo pays little for a short interval. Both are
+    /// counts of polls: at the default 10 ms a queue is quiet after a second and then polled every 100 ms; a longer
+    /// interval stretches both.
     /// </summary>
     public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 

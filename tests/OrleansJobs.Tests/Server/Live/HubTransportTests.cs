@@ -3,7 +3,11 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
+using OrleansJobs.Streams;
 using OrleansJobs.Client;
+using OrleansJobs.Jobs;
 using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Server.Live;
@@ -11,7 +15,8 @@ namespace OrleansJobs.Tests.Server.Live;
 /// <summary>
 /// SignalR's own routes under <c>/hubs/jobs</c>: their errors are problem documents like the rest of the service's
 /// (HubProblemDetails), and the transports that stream through the response body, server-sent events and long
-/// polling, still carry a job's events with that middleware in front of them.
+/// polling, still carry a job's events with that middleware in front of them, read from the job-event queues through
+/// the quiet receivers (QuietQueueAdapterFactory).
 /// </summary>
 [Collection(typeof(SiloHostCollection))]
 [Trait("Kind", "Silo")]
@@ -38,6 +43,13 @@ public sealed class HubTransportTests(SiloHostFixture host) : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(JobApi.Detail(problem)), body);
     }
 
+    [Fact]
+    public void The_job_event_stream_reads_its_queues_through_the_quiet_receivers()
+    {
+        var factory = host.Services.GetRequiredKeyedService<IQueueAdapterFactory>(JobStreams.Provider);
+        Assert.IsType<QuietQueueAdapterFactory>(factory);
+    }
+
     [Theory]
     [InlineData(HttpTransportType.ServerSentEvents)]
     [InlineData(HttpTransportType.LongPolling)]
@@ -49,11 +61,12 @@ public sealed class HubTransportTests(SiloHostFixture host) : IDisposable
         var events = new ConcurrentQueue<JsonElement>();
         connection.On<JsonElement>("JobEvent", events.Enqueue);
         await connection.StartAsync(Token);
-        var job = await new OrleansJobsClient(_http).SubmitAsync("delay", new DelayPayload("00:00:01", 4), cancellationToken: Token);
+        // Long enough that progress is still to come once Subscribe has answered, however slow the machine.
+        var job = await new OrleansJobsClient(_http).SubmitAsync("delay", new DelayPayload("00:00:05", 10), cancellationToken: Token);
 
         await connection.InvokeAsync("Subscribe", job.Id, Token);
         await Eventually.Until(() => Task.FromResult(events.Any(e => e.GetProperty("status").GetString() == "Succeeded")),
-            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50), $"no Succeeded event over {transport}");
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), $"no Succeeded event over {transport}");
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "progress");
         Assert.Equal(HubConnectionState.Connected, connection.State);
     }
