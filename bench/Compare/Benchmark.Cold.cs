@@ -20,7 +20,7 @@ public sealed partial class Benchmark
     /// </summary>
     private async Task ColdStartAsync()
     {
-        var readyToRun = await SiloPublish.ReadyToRunAsync(cancellationToken);
+        var readyToRun = await SiloPublish.ReadyToRunAsync(ownAssembliesOnly: settings.Smoke, cancellationToken);
         Dictionary<string, string> Runtime(params (string Name, string Value)[] pairs) => pairs.ToDictionary(p => p.Name, p => p.Value);
         var options = new StartOption[]
         {

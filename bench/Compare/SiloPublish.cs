@@ -12,8 +12,12 @@ namespace OrleansJobs.Bench.Compare;
 /// </summary>
 public static class SiloPublish
 {
-    /// <summary>Publishes the silo with ReadyToRun images (the silo's project turns them on for a runtime identifier) and returns its assembly.</summary>
-    public static async Task<string> ReadyToRunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the silo with ReadyToRun images (the silo's project turns them on for a runtime identifier) and returns
+    /// its assembly. <paramref name="ownAssembliesOnly"/> (the smoke run) compiles OrleansJobs' own assemblies alone,
+    /// through <c>OwnAssembliesReadyToRun.targets</c>, and leaves the packages' assemblies as IL.
+    /// </summary>
+    public static async Task<string> ReadyToRunAsync(bool ownAssembliesOnly, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "Silo", "OrleansJobs.Silo.csproj");
@@ -32,6 +36,8 @@ public static class SiloPublish
                      "-p:PublishReadyToRun=true", "--artifacts-path", Path.Combine(scratch, "artifacts"), "-o", output, "-nologo",
                  })
             start.ArgumentList.Add(arg);
+        if (ownAssembliesOnly)
+            start.ArgumentList.Add($"-p:CustomAfterMicrosoftCommonTargets={Path.Combine(root, "bench", "Compare", "OwnAssembliesReadyToRun.targets")}");
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish did not start.");
@@ -42,7 +48,8 @@ public static class SiloPublish
             throw new InvalidOperationException($"dotnet publish of the ReadyToRun silo failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         var assembly = Path.Combine(output, "OrleansJobs.Silo.dll");
         if (!File.Exists(assembly)) throw new FileNotFoundException("dotnet publish left no silo assembly.", assembly);
-        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] ReadyToRun silo published in {clock.Elapsed.TotalSeconds:N0} s");
+        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] ReadyToRun silo published in {clock.Elapsed.TotalSeconds:N0} s" +
+            (ownAssembliesOnly ? " (OrleansJobs' own assemblies only: a smoke run)" : ""));
         return assembly;
     }
 
