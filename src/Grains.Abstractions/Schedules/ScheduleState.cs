@@ -38,6 +38,17 @@ public sealed class ScheduleState
 
     public const int RecentJobsKept = 10;
 
+    /// <summary>
+    /// An occurrence the schedule has decided to fire, recorded (with the cursor past it) before its job is submitted and
+    /// cleared once the job is. A silo lost between the two leaves it here, and the schedule's next activation submits it
+    /// again before deciding anything else: its job id is fixed by the occurrence, so it finds the job if it was made.
+    /// Without this record, the next decision would count that occurrence as missed although its job exists.
+    /// </summary>
+    [Id(12)] public DateTimeOffset? Firing { get; set; }
+
+    /// <summary>How many missed occurrences the <see cref="Firing"/> one stands for (0 when on time).</summary>
+    [Id(13)] public int FiringMissed { get; set; }
+
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
 

@@ -6,9 +6,10 @@ namespace OrleansJobs.Schedules;
 /// <summary>
 /// One recurring schedule. While active it keeps a grain timer on its next occurrence (precise to the timer), and a
 /// reminder of one minute stands behind it: after a restart or the loss of its silo the reminder (or the registry's
-/// wake at silo start) brings it back, and <see cref="SchedulePlanner"/> decides what the missed time means. A job is
-/// submitted before the schedule records it, under an id made of the schedule and the occurrence: a fire repeated
-/// after a crash finds the job it made before.
+/// wake at silo start) brings it back, and <see cref="SchedulePlanner"/> decides what the missed time means. A fire is
+/// stored as the schedule's <see cref="ScheduleState.Firing"/> occurrence before its job is submitted, under an id made of
+/// the schedule and the occurrence, and cleared after: a fire cut short by a crash or a failure is finished by the next
+/// tick, which finds the job if it was made, and no occurrence whose job exists is ever counted as missed.
 /// </summary>
 [GrainType("schedule")]
 public sealed class ScheduleGrain(
@@ -29,6 +30,12 @@ public sealed class ScheduleGrain(
     private SchedulePlanner Planner => new(time, options.Value.ScheduleMisfireTolerance, SchedulePlanner.DefaultWaitPoll);
     private CronSchedule? _cron;
     private IGrainTimer? _timer;
+    /// <summary>
+    /// Set by a failed write: the stored state is read again before the next step. A write that failed may have been stored
+    /// after all (the ETag held here is then stale, and every later write would fail) or not (memory is then ahead of
+    /// storage); either way, the stored state is the one to go on from, as it would be after a crash.
+    /// </summary>
+    private bool _reload;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -42,6 +49,8 @@ public sealed class ScheduleGrain(
 
     async Task<SchedulePutResult> IScheduleGrain.Put(ScheduleDefinition definition)
     {
+        await ReloadIfNeededAsync();
+        await FinishFiringAsync(); // under the definition it was decided with
         var now = time.GetUtcNow();
         var created = !State.Exists;
         if (created)
@@ -55,21 +64,26 @@ public sealed class ScheduleGrain(
         State.Waiting = null;
         State.UpdatedAt = now;
         _cron = null;
-        await store.WriteStateAsync();
+        await SaveAsync();
         await KeepAsync();
         return new SchedulePutResult(View(), created);
     }
 
-    Task<ScheduleView?> IScheduleGrain.Get() => Task.FromResult(State.Exists ? View() : null);
+    async Task<ScheduleView?> IScheduleGrain.Get()
+    {
+        await ReloadIfNeededAsync();
+        return State.Exists ? View() : null;
+    }
 
     async Task<bool> IScheduleGrain.Delete()
     {
+        await ReloadIfNeededAsync();
         if (!State.Exists)
         {
             DeactivateOnIdle();
             return false;
         }
-        await store.ClearStateAsync();
+        await SaveAsync(clear: true);
         store.State = new ScheduleState();
         await KeepAsync();
         await GrainFactory.GetGrain<IScheduleRegistryGrain>(0).Remove(Name);
@@ -83,10 +97,12 @@ public sealed class ScheduleGrain(
 
     async Task<ScheduleTriggerResult> IScheduleGrain.Trigger()
     {
+        await ReloadIfNeededAsync();
         EnsureExists();
+        await FinishFiringAsync();
         var now = time.GetUtcNow();
         var job = await SubmitAsync(now, missed: 0, trigger: true);
-        await store.WriteStateAsync();
+        await SaveAsync();
         return new ScheduleTriggerResult(job);
     }
 
@@ -104,14 +120,16 @@ public sealed class ScheduleGrain(
 
     private async Task<ScheduleView> SetPausedAsync(bool paused)
     {
+        await ReloadIfNeededAsync();
         EnsureExists();
+        await FinishFiringAsync(); // a paused schedule has no fire pending
         if (State.Definition!.Paused != paused)
         {
             var now = time.GetUtcNow();
             State.Definition = State.Definition with { Paused = paused };
             if (!paused) State.Cursor = now; // nothing of the paused time is caught up
             State.UpdatedAt = now;
-            await store.WriteStateAsync();
+            await SaveAsync();
             await KeepAsync();
         }
         return View();
@@ -147,27 +165,61 @@ public sealed class ScheduleGrain(
 
     private async Task TickAsync()
     {
-        if (State.Definition is not { Paused: false } definition) return;
         try
         {
-            var cron = Cron();
-            var decision = await Planner.DecideAsync(cron, definition, State.Cursor, State.Waiting, PreviousJobRunningAsync);
+            await ReloadIfNeededAsync();
+            if (State.Definition is not { Paused: false } definition) return;
+            await FinishFiringAsync(); // one a crash or a failure cut short: before anything is counted as missed
+            var decision = await Planner.DecideAsync(Cron(), definition, State.Cursor, State.Waiting, PreviousJobRunningAsync);
             var changed = decision.Cursor != State.Cursor || decision.Waiting != State.Waiting || decision.Skipped > 0 || decision.Fire is not null;
-            if (decision.Fire is { } occurrence) await SubmitAsync(occurrence, decision.Missed, trigger: false);
             if (decision.Skipped > 0)
                 logger.LogInformation("Schedule {Schedule} skipped {Count} occurrences up to {Cursor}", Name, decision.Skipped, decision.Cursor);
             State.Cursor = decision.Cursor;
             State.Waiting = decision.Waiting;
             State.Skipped += decision.Skipped;
-            if (changed) await store.WriteStateAsync();
+            (State.Firing, State.FiringMissed) = (decision.Fire, decision.Missed);
+            if (changed) await SaveAsync();
+            await FinishFiringAsync();
             if (decision.WakeAt is { } wakeAt) Arm(wakeAt - time.GetUtcNow());
         }
         catch (Exception ex)
         {
-            // The job id is fixed by the occurrence, so firing it again after this failure cannot make a second job.
+            // The job id is fixed by the occurrence, so finishing a fire after this failure cannot make a second job.
             logger.LogWarning(ex, "Schedule {Schedule} could not fire; trying again in {Delay}", Name, RetryAfterFailure);
             Arm(RetryAfterFailure);
         }
+    }
+
+    /// <summary>Writes (or clears) the stored state; a failure marks it to be read again (<see cref="_reload"/>).</summary>
+    private async Task SaveAsync(bool clear = false)
+    {
+        try
+        {
+            await (clear ? store.ClearStateAsync() : store.WriteStateAsync());
+        }
+        catch
+        {
+            _reload = true;
+            throw;
+        }
+    }
+
+    /// <summary>Reads the stored state again after a failed write (<see cref="_reload"/>).</summary>
+    private async Task ReloadIfNeededAsync()
+    {
+        if (!_reload) return;
+        await store.ReadStateAsync();
+        _cron = null;
+        _reload = false;
+    }
+
+    /// <summary>Submits the job of the stored <see cref="ScheduleState.Firing"/> occurrence, if any, and records it.</summary>
+    private async Task FinishFiringAsync()
+    {
+        if (State.Firing is not { } occurrence) return;
+        await SubmitAsync(occurrence, State.FiringMissed, trigger: false);
+        (State.Firing, State.FiringMissed) = (null, 0);
+        await SaveAsync();
     }
 
     private async ValueTask<bool> PreviousJobRunningAsync()

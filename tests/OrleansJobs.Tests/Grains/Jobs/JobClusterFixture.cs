@@ -6,6 +6,7 @@ using Orleans.TestingHost;
 using OrleansJobs.Handlers;
 using OrleansJobs.Jobs;
 using OrleansJobs.Storage;
+using OrleansJobs.Tests.Infrastructure;
 
 namespace OrleansJobs.Tests.Grains.Jobs;
 
@@ -27,19 +28,9 @@ public sealed class JobClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var databasePath = Path.Combine(_directory, "jobs.db");
-        var connectionString = new SqliteJobStoreOptions(databasePath).ConnectionString;
-        await SqliteSchema.ApplyAsync(connectionString, CancellationToken.None);
-
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        Cluster = await SqliteTestCluster.DeployAsync(_directory, silo =>
         {
-            silo.AddJobService();
-            silo.AddJobStorage(JobGrain.StorageName);
-            silo.UseAdoNetReminderService(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connectionString; });
-            silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryGrainStorageAsDefault(); // queue settings
-            silo.Services.AddSqliteJobStore(databasePath);
             silo.Services.AddSingleton(HeldWrites);
             silo.Services.AddSingleton<IJobStore>(sp => HoldingJobStore.Create(sp.GetRequiredService<SqliteJobStore>(), HeldWrites));
             silo.Services.AddJobHandler<StubbornHandler>("stubborn");
@@ -49,8 +40,6 @@ public sealed class JobClusterFixture : IAsyncLifetime
                 o.SweepInterval = TimeSpan.FromSeconds(1);
             });
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
     public async ValueTask DisposeAsync()
