@@ -27,6 +27,16 @@ public sealed record BenchSettings
     /// </summary>
     public IReadOnlyDictionary<string, string> SiloEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// <c>--try NAME=VALUE</c> (repeatable): settings to compare with the run's own silo environment in the same run, each
+    /// on its own (<c>--only Try</c> for these alone). A silo setting's effect on the CPU a job takes is a few per cent,
+    /// less than what a noisy host moves between two runs, so the comparison alternates fresh silos within one run.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Trials { get; init; } = [];
+
+    /// <summary>Rounds of <see cref="Trials"/>: each a fresh silo with the run's environment and one per tried setting (<c>--try-rounds N</c>).</summary>
+    public int TrialRounds { get; init; } = 3;
+
     /// <summary>Hangfire's workers; OrleansJobs has no worker pool (every job is a grain, handlers run on the thread pool).</summary>
     public int HangfireWorkers { get; init; } = 20;
 
@@ -167,12 +177,15 @@ public sealed record BenchSettings
                                             build's own is always run: it is the reference; the smoke run keeps four)
           --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
+          --try NAME=value                  a silo setting to compare, in alternation, with the run's own (repeatable;
+                                            W1 bursts on fresh silos; --only Try for these alone)
+          --try-rounds N                    rounds of --try's silos: the run's own and each tried one (default 3)
           --help                            this text
         """;
 
     private static readonly string[] Flags = ["--smoke", "--orleansjobs-only", "--help", "-h"];
-    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs", "--cold-option"];
-    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster", "Floor"];
+    private static readonly string[] Options = ["--postgres", "--only", "--burst-rounds", "--telemetry-rounds", "--workers", "--silo-env", "--rows", "--w5-runs", "--cold-option", "--try", "--try-rounds"];
+    private static readonly string[] Workloads = ["W1", "W1-cold", "W2", "W3", "W4", "W5", "W5k", "W6", "W7", "W8", "SQLite", "Memory", "Telemetry", "Cluster", "Floor", "Try"];
 
     /// <summary>True when the arguments ask for the usage text (nothing else is checked then).</summary>
     public static bool WantsHelp(string[] args) => args.Contains("--help") || args.Contains("-h");
@@ -209,10 +222,17 @@ public sealed record BenchSettings
         var settings = args.Contains("--smoke") ? Tiny(postgres) : new BenchSettings { Postgres = postgres };
         if (Count("--workers", 1) is { } workers) settings = settings with { HangfireWorkers = workers };
         List<string> Repeated(string name) => args.Select((arg, i) => (arg, i)).Where(a => a.arg == name && a.i + 1 < args.Length).Select(a => args[a.i + 1]).ToList();
-        var siloEnvironment = Repeated("--silo-env").Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
-        if (siloEnvironment.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
-            throw new ArgumentException("--silo-env takes NAME=value.");
+        List<KeyValuePair<string, string>> Variables(string name)
+        {
+            var pairs = Repeated(name).Select(pair => pair.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], kv.Length > 1 ? kv[1] : "")).ToList();
+            if (pairs.Any(pair => string.IsNullOrWhiteSpace(pair.Key))) throw new ArgumentException($"{name} takes NAME=value.");
+            return pairs;
+        }
+        var siloEnvironment = Variables("--silo-env").ToDictionary();
         if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
+        var trials = Variables("--try");
+        if (trials.Count > 0) settings = settings with { Trials = trials };
+        if (Count("--try-rounds", 1) is { } trialRounds) settings = settings with { TrialRounds = trialRounds };
         if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
         if (Count("--telemetry-rounds", 0) is { } rounds) settings = settings with { TelemetryRounds = rounds, TelemetryRoundsGiven = true };
         if (Count("--burst-rounds", 1) is { } bursts) settings = settings with { BurstRounds = bursts };

@@ -55,7 +55,8 @@ public sealed partial class Benchmark
             table.Set("W1", $"telemetry cost of {name} alone (% of end-to-end / % more silo CPU per job; :{setting}=false)", oj,
                 Cell.Note($"{Cell.Format(100 * (rate - onRate) / rate)} % / {Cell.Format(100 * (onCpu - cpu) / cpu)} %"));
         }
-
-        static string Readings(IEnumerable<Burst> bursts) => string.Join(", ", bursts.Select(b => $"{b.EndToEnd:N0}/s {b.SiloCpuPerJob:N2} ms"));
     }
+
+    /// <summary>Bursts as "rate/s CPU ms", for the progress log and the notes of alternated comparisons.</summary>
+    private static string Readings(IEnumerable<Burst> bursts) => string.Join(", ", bursts.Select(b => $"{b.EndToEnd:N0}/s {b.SiloCpuPerJob:N2} ms"));
 }

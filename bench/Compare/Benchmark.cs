@@ -75,6 +75,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         if (settings.Runs("W7")) await ExternalWorkersAsync();
         if (settings.Runs("W8")) await JobsPageAsync();
         if (settings.Runs("Floor")) await FloorAsync();
+        if (settings.Runs("Try") && settings.Trials.Count > 0) await TrialsAsync();
 
         if (settings.Runs("W6"))
         {
@@ -182,7 +183,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         table.Set("W1", "completed", column, median.Completed);
         table.Set("W1", CommitsPerJob, column, Cell.Of(median.CommitsPerJob), Better.Lower);
         table.Set("W1", MachineCpuPerJob, column, Cell.Of(median.MachineCpuPerJob), Better.Lower);
-        if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Of(median.SiloCpuPerJob));
+        if (!double.IsNaN(median.SiloCpuPerJob)) table.Set("W1", "silo CPU per job (ms)", column, Cell.Fine(median.SiloCpuPerJob));
         table.Set("W1", ServerCpuPerJob, column, Cell.Fine(median.ServerCpuPerJob), Better.Lower);
         table.Set("W1", OwnServerCpuPerJob, column, Cell.Fine(median.OwnServerCpuPerJob), Better.Lower);
         return median;
