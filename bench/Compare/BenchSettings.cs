@@ -231,6 +231,7 @@ public sealed record BenchSettings
         var siloEnvironment = Variables("--silo-env").ToDictionary();
         if (siloEnvironment.Count > 0) settings = settings with { SiloEnvironment = siloEnvironment };
         var trials = Variables("--try");
+        if (trials.Distinct().Count() < trials.Count) throw new ArgumentException("--try takes each setting once.");
         if (trials.Count > 0) settings = settings with { Trials = trials };
         if (Count("--try-rounds", 1) is { } trialRounds) settings = settings with { TrialRounds = trialRounds };
         if (args.Contains("--orleansjobs-only")) settings = settings with { OrleansJobsOnly = true };
@@ -249,6 +250,7 @@ public sealed record BenchSettings
             if (chosen.Count == 0 || chosen.Contains(null))
                 throw new ArgumentException($"--only takes workload ids ({string.Join(", ", Workloads)}), comma-separated, not '{only}'.");
             settings = settings with { Only = chosen.OfType<string>().ToHashSet() };
+            if (settings.Only.Contains("Try") && settings.Trials.Count == 0) throw new ArgumentException("--only Try needs the settings to try: --try NAME=value.");
         }
 
         return settings;
