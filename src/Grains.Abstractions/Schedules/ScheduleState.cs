@@ -39,8 +39,8 @@ public sealed class ScheduleState
     public const int RecentJobsKept = 10;
 
     /// <summary>
-    /// An occurrence the schedule has decided to fire, recorded (with the cursor past it) before its job is submitted and
-    /// cleared once the job is. A silo lost between the two leaves it here, and the schedule's next activation submits it
+    /// An occurrence the schedule has decided to fire (or the time of a manual trigger, <see cref="FiringTrigger"/>),
+    /// recorded (with the cursor past it) before its job is submitted and cleared once the job is. A silo lost between the two leaves it here, and the schedule's next activation submits it
     /// again before deciding anything else: its job id is fixed by the occurrence, so it finds the job if it was made.
     /// Without this record, the next decision would count that occurrence as missed although its job exists.
     /// </summary>
@@ -48,6 +48,9 @@ public sealed class ScheduleState
 
     /// <summary>How many missed occurrences the <see cref="Firing"/> one stands for (0 when on time).</summary>
     [Id(13)] public int FiringMissed { get; set; }
+
+    /// <summary>The <see cref="Firing"/> time is a manual trigger's, not an occurrence: its job is the trigger's.</summary>
+    [Id(14)] public bool FiringTrigger { get; set; }
 
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }

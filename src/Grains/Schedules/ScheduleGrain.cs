@@ -9,7 +9,9 @@ namespace OrleansJobs.Schedules;
 /// wake at silo start) brings it back, and <see cref="SchedulePlanner"/> decides what the missed time means. A fire is
 /// stored as the schedule's <see cref="ScheduleState.Firing"/> occurrence before its job is submitted, under an id made of
 /// the schedule and the occurrence, and cleared after: a fire cut short by a crash or a failure is finished by the next
-/// tick, which finds the job if it was made, and no occurrence whose job exists is ever counted as missed.
+/// tick, which finds the job if it was made, and no occurrence whose job exists is ever counted as missed. A manual
+/// trigger is stored the same way (<see cref="ScheduleState.FiringTrigger"/>), so its job is counted once in
+/// <see cref="ScheduleState.Fired"/> even when the trigger's call fails after the job was made.
 /// </summary>
 [GrainType("schedule")]
 public sealed class ScheduleGrain(
@@ -44,6 +46,8 @@ public sealed class ScheduleGrain(
             logger.LogInformation("Schedule {Schedule} is active on this silo", Name);
             Arm(TimeSpan.Zero);
         }
+        else if (State.Firing is not null)
+            Arm(TimeSpan.Zero); // a paused schedule's trigger cut short: finished, and nothing else
         return Task.CompletedTask;
     }
 
@@ -100,10 +104,18 @@ public sealed class ScheduleGrain(
         await ReloadIfNeededAsync();
         EnsureExists();
         await FinishFiringAsync();
-        var now = time.GetUtcNow();
-        var job = await SubmitAsync(now, missed: 0, trigger: true);
-        await SaveAsync();
-        return new ScheduleTriggerResult(job);
+        // Stored before its job is submitted, as a fire is: a trigger cut short is finished by the timer, counted once.
+        (State.Firing, State.FiringMissed, State.FiringTrigger) = (time.GetUtcNow(), 0, true);
+        try
+        {
+            await SaveAsync();
+            return new ScheduleTriggerResult((await FinishFiringAsync())!);
+        }
+        catch
+        {
+            Arm(RetryAfterFailure); // the caller sees the failure; the timer finishes what was stored of the trigger
+            throw;
+        }
     }
 
     Task IScheduleGrain.Wake()
@@ -168,8 +180,8 @@ public sealed class ScheduleGrain(
         try
         {
             await ReloadIfNeededAsync();
+            await FinishFiringAsync(); // one a crash or a failure cut short (a trigger's too): before anything is counted as missed
             if (State.Definition is not { Paused: false } definition) return;
-            await FinishFiringAsync(); // one a crash or a failure cut short: before anything is counted as missed
             var decision = await Planner.DecideAsync(Cron(), definition, State.Cursor, State.Waiting, PreviousJobRunningAsync);
             var changed = decision.Cursor != State.Cursor || decision.Waiting != State.Waiting || decision.Skipped > 0 || decision.Fire is not null;
             if (decision.Skipped > 0)
@@ -177,7 +189,7 @@ public sealed class ScheduleGrain(
             State.Cursor = decision.Cursor;
             State.Waiting = decision.Waiting;
             State.Skipped += decision.Skipped;
-            (State.Firing, State.FiringMissed) = (decision.Fire, decision.Missed);
+            (State.Firing, State.FiringMissed, State.FiringTrigger) = (decision.Fire, decision.Missed, false);
             if (changed) await SaveAsync();
             await FinishFiringAsync();
             if (decision.WakeAt is { } wakeAt) Arm(wakeAt - time.GetUtcNow());
@@ -213,13 +225,14 @@ public sealed class ScheduleGrain(
         _reload = false;
     }
 
-    /// <summary>Submits the job of the stored <see cref="ScheduleState.Firing"/> occurrence, if any, and records it.</summary>
-    private async Task FinishFiringAsync()
+    /// <summary>Submits the job of the stored <see cref="ScheduleState.Firing"/> occurrence or trigger, if any, and records it.</summary>
+    private async Task<JobState?> FinishFiringAsync()
     {
-        if (State.Firing is not { } occurrence) return;
-        await SubmitAsync(occurrence, State.FiringMissed, trigger: false);
-        (State.Firing, State.FiringMissed) = (null, 0);
+        if (State.Firing is not { } at) return null;
+        var job = await SubmitAsync(at, State.FiringMissed, State.FiringTrigger);
+        (State.Firing, State.FiringMissed, State.FiringTrigger) = (null, 0, false);
         await SaveAsync();
+        return job;
     }
 
     private async ValueTask<bool> PreviousJobRunningAsync()

@@ -13,7 +13,8 @@ namespace OrleansJobs.Tests.Grains.Schedules;
 /// <summary>
 /// A schedule firing every second in a one-silo test cluster (real job grains on SQLite) whose schedule storage fails one
 /// chosen write: the write that records a fired job, lost before it is stored (as a silo killed between the job's
-/// submit and the schedule's record leaves it) or stored with its answer lost (a stale ETag).
+/// submit and the schedule's record leaves it) or stored with its answer lost (a stale ETag). A manual trigger on a
+/// paused schedule goes through the same failure.
 /// </summary>
 [Trait("Kind", "Silo")]
 public sealed class ScheduleFiringTests : IAsyncLifetime
@@ -74,5 +75,40 @@ public sealed class ScheduleFiringTests : IAsyncLifetime
         // Every job stands for the occurrences since the one before it: a catch-up counts exactly the gap it closes, and
         // never the occurrence whose job the failed write had not recorded.
         Assert.All(fired.Zip(fired.Skip(1)), pair => Assert.Equal((int)((pair.Second.At - pair.First.At) / Period), pair.Second.Missed));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_trigger_whose_record_fails_makes_one_job_counted_once_on_a_paused_schedule(bool stored)
+    {
+        var name = "triggered-" + (stored ? "stored" : "lost");
+        var schedule = _cluster.Client.GetGrain<IScheduleGrain>(ScheduleKeys.GrainKey(name));
+        await schedule.Put(new ScheduleDefinition
+        {
+            Cron = "0 0 0 1 1 *", // once a year: only the trigger makes a job here
+            Job = new JobSpec { Type = "noop", Queue = name },
+            JobJson = $$"""{"type":"noop","queue":"{{name}}"}""",
+        });
+        await schedule.Pause(); // nothing but a trigger or a call finishes a paused schedule's work
+        // The write that records the trigger's job fails once; the caller sees it fail.
+        var failed = Storage.FailNextWrite<ScheduleState>(state => state.Fired == 1, stored);
+        await Assert.ThrowsAnyAsync<Exception>(() => schedule.Trigger());
+        await failed.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        // The job made before the failure is counted once, whether the record was lost (finished by the timer) or stored.
+        await Eventually.Until(async () => (await schedule.Get())!.Fired == 1, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100),
+            "the trigger's job was never counted");
+        var store = _cluster.Silos[0].SiloHost.Services.GetRequiredService<IJobStore>();
+        var jobs = (await store.ListAsync(new JobQuery(Queue: name, Limit: 10), Token)).Items;
+        var job = Assert.Single(jobs);
+        Assert.True(job.Spec!.Tags!.ContainsKey("triggeredAt"));
+        var view = (await schedule.Get())!;
+        Assert.Equal(job.Id, view.LastJobId);
+        Assert.True(view.Definition.Paused);
+        // And a second trigger is a second job, not a repeat of the first.
+        var second = await schedule.Trigger();
+        Assert.NotEqual(job.Id, second.Job.Id);
+        Assert.Equal(2, (await schedule.Get())!.Fired);
     }
 }
