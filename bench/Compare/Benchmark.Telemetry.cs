@@ -57,6 +57,7 @@ public sealed partial class Benchmark
         }
     }
 
-    /// <summary>Bursts as "rate/s CPU ms", for the progress log and the notes of alternated comparisons.</summary>
-    private static string Readings(IEnumerable<Burst> bursts) => string.Join(", ", bursts.Select(b => $"{b.EndToEnd:N0}/s {b.SiloCpuPerJob:N2} ms"));
+    /// <summary>Bursts as "rate/s CPU ms" (and "peak MiB" where known), for the progress log and the notes of alternated comparisons.</summary>
+    private static string Readings(IEnumerable<Burst> bursts) => string.Join(", ", bursts.Select(b =>
+        $"{b.EndToEnd:N0}/s {b.SiloCpuPerJob:N2} ms" + (double.IsNaN(b.SiloPeakMiB) ? "" : $" {b.SiloPeakMiB:N0} MiB")));
 }

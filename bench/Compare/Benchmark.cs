@@ -146,21 +146,25 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         BurstOnFreshSiloAsync(key, () => OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, databases.ConnectionString(databases.OrleansJobs),
             telemetry, environment ?? settings.SiloEnvironment, cancellationToken), countCommits);
 
-    /// <summary>W1 on the silo <paramref name="start"/> starts for it, warmed up first, stopped after its one burst.</summary>
+    /// <summary>
+    /// W1 on the silo <paramref name="start"/> starts for it, warmed up first, stopped after its one burst; with the
+    /// silo's peak resident memory (<see cref="Burst.SiloPeakMiB"/>) over its start, warm-up and burst.
+    /// </summary>
     private async Task<Burst> BurstOnFreshSiloAsync(string key, Func<Task<OrleansJobsSystem>> start, bool countCommits)
     {
         await using var silo = await start();
         await WarmUpAsync(silo, key, settings.WarmUpJobs);
-        return await OneBurstAsync(silo, key, countCommits: countCommits);
+        var burst = await OneBurstAsync(silo, key, countCommits: countCommits);
+        return burst with { SiloPeakMiB = silo.PeakResidentBytes() / (1024.0 * 1024) };
     }
 
     /// <summary>
     /// What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silos', summed; NaN for Hangfire; the
     /// database server's, NaN when it runs on another machine), the server's write-ahead log in bytes per job (NaN where
-    /// commits are not counted).
+    /// commits are not counted), the silo's peak resident memory in MiB (NaN unless the burst had a fresh silo of its own).
     /// </summary>
     private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob,
-        double WalBytesPerJob, double ServerCpuPerJob, double OwnServerCpuPerJob);
+        double WalBytesPerJob, double ServerCpuPerJob, double OwnServerCpuPerJob, double SiloPeakMiB = double.NaN);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
