@@ -105,6 +105,28 @@ public sealed class BenchmarkSmokeTests
     }
 
     [Fact]
+    public async Task A_tried_setting_is_measured_beside_the_runs_own_silos_with_rate_cpu_and_peak_memory()
+    {
+        var (exitCode, output, error) = await Tools.RunAsync(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Tools.RepositoryRoot,
+            [BenchmarkAssembly(), "--smoke", "--orleansjobs-only", "--only", "Try", "--try", "DOTNET_gcServer=0", "--try-rounds", "1",
+                "--postgres", PostgresFixture.ServerConnectionString],
+            "the .NET SDK's dotnet host is needed to run the benchmark", TimeSpan.FromMinutes(4));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output + "\n" + error);
+        Assert.True(exitCode == 0, $"The benchmark exited with {exitCode}:\n{error}");
+        var rows = output.Split('\n').Where(line => line.StartsWith("| ", StringComparison.Ordinal) && !line.StartsWith("| id", StringComparison.Ordinal)
+                && !line.StartsWith("| ---", StringComparison.Ordinal))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray()).ToList();
+        Assert.All(rows, cells => Assert.Equal("Try", cells[1]));
+        // Each side's one burst: "rate/s CPU ms peak MiB", and the tried side's change from the run's own.
+        var own = Assert.Single(rows, cells => cells[2].StartsWith("the run's own silos", StringComparison.Ordinal));
+        Assert.Matches(@"^[\d,]+ / [\d.]+ / [\d,]+; [\d,]+/s [\d.]+ ms [\d,]+ MiB$", own[3]);
+        var tried = Assert.Single(rows, cells => cells[2].StartsWith("DOTNET_gcServer=0:", StringComparison.Ordinal));
+        Assert.Matches(@"^[\d,]+ \([+-]?[\d.]+ %\) / [\d.]+ \([+-]?[\d.]+ %\) / [\d,]+ \([+-]?[\d.]+ %\); [\d,]+/s [\d.]+ ms [\d,]+ MiB$", tried[3]);
+    }
+
+    [Fact]
     public async Task Help_lists_the_options_and_an_argument_it_does_not_know_is_refused_before_anything_starts()
     {
         var benchmark = BenchmarkAssembly();
@@ -114,7 +136,7 @@ public sealed class BenchmarkSmokeTests
 
         var help = await Run("--help");
         Assert.Equal(0, help.ExitCode);
-        foreach (var option in new[] { "--postgres", "--only", "--orleansjobs-only", "--smoke", "--burst-rounds", "--telemetry-rounds", "--silo-env", "--rows", "--cold-option" })
+        foreach (var option in new[] { "--postgres", "--only", "--orleansjobs-only", "--smoke", "--burst-rounds", "--telemetry-rounds", "--silo-env", "--rows", "--cold-option", "--try", "--try-rounds" })
             Assert.Contains(option, help.Output);
 
         // None of these reaches the database: the connection string is not even a valid one.
@@ -126,6 +148,9 @@ public sealed class BenchmarkSmokeTests
                      (["--postgres", "none", "--burst-rounds", "many"], "--burst-rounds takes a whole number"),
                      (["--postgres", "none", "--telemetry-rounds", "-1"], "--telemetry-rounds takes a whole number"),
                      (["--postgres", "none", "--silo-env"], "--silo-env needs a value"),
+                     (["--postgres", "none", "--only", "Try"], "--only Try needs the settings to try"),
+                     (["--postgres", "none", "--try", "A=1", "--try", "A=1"], "--try takes each setting once"),
+                     (["--postgres", "none", "--try", "=1"], "--try takes NAME=value"),
                  })
         {
             var refused = await Run(arguments);
