@@ -178,7 +178,7 @@ public sealed record BenchSettings
           --rows N                          W8's generated jobs (default 1,000,000; the smoke run 2,000)
           --silo-env NAME=value             an environment variable for every silo started (repeatable)
           --try NAME=value                  a silo setting to compare, in alternation, with the run's own (repeatable;
-                                            W1 bursts on fresh silos; --only Try for these alone)
+                                            W1 bursts on fresh silos: rate, CPU a job, peak memory; --only Try alone)
           --try-rounds N                    rounds of --try's silos: the run's own and each tried one (default 3)
           --help                            this text
         """;

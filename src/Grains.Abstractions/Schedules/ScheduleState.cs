@@ -40,9 +40,10 @@ public sealed class ScheduleState
 
     /// <summary>
     /// An occurrence the schedule has decided to fire (or the time of a manual trigger, <see cref="FiringTrigger"/>),
-    /// recorded (with the cursor past it) before its job is submitted and cleared once the job is. A silo lost between the two leaves it here, and the schedule's next activation submits it
-    /// again before deciding anything else: its job id is fixed by the occurrence, so it finds the job if it was made.
-    /// Without this record, the next decision would count that occurrence as missed although its job exists.
+    /// recorded (with the cursor past it) before its job is submitted and cleared once the job is. A silo lost between
+    /// the two leaves it here, and the schedule's next activation submits it again before deciding anything else: its job
+    /// id is fixed by the occurrence, so it finds the job if it was made. Without this record, the next decision would
+    /// count that occurrence as missed although its job exists.
     /// </summary>
     [Id(12)] public DateTimeOffset? Firing { get; set; }
 
