@@ -61,6 +61,18 @@ public sealed class WorkerProcess : IAsyncDisposable
         lock (_log) return [.. _log];
     }
 
+    /// <summary>
+    /// Waits until the worker has written a line that <paramref name="matches"/>: a line the worker prints after a call
+    /// the silo has already answered reaches this process later than the silo's state does, so a test that saw the
+    /// state reads the line only once it has arrived. Returns the output then.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UntilOutputAsync(Func<string, bool> matches, TimeSpan timeout, string message)
+    {
+        await Eventually.Until(() => Task.FromResult(Output().Any(matches)), timeout, TimeSpan.FromMilliseconds(50),
+            $"{message}. Output of worker {Name}:\n{string.Join('\n', Output())}");
+        return Output();
+    }
+
     /// <summary>SIGKILL: the worker dies on the spot, holding whatever it leased.</summary>
     public void Kill()
     {

@@ -61,7 +61,8 @@ public sealed class ReferenceWorkerProcessTests
         Assert.Equal(["Lost", "Succeeded"], ProcessApi.Outcomes(done));
         Assert.Equal(["w-killed", "w-second"], done.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("worker").GetString() ?? "").ToArray());
         Assert.Equal("w-second", done.GetProperty("result").GetProperty("worker").GetString());
-        Assert.Single(second.Output(), line => line.Contains($"job {id} completed"));
+        Assert.Single(await second.UntilOutputAsync(line => line.Contains($"job {id} completed"), Settle, "the second worker never logged the completion"),
+            line => line.Contains($"job {id} completed"));
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class ReferenceWorkerProcessTests
 
         var cancelled = await WorkerJobs.UntilAsync(silo, id, job => job.GetProperty("status").GetString() == "Cancelled", "the worker did not stop the cancelled job");
         Assert.Equal(["Cancelled"], ProcessApi.Outcomes(cancelled));
-        Assert.Contains(worker.Output(), line => line.Contains($"job {id}: cancel requested"));
+        await worker.UntilOutputAsync(line => line.Contains($"job {id}: cancel requested"), Settle, "the worker never logged the cancel request");
 
         Assert.Equal(0, await worker.TerminateAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(worker.Output(), line => line.Contains("stopped"));
