@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
@@ -7,23 +8,35 @@ namespace OrleansJobs.Placement;
 /// Places job grains and job type grains (<see cref="JobPlacement"/>) on a live silo that serves the job's type, known
 /// from the grain's key (a job type grain) or from the caller's <see cref="JobTypeHint"/> (a job grain). Without a known
 /// type, or when no compatible silo serves it, any compatible silo will do: a job grain that finds itself on a silo
-/// without its handler moves on its own, or waits (see <c>JobGrain</c>).
+/// without its handler moves on its own, or waits (see <c>JobGrain</c>). With
+/// <see cref="JobServiceOptions.PlaceNewJobsLocally"/>, a job's grain placed by its submit prefers the submit's silo.
 /// </summary>
-public sealed class JobPlacementDirector(JobTypeCatalog catalog) : IPlacementDirector
+public sealed class JobPlacementDirector(JobTypeCatalog catalog, IOptions<JobServiceOptions> options) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var compatible = context.GetCompatibleSilos(target);
         var serving = JobTypeHint.TypeOf(target) is { } type ? catalog.SilosServing(type).Select(s => s.Address).ToList() : null;
-        var hint = target.RequestContextData?.GetValueOrDefault(IPlacementDirector.PlacementHintKey) as SiloAddress;
-        return Task.FromResult(Choose(compatible, serving, hint, Random.Shared.Next));
+        var preferred = Preferred(target, options.Value.PlaceNewJobsLocally, context.LocalSilo);
+        return Task.FromResult(Choose(compatible, serving, preferred, Random.Shared.Next));
+    }
+
+    /// <summary>
+    /// The silo to prefer for <paramref name="target"/>: a caller's explicit placement hint (such as a migration's target),
+    /// else, when <paramref name="placeNewJobsLocally"/>, <paramref name="localSilo"/> for a job grain its submit places
+    /// (the call carries the job's type hint); null for none.
+    /// </summary>
+    public static SiloAddress? Preferred(PlacementTarget target, bool placeNewJobsLocally, SiloAddress localSilo)
+    {
+        if (target.RequestContextData?.GetValueOrDefault(IPlacementDirector.PlacementHintKey) is SiloAddress hint) return hint;
+        return placeNewJobsLocally && target.GrainIdentity.Type.Equals(JobTypeHint.JobGrain) && JobTypeHint.TypeOf(target) is not null ? localSilo : null;
     }
 
     /// <summary>
     /// The choice, pure: the silos that are both <paramref name="compatible"/> and <paramref name="serving"/> (all the
     /// compatible ones when <paramref name="serving"/> is null, or when none of them serves); among those the
-    /// <paramref name="hint"/> (a caller's explicit placement hint, such as a migration's target) when it is one of them,
-    /// else one picked by <paramref name="random"/> (given the count, it returns an index).
+    /// <paramref name="hint"/> (the <see cref="Preferred"/> silo) when it is one of them, else one picked by
+    /// <paramref name="random"/> (given the count, it returns an index).
     /// </summary>
     public static SiloAddress Choose(SiloAddress[] compatible, IReadOnlyCollection<SiloAddress>? serving, SiloAddress? hint, Func<int, int> random)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using OrleansJobs.Placement;
 
 namespace OrleansJobs.Tests.Grains.Placement;
@@ -46,6 +47,32 @@ public sealed class JobPlacementDirectorTests
         Assert.Equal(C, JobPlacementDirector.Choose([A, B, C], [B, C], hint: C, Pick(0)));
         Assert.Equal(B, JobPlacementDirector.Choose([A, B, C], [B, C], hint: A, Pick(0)));
         Assert.Equal(A, JobPlacementDirector.Choose([A, B, C], serving: null, hint: A, Pick(2)));
+    }
+
+    [Fact]
+    public void A_submit_prefers_its_own_silo_only_when_new_jobs_are_placed_locally_and_an_explicit_hint_still_wins()
+    {
+        var job = GrainId.Create(JobTypeHint.JobGrain, "job_1");
+        PlacementTarget Target(GrainId grain, string? typeHint, SiloAddress? hint = null)
+        {
+            var context = new Dictionary<string, object>();
+            if (typeHint is not null) context[JobTypeHint.Key] = typeHint;
+            if (hint is not null) context[IPlacementDirector.PlacementHintKey] = hint;
+            return new PlacementTarget(grain, context, default, 0);
+        }
+
+        // The submit's call carries the job's type hint: its own silo, when so configured.
+        Assert.Equal(A, JobPlacementDirector.Preferred(Target(job, "job_1 greet"), placeNewJobsLocally: true, localSilo: A));
+        Assert.Null(JobPlacementDirector.Preferred(Target(job, "job_1 greet"), placeNewJobsLocally: false, localSilo: A));
+        // Not a submit (no hint for this job: a later activation, a batch member) or not a job grain: no preference.
+        Assert.Null(JobPlacementDirector.Preferred(Target(job, typeHint: null), placeNewJobsLocally: true, localSilo: A));
+        Assert.Null(JobPlacementDirector.Preferred(Target(job, "job_2 greet"), placeNewJobsLocally: true, localSilo: A));
+        Assert.Null(JobPlacementDirector.Preferred(Target(GrainId.Create(JobTypeHint.JobTypeGrain, "greet"), typeHint: null), placeNewJobsLocally: true, localSilo: A));
+        // A caller's explicit hint (a migration's target) wins either way.
+        Assert.Equal(C, JobPlacementDirector.Preferred(Target(job, "job_1 greet", hint: C), placeNewJobsLocally: true, localSilo: A));
+        Assert.Equal(C, JobPlacementDirector.Preferred(Target(job, typeHint: null, hint: C), placeNewJobsLocally: false, localSilo: A));
+        // The preferred silo is chosen only among those that serve the type.
+        Assert.Equal(B, JobPlacementDirector.Choose([A, B, C], [B, C], JobPlacementDirector.Preferred(Target(job, "job_1 greet"), true, A), Pick(0)));
     }
 
     [Fact]

@@ -6,7 +6,9 @@ namespace OrleansJobs.Tests.Grains.Placement;
 
 /// <summary>
 /// Two processes of the test app on one PostgreSQL cluster with disjoint handler sets: <see cref="Greeter"/> serves
-/// <c>greet</c>, <see cref="Shouter"/> serves <c>shout</c>; both serve the built-in types. Ready once each lists both.
+/// <c>greet</c>, <see cref="Shouter"/> serves <c>shout</c>; both serve the built-in types. The greeter places new jobs
+/// on itself when it serves their type (<c>OrleansJobs:PlaceNewJobsLocally</c>); the shouter, as by default, at random
+/// among the silos that serve it. Ready once each lists both.
 /// </summary>
 public sealed class PlacementClusterFixture : IAsyncLifetime
 {
@@ -22,7 +24,7 @@ public sealed class PlacementClusterFixture : IAsyncLifetime
         await _database.InitializeAsync();
         // ArmAhead of a second: a job due later sleeps, and the sweeper wakes it on a silo it does not choose.
         string[] common = ["--OrleansJobs:ArmAhead=00:00:01", "--Logging:LogLevel:OrleansJobs.Jobs.JobGrain=Information"];
-        Greeter = ClusterSilos.Start(SiloProcessOptions.TestApp, _database.ConnectionString, [.. common, "--TestApp:Handlers=greet"]);
+        Greeter = ClusterSilos.Start(SiloProcessOptions.TestApp, _database.ConnectionString, [.. common, "--TestApp:Handlers=greet", "--OrleansJobs:PlaceNewJobsLocally=true"]);
         Shouter = ClusterSilos.Start(SiloProcessOptions.TestApp, _database.ConnectionString, [.. common, "--TestApp:Handlers=shout"]);
         await Task.WhenAll(Greeter.WaitUntilReadyAsync(Long), Shouter.WaitUntilReadyAsync(Long));
         // Each silo learns the other's job types from its grain manifest once it has seen it join.

@@ -48,6 +48,27 @@ public sealed class PlacementProcessTests(PlacementClusterFixture cluster, ITest
     }
 
     [Fact]
+    public async Task A_silo_that_places_new_jobs_locally_runs_those_submitted_to_it_and_a_silo_that_does_not_spreads_them()
+    {
+        var local = new List<string>();
+        var spread = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            local.Add(await SubmitAsync(Greeter.Http, new { type = "noop" }));
+            spread.Add(await SubmitAsync(Shouter.Http, new { type = "noop" }));
+        }
+
+        var listed = await UntilEveryAsync(Greeter.Http, local.Concat(spread), s => s is "Succeeded" or "Failed", Long, "the jobs did not finish");
+        bool AllOn(string id, SiloProcess silo) => listed[id].GetProperty("attempts").EnumerateArray().All(a => RanOn(a, silo));
+        Assert.All(local.Concat(spread), id => Assert.Equal("Succeeded", listed[id].GetProperty("status").GetString()));
+        // Both silos serve noop: the greeter keeps what it takes (placed at random, all 16 there would be 1 in 2^16) ...
+        Assert.All(local, id => Assert.True(AllOn(id, Greeter), $"{id}, submitted to the greeter, ran on {listed[id].GetProperty("attempts")}"));
+        // ... and the shouter, placing at random, sends some to each (all 16 on one silo: 1 in 2^15).
+        Assert.Contains(spread, id => AllOn(id, Greeter));
+        Assert.Contains(spread, id => AllOn(id, Shouter));
+    }
+
+    [Fact]
     public async Task Batch_members_placed_on_a_silo_without_their_handler_move_and_run_where_their_type_is_served()
     {
         var movedBefore = Moves(Greeter, "shout") + Moves(Shouter, "greet");
