@@ -124,7 +124,7 @@ public sealed record BenchSettings
     /// <summary>W1-cold: only the start-up options whose names contain one of these (<c>--cold-option</c>, repeatable); all when empty.</summary>
     public IReadOnlyList<string> ColdOptions { get; init; } = [];
 
-    /// <summary>W9 (<c>--only Cluster</c>): rounds of one silo's burst, each followed by a two-silo cluster's.</summary>
+    /// <summary>W9 (<c>--only Cluster</c>): rounds of one silo's burst, each followed by a two-silo cluster's and by one of two silos that place new jobs locally.</summary>
     public int ClusterRounds { get; init; } = 2;
 
     /// <summary>W5k: readings without keys, each followed by one with a key, on the same two silos.</summary>
@@ -164,7 +164,8 @@ public sealed record BenchSettings
                                             embedded store; Memory: W1 on an in-memory job store (bench only), in
                                             alternation with the PostgreSQL store; Telemetry: telemetry's cost, in all
                                             and by part; Cluster or W9: W1's burst on one silo and on a cluster of two
-                                            silos on one database, in turn; Floor: the database server's CPU per
+                                            silos on one database, placing new jobs at random and locally, in turn;
+                                            Floor: the database server's CPU per
                                             job for the store's batches, pgbench alone, on the job table as shipped
                                             and with its primary key only)
           --orleansjobs-only                no Hangfire columns

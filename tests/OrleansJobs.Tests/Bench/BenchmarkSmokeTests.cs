@@ -74,6 +74,8 @@ public sealed class BenchmarkSmokeTests
                      ("W9", "1 silo: end-to-end"), ("W9", "2 silos, one cluster: end-to-end"), ("W9", "2 silos, one cluster: silo CPU per job"),
                      ("W9", "2 silos, one cluster: commits per job"), ("W9", "2 silos, one cluster: WAL per job"),
                      ("W9", "2 silos, one cluster: database connections after the burst"), ("W9", "2 silos vs 1: silo CPU per job"),
+                     ("W9", "2 silos, new jobs placed locally: end-to-end"), ("W9", "2 silos, new jobs placed locally: commits per job"),
+                     ("W9", "2 silos placing new jobs locally vs 1: silo CPU per job"), ("W9", "2 silos placing new jobs locally vs at random: silo CPU per job"),
                  })
             Assert.Contains(rows, cells => cells[1] == workload && cells[2].StartsWith(figure, StringComparison.Ordinal) && cells[3].Any(char.IsDigit));
         // Its target judged, met or not (a figure in a smoke run means nothing).
