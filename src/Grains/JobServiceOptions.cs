@@ -70,10 +70,10 @@ public sealed class JobServiceOptions
     /// Place a job submitted on its own (<c>POST /api/jobs</c>, or an app's in-process client) on the silo that took the
     /// submit, when that silo serves the job's type (else on one that does). Off, the default, a new job goes to any
     /// silo that serves its type, at random (a batch's members always do), so the handlers' work is spread over the
-    /// cluster whichever silo the submits reach. On, a job submitted here runs here:
-    /// in a cluster, its submit is not a call to another silo and its storage skips the read of a row that cannot
-    /// exist yet, but the work follows the submits, so turn it on only behind a load balancer that spreads them evenly
-    /// (docs/scaling.md). It changes nothing for a single silo.
+    /// cluster whichever silo the submits reach. On, a job submitted here runs here: in a cluster, its submit is not a
+    /// call to another silo and its storage skips the read of a row that cannot exist yet, but the work follows the
+    /// submits, so turn it on only behind a load balancer that spreads them evenly (docs/scaling.md). It changes
+    /// nothing for a single silo.
     /// </summary>
     public bool PlaceNewJobsLocally { get; set; }
 
