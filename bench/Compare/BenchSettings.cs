@@ -58,8 +58,9 @@ public sealed record BenchSettings
 
     /// <summary>
     /// Rounds of fresh silos for telemetry's cost: one with telemetry off, one with each part of it off alone, and one with
-    /// it on (the first "on" is W1's own), so that the cost is taken from silos that alternate rather than from one pair
-    /// (<c>--telemetry-rounds N</c>; with <c>--orleansjobs-only</c> only when given, or with <c>--only Telemetry</c>).
+    /// it on, forward and backward by turns, so that the cost is taken from silos that alternate rather than from one pair
+    /// (<c>--telemetry-rounds N</c>; with <c>--orleansjobs-only</c> only when given, or with <c>--only Telemetry</c>). An
+    /// even count balances the order.
     /// </summary>
     public int TelemetryRounds { get; init; } = 2;
 
@@ -171,7 +172,8 @@ public sealed record BenchSettings
           --orleansjobs-only                no Hangfire columns
           --smoke                           every workload with tiny counts, in seconds (its figures mean nothing)
           --burst-rounds N                  W1 bursts per column (default 3)
-          --telemetry-rounds N              rounds of W1 silos with telemetry off, each part of it off, and on (default 2)
+          --telemetry-rounds N              rounds of W1 silos with telemetry off, each part of it off, and on (default 2;
+                                            an even count balances the order, which turns back each round)
           --workers N                       Hangfire's worker count (default 20)
           --w5-runs N                       W5 runs back to back on one silo (default 5)
           --cold-option TEXT                W1-cold: only the start-up options whose names contain TEXT (repeatable; the

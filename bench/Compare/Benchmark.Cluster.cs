@@ -8,8 +8,8 @@ public sealed partial class Benchmark
     /// W9 (issue 23, <c>--only Cluster</c>): the checks of docs/scaling.md's model. On a database of its own, W1's burst
     /// on one silo, then on two silos that form one cluster (same cluster id, ports of their own) with the submits
     /// spread over both silos' HTTP endpoints, then on two such silos that place new jobs on the silo that took their
-    /// submit (<c>OrleansJobs:PlaceNewJobsLocally</c>); in turn (1, 2, 2 local, 1, …), a fresh silo or pair each time,
-    /// warmed up as W1's. Each burst gives its rate, the silos' CPU per job (summed), the machine's, the database's
+    /// submit (<c>OrleansJobs:PlaceNewJobsLocally</c>); in turn (1, 2, 2 local, then 2 local, 2, 1: <see
+    /// cref="Alternation"/>), a fresh silo or pair each time, warmed up as W1's. Each burst gives its rate, the silos' CPU per job (summed), the machine's, the database's
     /// commits and the server's write-ahead log per job, and the connections the silos hold in the database after it.
     /// On a machine whose cores the two silos share the rate cannot double; the check is whether a job costs what the
     /// model says it costs when half the job grains live on the other silo and half of the directory's registrations
@@ -26,7 +26,7 @@ public sealed partial class Benchmark
         };
         var runs = configurations.ToDictionary(c => c.Label, _ => new List<ClusterRun>());
         for (var round = 1; round <= settings.ClusterRounds; round++)
-        foreach (var configuration in configurations)
+        foreach (var configuration in Alternation.Order(configurations.Length, round).Select(side => configurations[side]))
         {
             await using var cluster = await StartClusterAsync(configuration.Size, configuration.Environment);
             var key = $"w9{configuration.Key}-{round}";

@@ -4,7 +4,7 @@ public sealed partial class Benchmark
 {
     /// <summary>
     /// <c>--try</c>: each tried silo setting beside the run's own, W1's burst on fresh silos, one of each side a round, in
-    /// an order that turns by one each round. As with telemetry's cost, each side's best rate and least silo CPU per job are
+    /// an order that runs forward and backward by turns (<see cref="Alternation"/>). As with telemetry's cost, each side's best rate and least silo CPU per job are
     /// compared: a noisy host only ever slows a burst down, so the least CPU a job is the one nearest the setting's own.
     /// Beside them, the highest of each side's peak resident memory (a setting of the GC trades one for the other).
     /// </summary>
@@ -15,10 +15,8 @@ public sealed partial class Benchmark
         var tried = settings.Trials.ToDictionary(trial => trial, _ => new List<Burst>());
         var sides = settings.Trials.Count + 1; // the run's own is side 0
         for (var round = 1; round <= settings.TrialRounds; round++)
-        for (var turn = 0; turn < sides; turn++)
+        foreach (var side in Alternation.Order(sides, round))
         {
-            // Each round starts one side later: a host that slows down through the run weighs on every side alike.
-            var side = (turn + round - 1) % sides;
             if (side == 0)
             {
                 reference.Add(await BurstOnFreshSiloAsync($"ojtryref{round}", telemetry: true));

@@ -42,14 +42,13 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         }
 
         var ojConnection = databases.ConnectionString(databases.OrleansJobs);
-        Burst? w1 = null;
         if (new[] { "W1", "W2", "W3", "W4", "W5" }.Any(settings.Runs))
         {
             await using var silo = await OrleansJobsSystem.StartAsync(ResultTable.OrleansJobs, databases.OrleansJobs, ojConnection, telemetry: true, settings.SiloEnvironment, cancellationToken);
             await WarmUpAsync(silo, "oj", settings.WarmUpJobs);
             if (settings.Runs("W1"))
             {
-                w1 = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
+                var w1 = await BurstAsync(silo, "oj", ResultTable.OrleansJobs);
                 table.Set("W1", FractionOfBound, ResultTable.OrleansJobs, Cell.Of(100 * w1.EndToEnd / bound));
             }
             foreach (var workload in new[] { "W2", "W3", "W4" }.Where(settings.Runs))
@@ -57,7 +56,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
             if (settings.Runs("W5")) await HttpSubmitAsync(silo);
         }
 
-        if (settings.MeasuresTelemetry) await TelemetryCostAsync(w1);
+        if (settings.MeasuresTelemetry) await TelemetryCostAsync();
 
         if (settings.Runs("W1"))
         {
@@ -374,6 +373,15 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
 
     /// <summary>The burst in the middle by end-to-end rate (the lower middle of an even count).</summary>
     private static Burst Median(IReadOnlyList<Burst> bursts) => bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
+
+    /// <summary>The median of readings, the mean of the middle two for an even count; NaN for none.</summary>
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 
     /// <summary>Figures of several readings in one cell, in the order they were taken.</summary>
     private static string Each(IEnumerable<double> values) => string.Join(" / ", values.Select(Cell.Format));
