@@ -10,13 +10,14 @@ public sealed partial class Benchmark
     /// <summary>
     /// W1-cold (issue 23): W1's burst against a silo started for it, from the moment it answers ready, with no warm-up;
     /// then, on the same silo, the usual warm-up and the burst again, for the warm rate of the same run. Each start-up
-    /// option in turn, alternating over the rounds: the build as it is (the JIT compiles every method on first call), the
-    /// ReadyToRun image <c>dotnet publish</c> makes for a runtime identifier, and runtime settings of tiered compilation:
-    /// tiered PGO off (its instrumented tier costs a fresh process CPU while it learns), call counting from the start
-    /// (by default the runtime waits for a quiet 100 ms without new methods before it counts calls towards the optimised
-    /// tier, which a burst on a fresh process does not give it), and tiered compilation off (every method optimised on
-    /// its first call); and the silo's own start-up warm-up (<c>OrleansJobs:WarmUp:Jobs</c>: no-op jobs through its API,
-    /// twice, before it reports ready), on the build and on the ReadyToRun image.
+    /// option in turn, forward and backward by rounds (<see cref="Alternation"/>): the build as it is (the JIT compiles
+    /// every method on first call), the ReadyToRun image <c>dotnet publish</c> makes for a runtime identifier, and
+    /// runtime settings of tiered compilation: tiered PGO off (its instrumented tier costs a fresh process CPU while it
+    /// learns), call counting from the start (by default the runtime waits for a quiet 100 ms without new methods
+    /// before it counts calls towards the optimised tier, which a burst on a fresh process does not give it), and
+    /// tiered compilation off (every method optimised on its first call); and the silo's own start-up warm-up
+    /// (<c>OrleansJobs:WarmUp:Jobs</c>: no-op jobs through its API, twice, before it reports ready), on the build and
+    /// on the ReadyToRun image.
     /// </summary>
     private async Task ColdStartAsync()
     {
@@ -46,7 +47,7 @@ public sealed partial class Benchmark
         var results = options.ToDictionary(o => o, _ => new List<ColdRun>());
         for (var round = 1; round <= settings.ColdRounds; round++)
         {
-            for (var i = 0; i < options.Length; i++)
+            foreach (var i in Alternation.Order(options.Length, round))
             {
                 var option = options[i];
                 var clock = Stopwatch.StartNew();

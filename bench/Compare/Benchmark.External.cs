@@ -9,8 +9,9 @@ public sealed partial class Benchmark
 
     /// <summary>
     /// W7 (issue 19): the W1 burst taken by the reference Node worker in separate processes (no-op jobs leased over HTTP),
-    /// beside the same burst run by in-process handlers on the same silo, in alternation (in-process, external, …); then
-    /// submit → worker start at W2's steady rate, the start being the attempt's startedAt, which the lease sets.
+    /// beside the same burst run by in-process handlers on the same silo, in alternation (in-process, external, then
+    /// external, in-process: <see cref="Alternation"/>); then submit → worker start at W2's steady rate, the start being
+    /// the attempt's startedAt, which the lease sets.
     /// </summary>
     private async Task ExternalWorkersAsync()
     {
@@ -24,8 +25,13 @@ public sealed partial class Benchmark
 
         var (inProcess, external, workerCpu) = (new List<Burst>(), new List<Burst>(), new List<double>());
         for (var round = 1; round <= settings.ExternalRounds; round++)
+        foreach (var side in Alternation.Order(2, round))
         {
-            inProcess.Add(await OneBurstAsync(silo, $"in-{round}"));
+            if (side == 0)
+            {
+                inProcess.Add(await OneBurstAsync(silo, $"in-{round}"));
+                continue;
+            }
             var cpuBefore = workers.CpuTime();
             var burst = await OneBurstAsync(silo, $"ext-{round}", external: true);
             workerCpu.Add((workers.CpuTime() - cpuBefore).TotalMilliseconds / settings.BurstJobs);

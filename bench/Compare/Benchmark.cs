@@ -204,6 +204,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var walBefore = countCommits ? await databases.WalPositionAsync() : 0;
         var (machineBefore, siloBefore) = (Machine.BusyCpuSeconds(), SiloCpu(system));
         await using var server = PostgresCpu.Start(system.Database);
+        using var host = HostProbe.Start();
         var started = DateTimeOffset.UtcNow;
         var submissions = await Load.BurstAsync(system, settings.BurstJobs, settings.BurstProducers, i => new JobOrder(workload, i, External: external), settings.BurstCap, cancellationToken);
         var drained = await Load.UntilDrainedAsync(system, workload, submissions, started + settings.BurstCap, cancellationToken);
@@ -212,6 +213,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         var machineCpu = Machine.BusyCpuSeconds() - machineBefore;
         var siloCpu = SiloCpu(system) - siloBefore;
         var serverCpu = await server.StopAsync();
+        var hostMs = host.Stop();
         var wal = countCommits ? await databases.WalPositionAsync() - walBefore : -1;
         var jobs = await system.ReadAsync(workload, cancellationToken);
         var readBackCpu = Machine.BusyCpuSeconds() - machineBefore - machineCpu;
@@ -225,7 +227,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         Progress($"{system.Name} W1 ({key}): {submissions.Acked} submitted at {submitRate:N0}/s, {finished.Count} done at {endToEnd:N0}/s, {(commits < 0 ? "no commit count" : $"{commits} commits, {wal:N0} bytes of WAL")}, " +
                  $"CPU per job: machine {machineCpu * perJob:N2} ms, silo {siloCpu?.TotalSeconds * perJob:N2} ms, database server {serverCpu?.All * perJob:N3} ms, " +
                  $"{serverCpu?.InDatabase * perJob:N3} of it in the system's own connections " +
-                 $"(reading them back: {readBackCpu * perJob:N2} ms more, not counted)");
+                 $"(reading them back: {readBackCpu * perJob:N2} ms more, not counted); host probe {hostMs:N2} ms");
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
             siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count,
@@ -375,7 +377,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     private static Burst Median(IReadOnlyList<Burst> bursts) => bursts.OrderBy(b => b.EndToEnd).ElementAt((bursts.Count - 1) / 2);
 
     /// <summary>The median of readings, the mean of the middle two for an even count; NaN for none.</summary>
-    private static double MedianOf(IEnumerable<double> values)
+    internal static double MedianOf(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         if (sorted.Length == 0) return double.NaN;

@@ -16,8 +16,9 @@ public sealed class JobPlacementDirector(JobTypeCatalog catalog, IOptions<JobSer
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var compatible = context.GetCompatibleSilos(target);
-        var serving = JobTypeHint.TypeOf(target) is { } type ? catalog.SilosServing(type).Select(s => s.Address).ToList() : null;
-        var preferred = Preferred(target, options.Value.PlaceNewJobsLocally, context.LocalSilo);
+        var type = JobTypeHint.TypeOf(target);
+        var serving = type is null ? null : catalog.SilosServing(type).Select(s => s.Address).ToList();
+        var preferred = Preferred(target, type, options.Value.PlaceNewJobsLocally, context.LocalSilo);
         return Task.FromResult(Choose(compatible, serving, preferred, Random.Shared.Next));
     }
 
@@ -26,17 +27,21 @@ public sealed class JobPlacementDirector(JobTypeCatalog catalog, IOptions<JobSer
     /// else, when <paramref name="placeNewJobsLocally"/>, <paramref name="localSilo"/> for a job grain its submit places
     /// (the call carries the job's type hint); null for none.
     /// </summary>
-    public static SiloAddress? Preferred(PlacementTarget target, bool placeNewJobsLocally, SiloAddress localSilo)
+    public static SiloAddress? Preferred(PlacementTarget target, bool placeNewJobsLocally, SiloAddress localSilo) =>
+        Preferred(target, JobTypeHint.TypeOf(target), placeNewJobsLocally, localSilo);
+
+    /// <summary>As <see cref="Preferred(PlacementTarget, bool, SiloAddress)"/>, with the target's job type already read (<see cref="JobTypeHint.TypeOf(PlacementTarget)"/>).</summary>
+    private static SiloAddress? Preferred(PlacementTarget target, string? jobType, bool placeNewJobsLocally, SiloAddress localSilo)
     {
         if (target.RequestContextData?.GetValueOrDefault(IPlacementDirector.PlacementHintKey) is SiloAddress hint) return hint;
-        return placeNewJobsLocally && target.GrainIdentity.Type.Equals(JobTypeHint.JobGrain) && JobTypeHint.TypeOf(target) is not null ? localSilo : null;
+        return placeNewJobsLocally && jobType is not null && target.GrainIdentity.Type.Equals(JobTypeHint.JobGrain) ? localSilo : null;
     }
 
     /// <summary>
     /// The choice, pure: the silos that are both <paramref name="compatible"/> and <paramref name="serving"/> (all the
     /// compatible ones when <paramref name="serving"/> is null, or when none of them serves); among those the
-    /// <paramref name="hint"/> (the <see cref="Preferred"/> silo) when it is one of them, else one picked by
-    /// <paramref name="random"/> (given the count, it returns an index).
+    /// <paramref name="hint"/> (the <see cref="Preferred(PlacementTarget, bool, SiloAddress)"/> silo) when it is one of
+    /// them, else one picked by <paramref name="random"/> (given the count, it returns an index).
     /// </summary>
     public static SiloAddress Choose(SiloAddress[] compatible, IReadOnlyCollection<SiloAddress>? serving, SiloAddress? hint, Func<int, int> random)
     {

@@ -78,6 +78,8 @@ public sealed class BenchmarkSmokeTests
                      ("W9", "2 silos placing new jobs locally vs 1: silo CPU per job"), ("W9", "2 silos placing new jobs locally vs at random: silo CPU per job"),
                  })
             Assert.Contains(rows, cells => cells[1] == workload && cells[2].StartsWith(figure, StringComparison.Ordinal) && cells[3].Any(char.IsDigit));
+        // Every burst's progress line says how fast the host ran the probe's fixed unit of work meanwhile.
+        Assert.Matches(@"OrleansJobs W1 \(oj\): .*; host probe \d+\.\d\d ms", error);
         // Its target judged, met or not (a figure in a smoke run means nothing).
         Assert.Contains(rows, cells => cells[1] == "W1" && cells[2].StartsWith("PostgreSQL as % of the in-memory store", StringComparison.Ordinal)
             && cells[7] == "≥ 80 %" && cells[8] is "yes" or "**no**");
