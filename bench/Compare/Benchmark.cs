@@ -160,10 +160,11 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
     /// <summary>
     /// What one W1 burst measured; rates in jobs/s, CPU in ms per job (the silos', summed; NaN for Hangfire; the
     /// database server's, NaN when it runs on another machine), the server's write-ahead log in bytes per job (NaN where
-    /// commits are not counted), the silo's peak resident memory in MiB (NaN unless the burst had a fresh silo of its own).
+    /// commits are not counted), the silo's peak resident memory in MiB (NaN unless the burst had a fresh silo of its own),
+    /// and the median of the host probe's readings during the burst, in ms (<see cref="HostProbe"/>).
     /// </summary>
     private sealed record Burst(double SubmitRate, double EndToEnd, Cell Completed, double CommitsPerJob, double MachineCpuPerJob, double SiloCpuPerJob,
-        double WalBytesPerJob, double ServerCpuPerJob, double OwnServerCpuPerJob, double SiloPeakMiB = double.NaN);
+        double WalBytesPerJob, double ServerCpuPerJob, double OwnServerCpuPerJob, double SiloPeakMiB = double.NaN, double HostProbeMs = double.NaN);
 
     /// <summary>
     /// W1: bursts of no-op jobs from 8 producers, <see cref="BenchSettings.BurstRounds"/> of them back to back for a
@@ -231,7 +232,7 @@ public sealed partial class Benchmark(BenchSettings settings, BenchDatabases dat
         return new Burst(submitRate, endToEnd, Completed(finished.Count, settings.BurstJobs, drained, lastEnd - submissions.FirstSent, submissions),
             finished.Count == 0 || commits < 0 ? double.NaN : commits / (double)finished.Count, machineCpu * perJob,
             siloCpu is { } cpu ? cpu.TotalSeconds * perJob : double.NaN, finished.Count == 0 || wal < 0 ? double.NaN : wal / (double)finished.Count,
-            serverCpu is { } database ? database.All * perJob : double.NaN, serverCpu is { } own ? own.InDatabase * perJob : double.NaN);
+            serverCpu is { } database ? database.All * perJob : double.NaN, serverCpu is { } own ? own.InDatabase * perJob : double.NaN, HostProbeMs: hostMs);
     }
 
     /// <summary>CPU the system's silo processes have used so far; null for Hangfire, which runs in this process.</summary>
